@@ -69,6 +69,7 @@ class Annotator:
         entities: list[Entity] = []
         claims: list[Claim] = []
         texts = (text[p.start:p.end] for p in cleaned.paragraphs)
+        self.claims.start_document(item.doc_id)
         with self.nlp.memory_zone():
             for i, doc in enumerate(self.nlp.pipe(texts, batch_size=s.batch_size)):
                 para = cleaned.paragraphs[i]

@@ -23,6 +23,9 @@ class Settings:
     kb_path: Path = DATA_DIR / "country_kb.jsonl"
     debris_path: Path = DATA_DIR / "debris.txt"
     cues_path: Path = DATA_DIR / "stance_cues.jsonl"
+    topics_path: Path = DATA_DIR / "topic_keywords.json"
+    # Positions on the war itself are coded toward this party (GUIDELINES.md §3).
+    war_party: str = "RUS"
     entity_labels: frozenset = NAMED_ENTITY_LABELS
     # A marker without a note (or a note without a marker) is an input error unless relaxed.
     strict_footnotes: bool = True
