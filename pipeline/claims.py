@@ -326,7 +326,8 @@ class ClaimAnnotator:
             cue_tokens.setdefault(start, self.cues[int(doc.vocab.strings[match_id])])
         negator_of = {}
         for i in cue_tokens:
-            _, neg = self._negations(doc[i])
+            cue = doc[i]
+            _, neg = self._negations(cue if cue.pos_ in ("VERB", "AUX") else _anchor(cue))
             if neg is not None:
                 negator_of[neg.i] = i  # the negator's own row is replaced by the inner cue's
         sent_by_id = {s.sent_id: s for s in sentences}

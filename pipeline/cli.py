@@ -41,15 +41,19 @@ def build(
     """Build the annotation layers from corpus/ (the main job)."""
     from pipeline.build import Annotator, annotate_to_dir
     from pipeline.corpus import read_manifest, unlisted_files
+    from pipeline.gold import CodingError, build_gold
 
     try:
         inputs = read_manifest(corpus)
         for path in unlisted_files(corpus, inputs):
             typer.echo(f"warning: {path} has no manifest row; skipped", err=True)
         counts = annotate_to_dir(inputs, out, Annotator(_settings(model, allow_orphans)))
-    except InputError as err:
+        gold = build_gold(out)
+    except (InputError, CodingError) as err:
         _fail(str(err))
     typer.echo(" ".join(f"{k}={v}" for k, v in counts.items()) + f" -> {out}")
+    if gold:
+        typer.echo("gold: " + " ".join(f"{k}={v}" for k, v in gold.items()))
 
 
 @app.command()
@@ -68,6 +72,27 @@ def annotate(
     except InputError as err:
         _fail(str(err))
     typer.echo(" ".join(f"{k}={v}" for k, v in counts.items()) + f" -> {out}")
+
+
+@app.command()
+def evaluate(
+    annotations: Path = typer.Option(Path("annotations"), help="Folder with claims.jsonl and gold/."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write all figures as JSON here."),
+):
+    """Score the automatic claim layer against gold, per document, and coder A against coder B."""
+    import json
+
+    from pipeline.evaluate import evaluation_report
+
+    try:
+        text, figures = evaluation_report(annotations)
+    except FileNotFoundError as err:
+        _fail(f"{err.filename}: missing; run `stance-corpus build` first")
+    typer.echo(text)
+    if json_out:
+        from pipeline.layers import write_text
+
+        write_text(json_out, json.dumps(figures, indent=1, sort_keys=True) + "\n")
 
 
 def main() -> None:  # pragma: no cover

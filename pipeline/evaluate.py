@@ -170,3 +170,44 @@ def format_scores(name: str, scores: dict) -> str:
     for a in conf["labels"]:
         lines.append(f"  {a:>8s}  " + " ".join(f"{conf['matrix'][a][b]:8d}" for b in conf["labels"]))
     return "\n".join(lines)
+
+
+def format_agreement(name: str, ag: dict) -> str:
+    fmt = lambda v: "n/a" if v is None else f"{v:.3f}"
+    return "\n".join([
+        f"## {name}",
+        f"sentences {ag['sentences']}; claim sentences A={ag['claim_sentences']['a']} B={ag['claim_sentences']['b']} "
+        f"both={ag['claim_sentences']['both']}; rows A={ag['rows']['a']} B={ag['rows']['b']}",
+        f"claim-sentence kappa {fmt(ag['claim_sentence_kappa'])}  F1 {fmt(ag['claim_sentence_f1'])}  "
+        f"exact-span F1 {fmt(ag['claim_span_exact_f1'])}",
+        f"stance over {ag['stance_units_both']} (sentence, actor) units both marked: Krippendorff alpha "
+        f"{fmt(ag['stance_alpha'])}, Cohen kappa {fmt(ag['stance_kappa'])}, raw {fmt(ag['stance_exact_agreement'])}",
+        f"actor F1 {fmt(ag['actor_f1'])}; actor sets on shared claim sentences: exact {fmt(ag['actor_set_exact'])}, "
+        f"mean Jaccard {fmt(ag['actor_set_jaccard'])}",
+        f"(sentence, actor, target, stance) F1 {fmt(ag['pair_stance_f1'])}",
+    ])
+
+
+def evaluation_report(annotations_dir) -> tuple[str, dict]:
+    """The text printed by ``stance-corpus evaluate`` and the figures behind it."""
+    from pathlib import Path
+
+    from pipeline.layers import read_jsonl
+
+    d = Path(annotations_dir)
+    auto = list(read_jsonl(d / "claims.jsonl"))
+    gold = list(read_jsonl(d / "gold" / "claims.jsonl"))
+    sentences = list(read_jsonl(d / "sentences.jsonl"))
+    parts, figures = [], {"documents": {}}
+    for doc_id in sorted({r["doc_id"] for r in gold}):
+        scores = compare([r for r in gold if r["doc_id"] == doc_id], [r for r in auto if r["doc_id"] == doc_id])
+        figures["documents"][doc_id] = scores
+        parts.append(format_scores(f"automatic vs gold: {doc_id}", scores))
+    a_path, b_path = d / "gold" / "coder_a.jsonl", d / "gold" / "coder_b.jsonl"
+    if a_path.is_file() and b_path.is_file():
+        a, b = list(read_jsonl(a_path)), list(read_jsonl(b_path))
+        docs = {r["doc_id"] for r in a} | {r["doc_id"] for r in b}
+        sent_ids = [s["sent_id"] for s in sentences if s["doc_id"] in docs]
+        figures["agreement"] = agreement(a, b, sent_ids)
+        parts.append(format_agreement("coder_a vs coder_b", figures["agreement"]))
+    return "\n\n".join(parts), figures

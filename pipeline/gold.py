@@ -69,6 +69,30 @@ def expand(compact: list[dict], annotations_dir: str | Path, annotator: str) -> 
     return rows
 
 
+def build_gold(annotations_dir: str | Path) -> dict[str, int]:
+    """Expand every sheet listed in ``gold/sheets/sheets.json`` into its gold file."""
+    import json
+
+    from pipeline.layers import write_jsonl
+
+    d = Path(annotations_dir)
+    config_path = d / "gold" / "sheets" / "sheets.json"
+    if not config_path.is_file():
+        return {}
+    config = {k: v for k, v in json.loads(config_path.read_text(encoding="utf-8")).items() if not k.startswith("_")}
+    outputs: dict[str, list] = defaultdict(list)
+    for sheet, spec in config.items():
+        path = config_path.parent / sheet
+        if not path.is_file():
+            continue
+        compact = [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+        try:
+            outputs[spec["out"]] += expand(compact, d, spec["annotator"])
+        except CodingError as err:
+            raise CodingError(f"{path}: {err}") from None
+    return {out: write_jsonl(d / "gold" / out, rows) for out, rows in sorted(outputs.items())}
+
+
 def main(argv=None) -> int:
     import argparse
     import json
