@@ -112,14 +112,17 @@ def _split_notes(lines: list, authors: list[str]) -> tuple[list, list[Note], lis
     return lines[:end], notes, trailer
 
 
-def _is_heading(line, index: int, source_format: str) -> bool:
+def _is_heading(lines: list, index: int, source_format: str) -> bool:
+    line = lines[index]
     if line.heading:
         return True
-    if source_format == "html" or _LIST_ITEM.match(line.text):
+    if source_format == "html" or _LIST_ITEM.match(line.text) or len(line.text.split()) > MAX_HEADING_WORDS:
         return False
-    words = len(line.text.split())
-    # A short line without closing punctuation is a heading; so is a short lead line.
-    return words <= MAX_HEADING_WORDS and (not _TERMINAL.search(line.text) or index == 0)
+    if not _TERMINAL.search(line.text):
+        return True  # a short line without closing punctuation
+    # A short lead line ("Common trends in …") heads the first section when a long paragraph follows.
+    follower = lines[index + 1].text if index + 1 < len(lines) else ""
+    return index == 0 and len(follower.split()) > MAX_HEADING_WORDS and not _LIST_ITEM.match(follower)
 
 
 def clean(source: SourceText, debris: list[re.Pattern]) -> CleanText:
@@ -150,7 +153,7 @@ def clean(source: SourceText, debris: list[re.Pattern]) -> CleanText:
         start, end = pos, pos + len(line.text)
         parts.append(line.text)
         pos = end
-        if _is_heading(line, i, source.format):
+        if _is_heading(lines, i, source.format):
             sections.append(Section(line.text, start, end, start, end))
             paragraphs.append(Paragraph(start, end, "heading", len(sections) - 1))
             continue

@@ -1,0 +1,37 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import Annotator, annotate_to_dir
+from pipeline.corpus import read_manifest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_ID = "besa2023_central_asia"
+
+
+def load(path):
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="session")
+def annotator():
+    return Annotator()
+
+
+@pytest.fixture(scope="session")
+def built(annotator, tmp_path_factory):
+    """A fresh build of corpus/ (what `stance-corpus build` writes), in a temporary folder."""
+    out = tmp_path_factory.mktemp("annotations")
+    annotate_to_dir(read_manifest(ROOT / "corpus"), out, annotator, progress=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def layers(built):
+    return {name: load(built / f"{name}.jsonl") for name in ("documents", "sentences", "entities", "claims")}
+
+
+@pytest.fixture(scope="session")
+def seed(layers):
+    return next(d for d in layers["documents"] if d["doc_id"] == SEED_ID)
