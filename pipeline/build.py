@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from spacy.language import Language
 from tqdm import tqdm
@@ -96,7 +96,3 @@ def annotate_to_dir(inputs: Sequence[DocInput], out_dir: str | Path, annotator: 
         writer.commit()
     return writer.counts
 
-
-def iter_records(inputs: Iterable[DocInput], annotator: Annotator):
-    for item in inputs:
-        yield annotator.annotate(item)

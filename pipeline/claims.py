@@ -202,10 +202,8 @@ class ClaimAnnotator:
         nearest_tok, nearest = min(candidates, key=lambda c: (_tree_distance(cue, c[0]), c[0].i))
         chosen = [(nearest_tok, nearest)]
         # Coordinated targets: "co-operation with Russia and Ukraine".
-        for tok, ent in candidates:
-            if ent is not nearest and any(t.dep_ == "conj" and t.head.i == nearest_tok.i or t is nearest_tok
-                                          for t in [tok] + list(tok.ancestors)[:1]) and tok.dep_ == "conj":
-                chosen.append((tok, ent))
+        chosen += [(tok, ent) for tok, ent in candidates
+                   if ent is not nearest and tok.dep_ == "conj" and tok.head.i == nearest_tok.i]
         return chosen
 
     def _negations(self, cue: Token) -> tuple[int, Optional[Token]]:
