@@ -1,0 +1,252 @@
+"""The validator: every invariant of the annotation layers, one violation per line.
+
+``validate_dir(path)`` (or ``validate_files({relpath: text})`` for in-memory copies) returns
+``Violation`` records naming the file, the line, the record id, what is wrong and what was
+expected. An empty list means every invariant holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import pycountry
+from pydantic import ValidationError
+
+from pipeline.schema import ID_FIELD, SCHEMAS, ClaimRec, DocumentRec, EntityRec, SentenceRec
+
+MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+@dataclass(frozen=True)
+class Violation:
+    file: str
+    line: int
+    record: Optional[str]
+    problem: str
+    expected: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.record or '-'}: {self.problem} (expected {self.expected})"
+
+
+class _Checker:
+    def __init__(self):
+        self.violations: list[Violation] = []
+
+    def add(self, file, line, record, problem, expected):
+        self.violations.append(Violation(file, line, record, problem, expected))
+
+    def parse(self, name: str, text: str) -> list[tuple[int, object]]:
+        """Parse and schema-check every line; return (line number, record) for the valid ones."""
+        model = SCHEMAS[name]
+        rows = []
+        if text and not text.endswith("\n"):
+            self.add(name, text.count("\n") + 1, None, "file does not end with a newline (truncated?)",
+                     "one complete JSON object per line")
+        for n, line in enumerate(text.splitlines(), 1):
+            try:
+                raw = json.loads(line)
+            except json.JSONDecodeError as err:
+                self.add(name, n, None, f"invalid JSON ({err.msg} at column {err.colno})", "one JSON object per line")
+                continue
+            rid = raw.get(ID_FIELD[model]) if isinstance(raw, dict) else None
+            try:
+                rows.append((n, model.model_validate(raw)))
+            except ValidationError as err:
+                first = err.errors()[0]
+                where = ".".join(str(p) for p in first["loc"])
+                self.add(name, n, rid, f"schema: {where}: {first['msg']}", f"a valid {model.__name__} record")
+        return rows
+
+    def span(self, name, n, rid, doc_text, start, end, text, what="text"):
+        if not (0 <= start < end <= len(doc_text)):
+            self.add(name, n, rid, f"offsets [{start}, {end}) outside the document", f"0 <= start < end <= {len(doc_text)}")
+        elif doc_text[start:end] != text:
+            self.add(name, n, rid, f"doc.text[{start}:{end}] is {doc_text[start:end][:40]!r}, not the stored {what}",
+                     f"{text[:40]!r}")
+
+    def iso(self, name, n, rid, field, code):
+        if code is not None and pycountry.countries.get(alpha_3=code) is None:
+            self.add(name, n, rid, f"{field} {code!r} is not an ISO 3166-1 alpha-3 code", "a code pycountry knows")
+
+
+def _read_dir(path: Path) -> dict[str, str]:
+    files = {}
+    for name in SCHEMAS:
+        p = path / name
+        if p.is_file():
+            files[name] = p.read_text(encoding="utf-8")
+    return files
+
+
+def validate_dir(path: str | Path) -> list[Violation]:
+    path = Path(path)
+    files = _read_dir(path)
+    if "documents.jsonl" not in files:
+        return [Violation("documents.jsonl", 0, None, "file missing", f"a documents layer in {path}")]
+    return validate_files(files)
+
+
+def validate_files(files: dict[str, str]) -> list[Violation]:
+    c = _Checker()
+    docs: dict[str, DocumentRec] = {}
+    for n, d in c.parse("documents.jsonl", files.get("documents.jsonl", "")):
+        if d.doc_id in docs:
+            c.add("documents.jsonl", n, d.doc_id, "duplicate doc_id", "unique doc_id")
+            continue
+        docs[d.doc_id] = d
+        _check_document(c, n, d)
+
+    sentences: dict[str, SentenceRec] = {}
+    for n, s in c.parse("sentences.jsonl", files.get("sentences.jsonl", "")):
+        doc = docs.get(s.doc_id)
+        if s.sent_id in sentences:
+            c.add("sentences.jsonl", n, s.sent_id, "duplicate sent_id", "unique sent_id")
+        if doc is None:
+            c.add("sentences.jsonl", n, s.sent_id, f"unknown doc_id {s.doc_id!r}", "a doc_id of documents.jsonl")
+            continue
+        sentences.setdefault(s.sent_id, s)
+        c.span("sentences.jsonl", n, s.sent_id, doc.text, s.start, s.end, s.text)
+        if s.paragraph >= len(doc.paragraphs):
+            c.add("sentences.jsonl", n, s.sent_id, f"paragraph {s.paragraph} does not exist", f"< {len(doc.paragraphs)}")
+        else:
+            p = doc.paragraphs[s.paragraph]
+            if not (p.start <= s.start and s.end <= p.end) or p.section != s.section:
+                c.add("sentences.jsonl", n, s.sent_id, "sentence crosses its paragraph or section",
+                      f"inside [{p.start}, {p.end}) of section {p.section}")
+        markers = sorted(fn.label for fn in doc.footnotes for m in fn.markers if s.start <= m.start and m.end <= s.end)
+        if sorted(s.footnotes) != markers:
+            c.add("sentences.jsonl", n, s.sent_id, f"footnotes {s.footnotes} do not match the markers in the sentence",
+                  f"{markers}")
+
+    entities: dict[str, EntityRec] = {}
+    for n, e in c.parse("entities.jsonl", files.get("entities.jsonl", "")):
+        if e.ent_id in entities:
+            c.add("entities.jsonl", n, e.ent_id, "duplicate ent_id", "unique ent_id")
+        doc = docs.get(e.doc_id)
+        if doc is None:
+            c.add("entities.jsonl", n, e.ent_id, f"unknown doc_id {e.doc_id!r}", "a doc_id of documents.jsonl")
+            continue
+        entities.setdefault(e.ent_id, e)
+        c.span("entities.jsonl", n, e.ent_id, doc.text, e.start, e.end, e.text)
+        sent = sentences.get(e.sent_id)
+        if sent is None or sent.doc_id != e.doc_id:
+            c.add("entities.jsonl", n, e.ent_id, f"unknown sent_id {e.sent_id!r}", "a sent_id of the same document")
+        elif not (sent.start <= e.start < sent.end):
+            c.add("entities.jsonl", n, e.ent_id, "entity does not start in its sentence", f"in [{sent.start}, {sent.end})")
+        c.iso("entities.jsonl", n, e.ent_id, "country", e.country)
+        for code in e.countries:
+            c.iso("entities.jsonl", n, e.ent_id, "countries", code)
+        if e.country is not None and e.countries != [e.country]:
+            c.add("entities.jsonl", n, e.ent_id, f"countries {e.countries} disagree with country {e.country}",
+                  f"[{e.country!r}]")
+
+    for name in ("claims.jsonl", "gold/claims.jsonl", "gold/coder_a.jsonl", "gold/coder_b.jsonl"):
+        if name in files:
+            _check_claims(c, name, c.parse(name, files[name]), docs, sentences, entities)
+    return c.violations
+
+
+def _check_document(c: _Checker, n: int, d: DocumentRec) -> None:
+    name, rid = "documents.jsonl", d.doc_id
+    digest = hashlib.sha256(d.text.encode("utf-8")).hexdigest()
+    if digest != d.text_sha256:
+        c.add(name, n, rid, "text_sha256 does not match the text", digest)
+    for i, s in enumerate(d.sections):
+        if not (0 <= s.start < s.end <= len(d.text)):
+            c.add(name, n, rid, f"section {i} offsets [{s.start}, {s.end}) outside the text", f"<= {len(d.text)}")
+        if s.title is not None and s.heading_start is not None:
+            c.span(name, n, rid, d.text, s.heading_start, s.heading_end, s.title, what=f"title of section {i}")
+    for i, p in enumerate(d.paragraphs):
+        if not (0 <= p.start < p.end <= len(d.text)) or p.section >= len(d.sections):
+            c.add(name, n, rid, f"paragraph {i} [{p.start}, {p.end}) outside the text or its section", "inside both")
+    labels = Counter(fn.label for fn in d.footnotes)
+    for label, count in labels.items():
+        if count > 1:
+            c.add(name, n, rid, f"footnote label {label!r} appears {count} times", "unique note labels")
+    for fn in d.footnotes:
+        if not fn.markers:
+            c.add(name, n, rid, f"note [{fn.label}] has no marker", "every note cited by at least one marker")
+        for m in fn.markers:
+            c.span(name, n, rid, d.text, m.start, m.end, f"[{fn.label}]", what=f"marker of note {fn.label}")
+    cited = {(m.start, m.end) for fn in d.footnotes for m in fn.markers}
+    for p in d.paragraphs:
+        if p.type == "heading":
+            continue
+        for m in MARKER.finditer(d.text, p.start, p.end):
+            if (m.start(), m.end()) not in cited:
+                c.add(name, n, rid, f"marker {m.group(0)} at {m.start()} has no note", "a note for every marker")
+
+
+def _check_claims(c, name, rows, docs, sentences, entities) -> None:
+    seen_rows: dict[tuple, int] = {}
+    for n, r in rows:
+        rid = r.claim_id
+        doc = docs.get(r.doc_id)
+        if doc is None:
+            c.add(name, n, rid, f"unknown doc_id {r.doc_id!r}", "a doc_id of documents.jsonl")
+            continue
+        c.span(name, n, rid, doc.text, r.start, r.end, r.text)
+        c.iso(name, n, rid, "actor", r.actor)
+        c.iso(name, n, rid, "target", r.target)
+        if r.actor == r.target:
+            c.add(name, n, rid, f"actor and target are both {r.actor}", "two different countries")
+        sent = sentences.get(r.sent_id)
+        if sent is None or sent.doc_id != r.doc_id:
+            c.add(name, n, rid, f"unknown sent_id {r.sent_id!r}", "a sent_id of the same document")
+        else:
+            if not (sent.start <= r.start and r.end <= sent.end):
+                c.add(name, n, rid, "claim is not inside its sentence", f"inside [{sent.start}, {sent.end})")
+            if not set(r.footnotes) <= set(sent.footnotes):
+                c.add(name, n, rid, f"footnotes {r.footnotes} are not cited in the sentence", f"a subset of {sent.footnotes}")
+        if not any(s.start <= r.start and r.end <= s.end for s in doc.sections):
+            c.add(name, n, rid, "claim crosses a section boundary", "inside one section")
+        labels = {fn.label for fn in doc.footnotes}
+        for label in r.footnotes:
+            if label not in labels:
+                c.add(name, n, rid, f"footnote label {label!r} has no note", f"one of {sorted(labels, key=int)[:5]}...")
+        for field, code in (("actor_mentions", r.actor), ("target_mentions", r.target)):
+            for ent_id in getattr(r, field):
+                ent = entities.get(ent_id)
+                if ent is None or ent.doc_id != r.doc_id:
+                    c.add(name, n, rid, f"{field} {ent_id!r} is not an entity of the document", "an ent_id of entities.jsonl")
+                elif code not in ent.countries:
+                    c.add(name, n, rid, f"{field} {ent_id!r} does not name {code}", f"an entity linked to {code}")
+        key = (r.sent_id, r.start, r.end, r.actor, r.target, r.stance)
+        if key in seen_rows:
+            c.add(name, n, rid, f"duplicate claim row (same as line {seen_rows[key]})", "each (claim, actor, target) once")
+        else:
+            seen_rows[key] = n
+
+
+def schema_files(out_dir: str | Path) -> list[Path]:
+    """Write the record models as JSON Schema files."""
+    from pipeline.layers import write_text
+
+    out = []
+    for model in dict.fromkeys(SCHEMAS.values()):
+        path = Path(out_dir) / f"{model.__name__}.schema.json"
+        write_text(path, json.dumps(model.model_json_schema(), indent=1, sort_keys=True) + "\n")
+        out.append(path)
+    return out
+
+
+def coverage(claims: list[dict], sentences: dict[str, dict], documents: list[dict]) -> dict:
+    """Claims per country and section, stance per country, footnote backing."""
+    per_country = Counter(r["actor"] for r in claims)
+    per_section = Counter(sentences[r["sent_id"]]["section_title"] or "(untitled)" for r in claims if r["sent_id"] in sentences)
+    stance = defaultdict(Counter)
+    for r in claims:
+        stance[r["actor"]][r["stance"]] += 1
+    backed = sum(1 for r in claims if r["footnotes"])
+    cited = {(r["doc_id"], l) for r in claims for l in r["footnotes"]}
+    uncited = [f"{d['doc_id']}[{fn['label']}]" for d in documents for fn in d["footnotes"] if (d["doc_id"], fn["label"]) not in cited]
+    return {"claims_per_country": dict(per_country.most_common()), "claims_per_section": dict(per_section),
+            "stance_per_country": {k: dict(v) for k, v in sorted(stance.items())},
+            "footnote_backed_share": backed / len(claims) if claims else None, "uncited_footnotes": uncited}
