@@ -15,3 +15,12 @@ The stages, in the order a document goes through them:
 """
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # ``from pipeline import Corpus`` without importing the API for every command.
+    if name == "Corpus":
+        from pipeline.api import Corpus
+
+        return Corpus
+    raise AttributeError(name)

@@ -206,11 +206,14 @@ class ClaimAnnotator:
                    if ent is not nearest and tok.dep_ == "conj" and tok.head.i == nearest_tok.i]
         return chosen
 
+    def _is_negator(self, token: Token) -> bool:
+        return any(token.lemma_ in c.lemmas for c in self.cues if c.negator)
+
     def _negations(self, cue: Token) -> tuple[int, Optional[Token]]:
         count, negator = 0, None
         for verb in _chain_up(cue):
             count += sum(1 for c in verb.children if c.dep_ == "neg" or c.lower_ in ("never", "no longer"))
-            if verb is not cue and any(verb.lemma_ in c.lemmas for c in self.cues if c.negator):
+            if verb is not cue and self._is_negator(verb):
                 count += 1
                 negator = verb
         return count, negator
@@ -247,6 +250,8 @@ class ClaimAnnotator:
                 continue
             verbal = cue.pos_ in ("VERB", "AUX")
             n_neg, _ = self._negations(cue if verbal else anchor)
+            if not verbal and (self._is_negator(anchor) or any(self._is_negator(c) for c in cue.children)):
+                n_neg += 1  # "circumvent sanctions" (also when parsed as a modifier of the noun)
             stance = entry.stance if n_neg % 2 == 0 else entry.negated
             for child in cue.children:
                 if child.dep_ == "prep" and dict(entry.prep).get(child.lower_):
@@ -325,7 +330,13 @@ class ClaimAnnotator:
         negator_of = {}
         for i in cue_tokens:
             cue = doc[i]
-            _, neg = self._negations(cue if cue.pos_ in ("VERB", "AUX") else _anchor(cue))
+            verbal = cue.pos_ in ("VERB", "AUX")
+            _, neg = self._negations(cue if verbal else _anchor(cue))
+            inner = [c for c in cue.children if self._is_negator(c)] if not verbal else []
+            if not verbal and self._is_negator(_anchor(cue)):
+                neg = _anchor(cue)  # "circumvent sanctions", "declined support"
+            elif inner:
+                neg = inner[0]
             if neg is not None:
                 negator_of[neg.i] = i  # the negator's own row is replaced by the inner cue's
         sent_by_id = {s.sent_id: s for s in sentences}
