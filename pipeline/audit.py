@@ -250,3 +250,44 @@ def coverage(claims: list[dict], sentences: dict[str, dict], documents: list[dic
     return {"claims_per_country": dict(per_country.most_common()), "claims_per_section": dict(per_section),
             "stance_per_country": {k: dict(v) for k, v in sorted(stance.items())},
             "footnote_backed_share": backed / len(claims) if claims else None, "uncited_footnotes": uncited}
+
+
+def audit_report(path: str | Path) -> str:
+    """Agreement, coverage and disagreements, as printed by ``stance-corpus audit --report``."""
+    from pipeline.evaluate import agreement, compare, disagreements, format_agreement, format_scores
+    from pipeline.layers import read_jsonl
+
+    path = Path(path)
+    load = lambda name: list(read_jsonl(path / name)) if (path / name).is_file() else []
+    documents, sentences = load("documents.jsonl"), {s["sent_id"]: s for s in load("sentences.jsonl")}
+    auto, gold = load("claims.jsonl"), load("gold/claims.jsonl")
+    parts = []
+    pairs = [("gold vs automatic", gold, auto)]
+    coder_a, coder_b = load("gold/coder_a.jsonl"), load("gold/coder_b.jsonl")
+    if coder_a and coder_b:
+        pairs.append(("coder_a vs coder_b", coder_a, coder_b))
+    for name, ref, other in pairs:
+        docs = {r["doc_id"] for r in ref}
+        other = [r for r in other if r["doc_id"] in docs]
+        sent_ids = [s for s, rec in sentences.items() if rec["doc_id"] in docs]
+        parts.append(format_scores(f"{name} (P/R/F1 per layer; reference = first)", compare(ref, other)))
+        parts.append(format_agreement(f"{name}: agreement", agreement(ref, other, sent_ids)))
+    for name, rows in (("gold", gold), ("automatic", auto)):
+        cov = coverage(rows, sentences, documents)
+        share = cov["footnote_backed_share"]
+        parts.append("\n".join([
+            f"## coverage: {name} claims",
+            "claims per actor country: " + ", ".join(f"{k} {v}" for k, v in cov["claims_per_country"].items()),
+            "claims per section: " + "; ".join(f"{k} {v}" for k, v in cov["claims_per_section"].items()),
+            "stance per country: " + "; ".join(
+                f"{k} " + "/".join(f"{s}={n}" for s, n in v.items()) for k, v in cov["stance_per_country"].items()),
+            f"share of claim rows backed by a footnote: {'n/a' if share is None else f'{share:.3f}'}",
+            "footnotes cited by no claim: " + (", ".join(cov["uncited_footnotes"]) or "none"),
+        ]))
+    diffs = disagreements(gold, auto)
+    lines = [f"## disagreements: gold vs automatic ({len(diffs)} sentences)"]
+    for d in diffs:
+        fmt = lambda rows: ", ".join(f"{r[0]}->{r[1]} {r[2]}" for r in rows) or "no claim"
+        lines.append(f"- {d['sent_id']}: gold {fmt(d['a'])} | automatic {fmt(d['b'])}\n  \"{sentences[d['sent_id']]['text']}\"")
+    parts.append("\n".join(lines))
+    return "\n\n".join(parts)

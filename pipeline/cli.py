@@ -62,13 +62,22 @@ def annotate(
     out: Path = typer.Option(..., "--out", help="Folder for the JSONL layers."),
     model: Optional[str] = ModelOpt,
     allow_orphans: bool = OrphansOpt,
+    stance_model: Optional[Path] = typer.Option(
+        None, "--stance-model", help="Folder of a model saved by `stance-corpus train`: it sets stance and confidence."),
 ):
     """Annotate any .txt or .html files into the same layers."""
     from pipeline.build import Annotator, annotate_to_dir
     from pipeline.corpus import inputs_from_paths
 
     try:
-        counts = annotate_to_dir(inputs_from_paths(paths), out, Annotator(_settings(model, allow_orphans)))
+        settings = _settings(model, allow_orphans)
+        claims = None
+        if stance_model is not None:
+            from pipeline.claims import ClaimAnnotator
+            from pipeline.stance_model import StanceModelClaims
+
+            claims = StanceModelClaims(ClaimAnnotator(settings), stance_model)
+        counts = annotate_to_dir(inputs_from_paths(paths), out, Annotator(settings, claims=claims))
     except InputError as err:
         _fail(str(err))
     typer.echo(" ".join(f"{k}={v}" for k, v in counts.items()) + f" -> {out}")
@@ -93,6 +102,83 @@ def evaluate(
         from pipeline.layers import write_text
 
         write_text(json_out, json.dumps(figures, indent=1, sort_keys=True) + "\n")
+
+
+@app.command()
+def export(
+    annotations: Path = typer.Option(Path("annotations"), help="Folder with the layers and gold/."),
+    fmt: str = typer.Option("parquet", "--format", help="parquet (annotations/parquet/, what the card loads) or jsonl (annotations/hf/)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write here instead of into the annotations folder."),
+):
+    """Write every dataset config and split (see annotations/README.md) as JSONL or Parquet."""
+    from pipeline.dataset import FORMATS, export as export_dataset, write_card_header
+
+    if fmt not in FORMATS:
+        _fail(f"--format must be one of {', '.join(FORMATS)}")
+    try:
+        counts = export_dataset(annotations, fmt, out)
+    except FileNotFoundError as err:
+        _fail(f"{err.filename}: missing; run `stance-corpus build` first")
+    target = out or annotations
+    if fmt == "parquet" or out is not None:
+        write_card_header(Path(target) / "README.md", fmt)
+    for config, splits in counts.items():
+        typer.echo(f"{config}: " + " ".join(f"{k}={v}" for k, v in splits.items()))
+
+
+@app.command()
+def train(
+    annotations: Path = typer.Option(Path("annotations"), help="Dataset folder (the card is loaded with datasets)."),
+    out: Path = typer.Option(Path("models/stance"), "--out", help="Folder for the final model and metrics.json."),
+    results: Optional[Path] = typer.Option(None, "--results", help="Also write the results table (markdown) here."),
+    folds: int = typer.Option(5, help="Grouped cross-validation folds."),
+    epochs: int = typer.Option(10, help="spaCy textcat epochs."),
+    seed: int = typer.Option(0, help="Random seed."),
+    curve: bool = typer.Option(True, help="Also compute the learning curve."),
+):
+    """Train and cross-validate stance classifiers on the gold claims; save the final model."""
+    from pipeline.train import run_training
+
+    report = run_training(annotations, out, folds=folds, epochs=epochs, seed=seed, curve=curve, results=results)
+    typer.echo(report)
+
+
+@app.command()
+def audit(
+    annotations: Path = typer.Argument(Path("annotations"), help="The annotations folder to check."),
+    report: bool = typer.Option(False, "--report", help="Also print agreement, coverage and disagreements."),
+    schema_out: Optional[Path] = typer.Option(None, "--schema-out", help="Write the layer schemas as JSON Schema here."),
+):
+    """Check every invariant of the layers; exit 0 only when all hold."""
+    from pipeline.audit import audit_report, schema_files, validate_dir
+
+    if not annotations.is_dir():
+        _fail(f"{annotations}: not a folder")
+    violations = validate_dir(annotations)
+    for v in violations:
+        typer.echo(f"{annotations}/{v}")
+    if schema_out:
+        schema_files(schema_out)
+    if report:
+        typer.echo(audit_report(annotations))
+    typer.echo(f"{len(violations)} violation(s) in {annotations}", err=True)
+    if violations:
+        raise typer.Exit(1)
+
+
+@app.command("report")
+def html_report(
+    annotations: Path = typer.Option(Path("annotations"), help="The annotations folder."),
+    out: Path = typer.Option(Path("report"), "--out", help="Folder for index.html and the chart."),
+):
+    """Write a static HTML report (documents, per-country summary and chart, disagreements)."""
+    from pipeline.report import write_report
+
+    try:
+        page = write_report(annotations, out)
+    except FileNotFoundError as err:
+        _fail(str(err))
+    typer.echo(f"report -> {page}")
 
 
 def main() -> None:  # pragma: no cover
