@@ -147,7 +147,7 @@ def validate_files(files: dict[str, str]) -> list[Violation]:
             c.add("entities.jsonl", n, e.ent_id, f"countries {e.countries} disagree with country {e.country}",
                   f"[{e.country!r}]")
 
-    for name in ("claims.jsonl", "gold/claims.jsonl", "gold/coder_a.jsonl", "gold/coder_b.jsonl"):
+    for name in [n for n, model in SCHEMAS.items() if model is ClaimRec]:
         if name in files:
             _check_claims(c, name, c.parse(name, files[name]), docs, sentences, entities)
     return c.violations

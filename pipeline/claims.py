@@ -33,7 +33,7 @@ from pipeline.records import Claim
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 CHAIN = {"xcomp", "conj", "aux", "auxpass"}  # the cue shares its clause's subject and negation
 HYPOTHETICAL = {"could", "might", "may", "should", "would"}
-SINGULAR_PRONOUNS = {"it", "its", "country", "government"}
+SINGULAR_PRONOUNS = {"it", "its", "country", "government", "we", "our"}  # "we" speaks for the quoted state
 PLURAL_PRONOUNS = {"they", "their"}
 PERSON_PRONOUNS = {"he", "she", "his", "her"}
 # Subject heads whose "of"/"in" modifier names the state they belong to ("the court in Uralsk, Kazakhstan").
@@ -57,6 +57,7 @@ class Cue:
     war_default: bool = False
     prep: tuple = ()
     pos: tuple = ()
+    experiencer: bool = False  # "X was irritated by Y": the passive subject holds the stance toward the agent
 
 
 def load_cues(path: str | Path) -> list[Cue]:
@@ -66,7 +67,8 @@ def load_cues(path: str | Path) -> list[Cue]:
             row = json.loads(line)
             cues.append(Cue(tuple(row["lemmas"]), row["stance"], row["negated"], row["topic"],
                             row.get("negator", False), row.get("war_default", False),
-                            tuple(sorted(row.get("prep", {}).items())), tuple(row.get("pos", ()))))
+                            tuple(sorted(row.get("prep", {}).items())), tuple(row.get("pos", ())),
+                            row.get("experiencer", False)))
     return cues
 
 
@@ -263,7 +265,18 @@ class ClaimAnnotator:
                 [t for c in cue.children if c.dep_ in ("amod", "poss", "compound") for t in c.subtree], tok2ent)
             subject, actors, how = self._actor(cue if verbal else anchor, tok2ent, doc_id)
             receivers = None
-            if modifier:
+            if entry.experiencer:
+                passive = any(c.dep_ == "nsubjpass" for c in cue.children) or any(c.dep_ == "auxpass" for c in cue.children)
+                agent = [t for c in cue.children if c.dep_ == "agent" for t in c.subtree]
+                if not passive or not agent:
+                    continue
+                subj = next((c for c in cue.children if c.dep_ in SUBJECTS), None)
+                found = self._countries_in(subj.subtree, tok2ent) if subj is not None else []
+                actors, receivers = found, self._countries_in(agent, tok2ent)
+                subject, how = subj, "subject"
+                if not actors or not receivers:
+                    continue
+            elif modifier:
                 subject, actors, how = None, modifier, "modifier"
             elif anchor.lemma_ in RECEIVE:  # "Turkmenistan receives loans from Russia": giver acts on receiver
                 giver = [t for c in anchor.children if c.dep_ == "prep" and c.lower_ == "from" for t in c.subtree]

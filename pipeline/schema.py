@@ -134,5 +134,6 @@ SCHEMAS = {
     "gold/claims.jsonl": ClaimRec,
     "gold/coder_a.jsonl": ClaimRec,
     "gold/coder_b.jsonl": ClaimRec,
+    "gold/coder_c_isolated.jsonl": ClaimRec,
 }
 ID_FIELD = {DocumentRec: "doc_id", SentenceRec: "sent_id", EntityRec: "ent_id", ClaimRec: "claim_id"}

@@ -85,7 +85,7 @@ def test_cue_lexicon_is_general_and_two_way():
 
 # --- gold -------------------------------------------------------------------------------
 
-GOLD_FILES = ["claims.jsonl", "coder_a.jsonl", "coder_b.jsonl"]
+GOLD_FILES = ["claims.jsonl", "coder_a.jsonl", "coder_b.jsonl", "coder_c_isolated.jsonl"]
 
 
 @pytest.mark.parametrize("name", GOLD_FILES)
