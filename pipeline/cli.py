@@ -49,6 +49,10 @@ def build(
             typer.echo(f"warning: {path} has no manifest row; skipped", err=True)
         counts = annotate_to_dir(inputs, out, Annotator(_settings(model, allow_orphans)))
         gold = build_gold(out)
+        if (out / "README.md").is_file():  # the dataset card: keep its Parquet files in step
+            from pipeline.dataset import export as export_dataset
+
+            export_dataset(out, "parquet")
     except (InputError, CodingError) as err:
         _fail(str(err))
     typer.echo(" ".join(f"{k}={v}" for k, v in counts.items()) + f" -> {out}")
