@@ -109,16 +109,27 @@ class ClaimAnnotator:
         digest = hashlib.sha256(Path(settings.cues_path).read_bytes()).hexdigest()[:8]
         self.annotator = f"pipeline.claims/{pipeline.__version__}+cues:{digest}"
         self._matcher = None
+        self._by_word: dict[str, Cue] = {}
         self._last_actor: dict[str, list] = {}
 
     def matcher(self, doc: Doc) -> Matcher:
+        # Two set-membership patterns find every cue word in one pass; ``_cue_for`` then says
+        # which cue it is (one pattern per cue made matching the slowest part of the pipeline).
         if self._matcher is None:
+            self._by_word = {}
+            for cue in self.cues:
+                for lemma in cue.lemmas:
+                    self._by_word.setdefault(lemma, cue)
+            words = sorted(self._by_word)
             self._matcher = Matcher(doc.vocab)
-            for i, cue in enumerate(self.cues):
-                pos = {"POS": {"IN": list(cue.pos)}} if cue.pos else {}
-                self._matcher.add(str(i), [[{"LEMMA": {"IN": list(cue.lemmas)}, **pos}],
-                                           [{"LOWER": {"IN": list(cue.lemmas)}, **pos}]])
+            self._matcher.add("CUE", [[{"LEMMA": {"IN": words}}], [{"LOWER": {"IN": words}}]])
         return self._matcher
+
+    def _cue_for(self, token: Token) -> Optional[Cue]:
+        cue = self._by_word.get(token.lemma_.lower()) or self._by_word.get(token.lower_)
+        if cue is None or (cue.pos and token.pos_ not in cue.pos):
+            return None
+        return cue
 
     # --- the pieces -----------------------------------------------------------------
     def _countries_in(self, tokens, tok2ent) -> list[tuple[Token, dict]]:
@@ -319,15 +330,16 @@ class ClaimAnnotator:
 
     def start_document(self, doc_id: str) -> None:
         """Forget pronoun antecedents from any earlier run over the same document."""
-        self._last_actor.pop(doc_id, None)
+        self._last_actor.clear()
 
     def _remember_actor(self, doc_id: str, sent, tok2ent) -> None:
         """Keep the last named actor for pronoun subjects in later sentences."""
         subj = next((t for t in sent.root.children if t.dep_ in SUBJECTS), None)
+        # Keep entity records only: a Token would keep its Doc alive past the memory zone.
         if subj is not None and (found := self._countries_in(subj.subtree, tok2ent)):
-            self._last_actor[doc_id] = found
+            self._last_actor[doc_id] = [(None, e) for _, e in found]
         elif (found := self._countries_in(sent, tok2ent)) and len(found) == 1 and len(sent) <= 3:
-            self._last_actor[doc_id] = found  # a heading that names a country opens its section
+            self._last_actor[doc_id] = [(None, e) for _, e in found]  # a heading naming a country opens its section
 
     def __call__(self, doc_id: str, doc: Doc, base: int, text: str, sentences, entities, token_sent) -> list[Claim]:
         by_offset = {(e.start, e.end): e.__dict__ for e in entities}
@@ -338,8 +350,9 @@ class ClaimAnnotator:
                 for t in span:
                     tok2ent[t.i] = ent
         cue_tokens = {}
-        for match_id, start, _ in sorted(self.matcher(doc)(doc), key=lambda m: m[1]):
-            cue_tokens.setdefault(start, self.cues[int(doc.vocab.strings[match_id])])
+        for _, start, _ in self.matcher(doc)(doc):
+            if (cue := self._cue_for(doc[start])) is not None:
+                cue_tokens[start] = cue
         negator_of = {}
         for i in cue_tokens:
             cue = doc[i]
