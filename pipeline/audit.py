@@ -262,7 +262,7 @@ def audit_report(path: str | Path) -> str:
     documents, sentences = load("documents.jsonl"), {s["sent_id"]: s for s in load("sentences.jsonl")}
     auto, gold = load("claims.jsonl"), load("gold/claims.jsonl")
     parts = []
-    pairs = [("gold vs automatic", gold, auto)]
+    pairs = [("gold vs automatic", gold, auto)] if gold else []
     coder_a, coder_b = load("gold/coder_a.jsonl"), load("gold/coder_b.jsonl")
     if coder_a and coder_b:
         pairs.append(("coder_a vs coder_b", coder_a, coder_b))
@@ -284,6 +284,8 @@ def audit_report(path: str | Path) -> str:
             f"share of claim rows backed by a footnote: {'n/a' if share is None else f'{share:.3f}'}",
             "footnotes cited by no claim: " + (", ".join(cov["uncited_footnotes"]) or "none"),
         ]))
+    if not gold:
+        return "\n\n".join(parts + ["## disagreements: no gold claims in this folder"])
     diffs = disagreements(gold, auto)
     lines = [f"## disagreements: gold vs automatic ({len(diffs)} sentences)"]
     for d in diffs:

@@ -22,7 +22,8 @@ from pipeline.corpus import DocInput
 from pipeline.footnotes import link_footnotes
 from pipeline.ingest import read_source
 from pipeline.layers import LayerWriter
-from pipeline.nlp import load_nlp, model_info
+from pipeline.engines import load_engine
+from pipeline.nlp import model_info
 from pipeline.records import Claim, Document, Entity, Sentence
 from pipeline.segment import paragraph_records
 from pipeline.settings import Settings
@@ -35,18 +36,22 @@ class Annotator:
 
     def __init__(self, settings: Settings | None = None, nlp: Language | None = None, claims=None):
         self.settings = settings or Settings()
-        self.nlp = nlp or load_nlp(self.settings)
+        # The engine gives sentences and entities (engines.py); the rest is shared.
+        self.engine = load_engine(self.settings, nlp)
+        self.nlp = self.engine.nlp
         self.debris = load_debris_patterns(self.settings.debris_path)
         self.claims = claims or ClaimAnnotator(self.settings)
-        model = model_info(self.nlp)
-        kb = self.nlp.get_pipe("country_linker").kb
+        spacy_model = model_info(self.nlp)
+        model = self.engine.model
+        self.kb = self.engine.kb
         self.record_source = {"component": None, "version": pipeline.__version__,
                               "model": model["name"], "model_version": model["version"]}
         self.produced_by = {
-            "pipeline": "stance-corpus", "version": pipeline.__version__, "spacy": model["spacy"],
-            "model": {"name": model["name"], "version": model["version"]},
-            "components": self.nlp.pipe_names, "kb_sha256": kb.sha256,
+            "pipeline": "stance-corpus", "version": pipeline.__version__, "spacy": spacy_model["spacy"],
+            "model": {"name": spacy_model["name"], "version": spacy_model["version"]},
+            "components": self.nlp.pipe_names, "kb_sha256": self.kb.sha256,
             "claims": getattr(self.claims, "name", "rules"),
+            **self.engine.produced_by,
         }
 
     def annotate(self, item: DocInput) -> tuple[Document, list[Sentence], list[Entity], list[Claim]]:
@@ -70,16 +75,16 @@ class Annotator:
         claims: list[Claim] = []
         texts = (text[p.start:p.end] for p in cleaned.paragraphs)
         self.claims.start_document(item.doc_id)
-        with self.nlp.memory_zone():
-            for i, doc in enumerate(self.nlp.pipe(texts, batch_size=s.batch_size)):
+        with self.engine.memory_zone():
+            for i, analysis in enumerate(self.engine.analyse(texts, batch_size=s.batch_size)):
                 para = cleaned.paragraphs[i]
                 sents, ents, token_sent = paragraph_records(
-                    item.doc_id, text, doc, i, para, cleaned.sections[para.section], footnotes,
-                    len(sentences), len(entities), s.entity_labels, self.record_source,
+                    item.doc_id, text, analysis, i, para, cleaned.sections[para.section], footnotes,
+                    len(sentences), len(entities), s.entity_labels, self.record_source, self.kb,
                 )
                 sentences += sents
                 entities += ents
-                claims += self.claims(item.doc_id, doc, para.start, text, sents, ents, token_sent)
+                claims += self.claims(item.doc_id, analysis.doc, para.start, text, sents, ents, token_sent)
         return document, sentences, entities, claims
 
 

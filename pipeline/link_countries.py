@@ -11,11 +11,20 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.kb import CountryKB
+from pipeline.kb import CountryKB, KBEntry
 
 for _name, _default in (("country", None), ("countries", None), ("kb_id", None), ("kb_entry", None), ("kb_type", None)):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=_default)
+
+
+def link_entry(kb: CountryKB, text: str, hint: str | None = None) -> KBEntry | None:
+    """The knowledge-base entry a mention links to: the ruler's stamped entry, else a lookup by text.
+
+    Shared by every engine (``segment.py`` calls it for spaCy's and stanza's spans alike).
+    """
+    entry = kb.entries.get(hint) if hint else None
+    return entry or kb.lookup(text)
 
 
 class CountryLinker:
@@ -25,8 +34,7 @@ class CountryLinker:
     def __call__(self, doc: Doc) -> Doc:
         for ent in doc.ents:
             # The ruler stamps its entry id on the span; NER spans are looked up by text.
-            entry = self.kb.entries.get(ent.ent_id_) if ent.ent_id_ else None
-            entry = entry or self.kb.lookup(ent.text)
+            entry = link_entry(self.kb, ent.text, ent.ent_id_ or None)
             if entry is None:
                 continue
             ent._.country = entry.country

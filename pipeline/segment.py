@@ -1,13 +1,17 @@
-"""Stage 5: spaCy Docs (one per paragraph) to sentence and entity records.
+"""Stage 5: an engine's paragraph analysis to sentence and entity records.
 
-Each paragraph is parsed as its own Doc, so no sentence can cross a paragraph or section
-boundary; offsets are shifted by the paragraph's start into document offsets.
+Each paragraph is analysed on its own (``engines.py``), so no sentence can cross a paragraph
+or section boundary; offsets are shifted by the paragraph's start into document offsets.
+Country linking happens here, the same for every engine (``link_countries.link_entry``).
 """
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from bisect import bisect_right
 
+from pipeline.engines import ParagraphAnalysis
+from pipeline.kb import CountryKB
+from pipeline.link_countries import link_entry
 from pipeline.records import Entity, Footnote, Paragraph, Section, Sentence
 
 
@@ -22,7 +26,7 @@ def entity_id(doc_id: str, n: int) -> str:
 def paragraph_records(
     doc_id: str,
     text: str,
-    doc: Doc,
+    analysis: ParagraphAnalysis,
     para_index: int,
     para: Paragraph,
     section: Section,
@@ -31,28 +35,33 @@ def paragraph_records(
     first_ent: int,
     labels: frozenset,
     produced_by: dict,
+    kb: CountryKB,
 ) -> tuple[list[Sentence], list[Entity], dict[int, str]]:
-    """Sentences and entities of one paragraph; also a map from token index to sent_id."""
+    """Sentences and entities of one paragraph; also a map from spaCy token index to sent_id."""
     base = para.start
     sentences: list[Sentence] = []
-    token_sent: dict[int, str] = {}
-    for sent in doc.sents:
-        start, end = base + sent.start_char, base + sent.end_char
+    for s_start, s_end in analysis.sentences:
+        start, end = base + s_start, base + s_end
         sid = sentence_id(doc_id, first_sent + len(sentences))
         labels_in = [fn.label for fn in footnotes for m in fn.markers if start <= m.start and m.end <= end]
         sentences.append(Sentence(doc_id, sid, start, end, text[start:end], para.section, section.title,
                                   para_index, labels_in, {**produced_by, "component": "segment"}))
-        for token in sent:
-            token_sent[token.i] = sid
+    starts = [s for s, _ in analysis.sentences]
+
+    def sent_of(char: int) -> str:  # the sentence a paragraph offset falls in
+        return sentences[max(0, bisect_right(starts, char) - 1)].sent_id
+
+    token_sent = {token.i: sent_of(token.idx) for token in analysis.doc} if sentences else {}
     entities: list[Entity] = []
-    for ent in doc.ents:
-        if ent.label_ not in labels:
+    for ent in analysis.entities:
+        if ent.label not in labels:
             continue
-        start, end = base + ent.start_char, base + ent.end_char
-        source = "entity_ruler" if ent.ent_id_ else "ner"
+        start, end = base + ent.start, base + ent.end
+        entry = link_entry(kb, text[start:end], ent.kb_hint)
         entities.append(Entity(
-            doc_id, entity_id(doc_id, first_ent + len(entities)), token_sent[ent.start], start, end, text[start:end],
-            ent.label_, ent._.country, ent._.countries or [], ent._.kb_id, ent._.kb_entry, ent._.kb_type,
-            source, {**produced_by, "component": f"{source}+country_linker"},
+            doc_id, entity_id(doc_id, first_ent + len(entities)), sent_of(ent.start), start, end, text[start:end],
+            ent.label, entry.country if entry else None, (entry.countries or []) if entry else [],
+            kb.qid(entry) if entry else None, entry.id if entry else None, entry.type if entry else None,
+            ent.source, {**produced_by, "component": f"{ent.source}+country_linker"},
         ))
     return sentences, entities, token_sent

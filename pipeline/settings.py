@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -30,3 +31,10 @@ class Settings:
     # A marker without a note (or a note without a marker) is an input error unless relaxed.
     strict_footnotes: bool = True
     batch_size: int = 64
+    # Engine for sentences and NER: "spacy" (default) or "stanza" (pipeline/engines.py).
+    engine: str = "spacy"
+    # stanza's model folder (stanza.download("en", model_dir=...)); default ~/stanza_resources.
+    stanza_dir: Optional[Path] = None
+    # A stanza NER model trained locally (with its pretrain file): runs pretokenized, offline.
+    stanza_ner_model: Optional[Path] = None
+    stanza_pretrain: Optional[Path] = None

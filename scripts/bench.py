@@ -46,12 +46,15 @@ def cleaned_words(path: Path) -> int:
     return len(clean(read_source(path), load_debris_patterns(Settings().debris_path)).text.split())
 
 
-def run_pipeline(paths: list[Path], out_dir: Path) -> dict:
+def run_pipeline(paths: list[Path], out_dir: Path, settings_kw: dict | None = None) -> dict:
+    from dataclasses import replace
+
     from pipeline.build import Annotator, annotate_to_dir
     from pipeline.corpus import inputs_from_paths
+    from pipeline.settings import Settings
 
     t0 = time.perf_counter()
-    annotator = Annotator()
+    annotator = Annotator(replace(Settings(), **(settings_kw or {})))
     load_s = time.perf_counter() - t0
     inputs = inputs_from_paths(paths)
     t0 = time.perf_counter()
@@ -89,7 +92,11 @@ def in_fresh_process(fn, *args) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--min-words", type=int, default=200_000, help="cleaned words to reach (default 200000)")
-    ap.add_argument("--engine", choices=["spacy"], default="spacy", help="NLP engine (only spaCy for now)")
+    ap.add_argument("--engine", choices=["spacy", "stanza"], default="spacy",
+                    help="stanza: also run the pipeline with --engine stanza (spaCy is measured in the same run)")
+    ap.add_argument("--stanza-dir", type=Path, help="stanza's model folder (see README, stanza engine)")
+    ap.add_argument("--stanza-ner-model", type=Path, help="a locally trained stanza NER model (.pt)")
+    ap.add_argument("--stanza-pretrain", type=Path, help="its pretrain file (.pt)")
     ap.add_argument("--json", metavar="PATH", type=Path, help="also write the figures as JSON here")
     args = ap.parse_args()
 
@@ -109,11 +116,16 @@ def main() -> None:
               f" (engine {args.engine})", flush=True)
 
         runs = {}
-        for name, fn, fn_args, docs in [
+        jobs = [
             ("pipeline_quarter", run_pipeline, (paths[:n_quarter], Path(tmp) / "out_quarter"), n_quarter),
             ("pipeline", run_pipeline, (paths, Path(tmp) / "out"), n_docs),
             ("bare_spacy", run_bare, (Path(tmp) / "out" / "documents.jsonl",), n_docs),
-        ]:
+        ]
+        if args.engine == "stanza":
+            kw = {"engine": "stanza", "stanza_dir": args.stanza_dir, "stanza_ner_model": args.stanza_ner_model,
+                  "stanza_pretrain": args.stanza_pretrain}
+            jobs.append(("pipeline_stanza", run_pipeline, (paths, Path(tmp) / "out_stanza", kw), n_docs))
+        for name, fn, fn_args, docs in jobs:
             r = in_fresh_process(fn, *fn_args)
             r.update(documents=docs, words=docs * words_per_doc)
             r["words_per_s"] = r["words"] / r["seconds"]
@@ -128,6 +140,11 @@ def main() -> None:
     print(f"peak RSS pipeline: {runs['pipeline_quarter']['peak_rss_mib']:.1f} MiB at {n_quarter} docs,"
           f" {runs['pipeline']['peak_rss_mib']:.1f} MiB at {n_docs} docs ({growth:+.1f} MiB)")
     print(f"peak RSS bare spaCy: {runs['bare_spacy']['peak_rss_mib']:.1f} MiB")
+    if "pipeline_stanza" in runs:
+        st, sp = runs["pipeline_stanza"], runs["pipeline"]
+        print(f"stanza engine: {st['words_per_s']:.0f} words/s, peak RSS {st['peak_rss_mib']:.1f} MiB"
+              f" (spaCy engine: {sp['words_per_s']:.0f} words/s, {sp['peak_rss_mib']:.1f} MiB;"
+              f" model {args.stanza_ner_model or args.stanza_dir or 'default stanza dir'})")
 
     if args.json:
         figures = {"engine": args.engine, "min_words": args.min_words, "words_per_doc": words_per_doc,
