@@ -222,7 +222,13 @@ def save_final(data: dict, out: str | Path, revision: str, metrics: dict, seed: 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     texts, y = data["texts"], data["labels"]
-    lr = make_tfidf_lr(seed).fit(texts, y)
+    # The saved TF-IDF+LR is calibrated (sigmoid, on grouped folds) so that its probability can
+    # serve as ``confidence`` when it relabels claims.
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    splits = list(StratifiedGroupKFold(n_splits=3, shuffle=True, random_state=seed).split(texts, y, data["groups"]))
+    lr = CalibratedClassifierCV(make_tfidf_lr(seed), method="sigmoid", cv=splits).fit(texts, y)
     joblib.dump(lr, out / TFIDF_FILE)
     tc = TextCat(seed, epochs).fit(texts, y)
     tc.nlp.to_disk(out / TEXTCAT_DIR)
