@@ -334,9 +334,12 @@ class ClaimAnnotator:
 
     def _remember_actor(self, doc_id: str, sent, tok2ent) -> None:
         """Keep the last named actor for pronoun subjects in later sentences."""
-        subj = next((t for t in sent.root.children if t.dep_ in SUBJECTS), None)
+        # The main clause's subject, else the first subject that names a country (the root can
+        # sit in a parenthesis: "X supplies Y (this is relevant for A)").
+        subjects = [t for t in sent.root.children if t.dep_ in SUBJECTS] + [t for t in sent if t.dep_ in SUBJECTS]
+        found = next((f for t in subjects if (f := self._countries_in(t.subtree, tok2ent))), None)
         # Keep entity records only: a Token would keep its Doc alive past the memory zone.
-        if subj is not None and (found := self._countries_in(subj.subtree, tok2ent)):
+        if found:
             self._last_actor[doc_id] = [(None, e) for _, e in found]
         elif (found := self._countries_in(sent, tok2ent)) and len(found) == 1 and len(sent) <= 3:
             self._last_actor[doc_id] = [(None, e) for _, e in found]  # a heading naming a country opens its section
