@@ -85,6 +85,8 @@ class Annotator:
                 sentences += sents
                 entities += ents
                 claims += self.claims(item.doc_id, analysis.doc, para.start, text, sents, ents, token_sent)
+        for claim in claims:  # the claims rest on the engine's parse: name it with the component
+            claim.produced_by = {**self.record_source, "component": claim.annotator}
         return document, sentences, entities, claims
 
 

@@ -115,6 +115,7 @@ class Claim:
     cue: Optional[str] = None
     negated: bool = False
     note: Optional[str] = None
+    produced_by: Optional[dict] = None  # automatic rows: component, version, model and its version
 
 
 def to_dict(record) -> dict:

