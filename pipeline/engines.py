@@ -74,8 +74,10 @@ class SpacyEngine:
         for doc in self.nlp.pipe(texts, batch_size=batch_size):
             yield ParagraphAnalysis(
                 [(s.start_char, s.end_char) for s in doc.sents],
+                # The country_linker component has linked each span: pass its entry on, so the
+                # shared step in segment.py reads that decision instead of looking it up again.
                 [EntitySpan(e.start_char, e.end_char, e.label_, "entity_ruler" if e.ent_id_ else "ner",
-                            e.ent_id_ or None) for e in doc.ents],
+                            e._.kb_entry) for e in doc.ents],
                 doc,
             )
 
