@@ -3,7 +3,6 @@
 import json
 import random
 
-import pytest
 
 from conftest import ROOT
 from pipeline.audit import validate_dir, validate_files

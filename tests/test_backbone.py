@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, SEED_ID, load
+from conftest import ROOT, SEED_ID
 from pipeline.build import annotate_to_dir
 from pipeline.corpus import DocInput
 from pipeline.errors import InputError

@@ -1,7 +1,6 @@
 """The automatic claim annotator on hand-picked sentences, and the gold layer's validity."""
 
 import json
-from pathlib import Path
 
 import pycountry
 import pytest
