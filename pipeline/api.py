@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from pipeline.layers import read_jsonl
+from pipeline.io import read_jsonl
 from pipeline.schema import ClaimRec, DocumentRec, EntityRec, SentenceRec
 
 
@@ -91,6 +91,6 @@ class Corpus:
         return [c for c in self._claims[layer] if all(getattr(c, k) == v for k, v in filters.items())]
 
     def validate(self):
-        from pipeline.audit import validate_dir
+        from pipeline.quality.audit import validate_dir
 
         return validate_dir(self.path)

@@ -16,16 +16,16 @@ from spacy.language import Language
 from tqdm import tqdm
 
 import pipeline
-from pipeline.claims import ClaimAnnotator
-from pipeline.clean import clean, load_debris_patterns
-from pipeline.corpus import DocInput
-from pipeline.footnotes import link_footnotes
-from pipeline.ingest import read_source
-from pipeline.layers import LayerWriter
-from pipeline.engines import load_engine
-from pipeline.nlp import model_info
+from pipeline.nlp.claims import ClaimAnnotator
+from pipeline.ingest.clean import clean, load_debris_patterns
+from pipeline.ingest.manifest import DocInput
+from pipeline.ingest.footnotes import link_footnotes
+from pipeline.ingest.sources import read_source
+from pipeline.io import LayerWriter
+from pipeline.nlp.engines import load_engine
+from pipeline.nlp.language import model_info
 from pipeline.records import Claim, Document, Entity, Sentence
-from pipeline.segment import paragraph_records
+from pipeline.nlp.segment import paragraph_records
 from pipeline.settings import Settings
 
 META_FIELDS = ("title", "authors", "date", "publisher", "series", "source", "licence")

@@ -36,7 +36,7 @@ StanzaPretrainOpt = typer.Option(None, "--stanza-pretrain", help="The pretrain (
 
 
 def _with_engine(s: Settings, engine: str, stanza_dir, stanza_ner_model, stanza_pretrain) -> Settings:
-    from pipeline.engines import ENGINES
+    from pipeline.nlp.engines import ENGINES
 
     if engine not in ENGINES:
         _fail(f"--engine must be one of {', '.join(ENGINES)}")
@@ -57,8 +57,8 @@ def build(
 ):
     """Build the annotation layers from corpus/ (the main job)."""
     from pipeline.build import Annotator, annotate_to_dir
-    from pipeline.corpus import read_manifest, unlisted_files
-    from pipeline.gold import CodingError, build_gold
+    from pipeline.ingest.manifest import read_manifest, unlisted_files
+    from pipeline.quality.gold import CodingError, build_gold
 
     try:
         inputs = read_manifest(corpus)
@@ -68,7 +68,7 @@ def build(
         counts = annotate_to_dir(inputs, out, Annotator(settings))
         gold = build_gold(out)
         if (out / "README.md").is_file():  # the dataset card: keep its Parquet files in step
-            from pipeline.dataset import export as export_dataset
+            from pipeline.export.huggingface import export as export_dataset
 
             export_dataset(out, "parquet")
     except (InputError, CodingError) as err:
@@ -93,14 +93,14 @@ def annotate(
 ):
     """Annotate any .txt or .html files into the same layers."""
     from pipeline.build import Annotator, annotate_to_dir
-    from pipeline.corpus import inputs_from_paths
+    from pipeline.ingest.manifest import inputs_from_paths
 
     try:
         settings = _with_engine(_settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain)
         claims = None
         if stance_model is not None:
-            from pipeline.claims import ClaimAnnotator
-            from pipeline.stance_model import StanceModelClaims
+            from pipeline.nlp.claims import ClaimAnnotator
+            from pipeline.training.stance_model import StanceModelClaims
 
             claims = StanceModelClaims(ClaimAnnotator(settings), stance_model)
         counts = annotate_to_dir(inputs_from_paths(paths), out, Annotator(settings, claims=claims))
@@ -117,7 +117,7 @@ def evaluate(
     """Score the automatic claim layer against gold, per document, and coder A against coder B."""
     import json
 
-    from pipeline.evaluate import evaluation_report
+    from pipeline.quality.evaluate import evaluation_report
 
     try:
         text, figures = evaluation_report(annotations)
@@ -125,7 +125,7 @@ def evaluate(
         _fail(f"{err.filename}: missing; run `stance-corpus build` first")
     typer.echo(text)
     if json_out:
-        from pipeline.layers import write_text
+        from pipeline.io import write_text
 
         write_text(json_out, json.dumps(figures, indent=1, sort_keys=True) + "\n")
 
@@ -137,7 +137,7 @@ def export(
     out: Optional[Path] = typer.Option(None, "--out", help="Write here instead of into the annotations folder."),
 ):
     """Write every dataset config and split (see annotations/README.md) as JSONL or Parquet."""
-    from pipeline.dataset import FORMATS, export as export_dataset, write_card_header
+    from pipeline.export.huggingface import FORMATS, export as export_dataset, write_card_header
 
     if fmt not in FORMATS:
         _fail(f"--format must be one of {', '.join(FORMATS)}")
@@ -163,7 +163,7 @@ def train(
     curve: bool = typer.Option(True, help="Also compute the learning curve."),
 ):
     """Train and cross-validate stance classifiers on the gold claims; save the final model."""
-    from pipeline.train import run_training
+    from pipeline.training.train import run_training
 
     report = run_training(annotations, out, folds=folds, epochs=epochs, seed=seed, curve=curve, results=results)
     typer.echo(report)
@@ -179,7 +179,7 @@ def audit(
         "whose entity layer is compared with this one."),
 ):
     """Check every invariant of the layers; exit 0 only when all hold."""
-    from pipeline.audit import audit_report, schema_files, validate_dir
+    from pipeline.quality.audit import audit_report, schema_files, validate_dir
 
     if not annotations.is_dir():
         _fail(f"{annotations}: not a folder")
@@ -191,7 +191,7 @@ def audit(
     if report:
         typer.echo(audit_report(annotations))
         if compare_entities is not None:
-            from pipeline.engine_agreement import engine_comparison
+            from pipeline.quality.engine_agreement import engine_comparison
 
             typer.echo("\n" + engine_comparison(annotations, compare_entities))
     typer.echo(f"{len(violations)} violation(s) in {annotations}", err=True)
@@ -205,7 +205,7 @@ def html_report(
     out: Path = typer.Option(Path("report"), "--out", help="Folder for index.html and the chart."),
 ):
     """Write a static HTML report (documents, per-country summary and chart, disagreements)."""
-    from pipeline.report import write_report
+    from pipeline.report.html import write_report
 
     try:
         page = write_report(annotations, out)

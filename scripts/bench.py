@@ -39,8 +39,8 @@ def peak_rss_mib() -> float:
 
 def cleaned_words(path: Path) -> int:
     """Words in the text the pipeline keeps after cleaning (what it would annotate)."""
-    from pipeline.clean import clean, load_debris_patterns
-    from pipeline.ingest import read_source
+    from pipeline.ingest.clean import clean, load_debris_patterns
+    from pipeline.ingest.sources import read_source
     from pipeline.settings import Settings
 
     return len(clean(read_source(path), load_debris_patterns(Settings().debris_path)).text.split())
@@ -50,7 +50,7 @@ def run_pipeline(paths: list[Path], out_dir: Path, settings_kw: dict | None = No
     from dataclasses import replace
 
     from pipeline.build import Annotator, annotate_to_dir
-    from pipeline.corpus import inputs_from_paths
+    from pipeline.ingest.manifest import inputs_from_paths
     from pipeline.settings import Settings
 
     t0 = time.perf_counter()

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.build import Annotator, annotate_to_dir
-from pipeline.corpus import read_manifest
+from pipeline.ingest.manifest import read_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ID = "besa2023_central_asia"

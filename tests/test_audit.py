@@ -5,7 +5,7 @@ import random
 
 
 from conftest import ROOT
-from pipeline.audit import validate_dir, validate_files
+from pipeline.quality.audit import validate_dir, validate_files
 from pipeline.schema import SCHEMAS
 
 SPAN_LAYERS = ["sentences.jsonl", "entities.jsonl", "claims.jsonl", "gold/claims.jsonl", "gold/coder_a.jsonl"]

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT, SEED_ID
 from pipeline.build import annotate_to_dir
-from pipeline.corpus import DocInput
+from pipeline.ingest.manifest import DocInput
 from pipeline.errors import InputError
 
 SECTION_TITLES = [
@@ -179,7 +179,7 @@ def test_committed_annotations_equal_fresh_build(built):
 
 
 def test_rerun_is_byte_identical(built, annotator, tmp_path):
-    from pipeline.corpus import read_manifest
+    from pipeline.ingest.manifest import read_manifest
 
     annotate_to_dir(read_manifest(ROOT / "corpus"), tmp_path, annotator, progress=False)
     for name in ("documents", "sentences", "entities", "claims"):

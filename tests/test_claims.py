@@ -6,7 +6,7 @@ import pycountry
 import pytest
 
 from conftest import ROOT, load
-from pipeline.corpus import DocInput
+from pipeline.ingest.manifest import DocInput
 from pipeline.records import STANCES, TOPICS
 
 GROUP = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
@@ -117,7 +117,7 @@ def test_gold_files_equal_their_sheets(tmp_path):
     """The committed gold files are exactly what the coding sheets expand to."""
     import shutil
 
-    from pipeline.gold import build_gold
+    from pipeline.quality.gold import build_gold
 
     for name in ("sentences.jsonl", "entities.jsonl"):
         shutil.copy(ROOT / "annotations" / name, tmp_path / name)
@@ -129,7 +129,7 @@ def test_gold_files_equal_their_sheets(tmp_path):
 
 
 def test_evaluate_prints_all_figures():
-    from pipeline.evaluate import evaluation_report
+    from pipeline.quality.evaluate import evaluation_report
 
     text, figures = evaluation_report(ROOT / "annotations")
     for needed in ("claim_detection", "actor", "stance", "macro-F1", "footnote accuracy", "confusion",

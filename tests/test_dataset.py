@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from datasets import ClassLabel, load_dataset
 
-from pipeline.dataset import CONFIGS, FEATURES, SPLITS, card_header, export, write_card_header
+from pipeline.export.huggingface import CONFIGS, FEATURES, SPLITS, card_header, export, write_card_header
 
 ANN = Path(__file__).resolve().parent.parent / "annotations"
 LAYER_FILES = {"documents": "documents.jsonl", "sentences": "sentences.jsonl", "entities": "entities.jsonl",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.evaluate import agreement, compare
+from pipeline.quality.evaluate import agreement, compare
 
 
 def row(sent, actor, target, stance, footnotes=(), start=0, end=10):

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT, load
 from pipeline import Corpus
-from pipeline.report import write_report
+from pipeline.report.html import write_report
 
 ANN = ROOT / "annotations"
 
@@ -57,7 +57,7 @@ def test_audit_command_exit_codes(tmp_path):
 
 
 def test_audit_report_sections():
-    from pipeline.audit import audit_report
+    from pipeline.quality.audit import audit_report
 
     text = audit_report(ANN)
     for needed in ("## gold vs automatic", "## coder_a vs coder_b", "Krippendorff alpha", "Cohen kappa",

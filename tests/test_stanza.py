@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.engine_agreement import agreement_report, compare_entities
-from pipeline.engines import attach_markers
+from pipeline.quality.engine_agreement import agreement_report, compare_entities
+from pipeline.nlp.engines import attach_markers
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILE = ROOT / "corpus" / "000_88c6a071fbcc8006.txt"
@@ -135,7 +135,7 @@ def test_stanza_engine_end_to_end(tiny_model, tmp_path):
     assert 0 <= result["strict"]["f1"] <= result["partial"]["f1"] <= 1
     assert "tiny offline test model" in agreement_report(result, "tiny offline test model")
     # the stanza layers pass the validator, and the audit report compares the two engines
-    from pipeline.audit import validate_dir
+    from pipeline.quality.audit import validate_dir
 
     assert validate_dir(out) == []
     spacy_out = tmp_path / "spacy"
@@ -215,7 +215,7 @@ class _FakeStanza:
 def test_raw_stanza_path_keeps_markers_and_feeds_the_parse(annotator):
     """The path taken with real models: stanza's own sentences (markers re-attached), and
     spaCy's parse for claims with those sentences and stanza's entities."""
-    from pipeline.engines import StanzaEngine
+    from pipeline.nlp.engines import StanzaEngine
 
     engine = StanzaEngine.__new__(StanzaEngine)
     engine.nlp, engine.pipe, engine.source, engine.pretokenized = annotator.nlp, _FakeStanza(), "stanza:fake", False

@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.records import STANCES
-from pipeline.stance_model import StanceModel, model_input
-from pipeline.train import cross_validate, dataset_revision, load_examples, run_training
+from pipeline.training.stance_model import StanceModel, model_input
+from pipeline.training.train import cross_validate, dataset_revision, load_examples, run_training
 
 ROOT = Path(__file__).resolve().parent.parent
 ANN = ROOT / "annotations"

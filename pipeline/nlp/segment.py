@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from pipeline.engines import ParagraphAnalysis
-from pipeline.kb import CountryKB
-from pipeline.link_countries import link_entry
+from pipeline.nlp.engines import ParagraphAnalysis
+from pipeline.nlp.kb import CountryKB
+from pipeline.nlp.country_linker import link_entry
 from pipeline.records import Entity, Footnote, Paragraph, Section, Sentence
 
 

@@ -34,7 +34,7 @@ from typing import Callable, Iterable, Iterator
 
 from datasets import ClassLabel, Features, Value
 
-from pipeline.layers import read_jsonl, write_jsonl, write_text
+from pipeline.io import read_jsonl, write_jsonl, write_text
 from pipeline.records import STANCES, TOPICS
 
 CONFIGS = ("documents", "sentences", "entities", "claims", "claims_auto", "kb")

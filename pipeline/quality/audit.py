@@ -227,7 +227,7 @@ def _check_claims(c, name, rows, docs, sentences, entities) -> None:
 
 def schema_files(out_dir: str | Path) -> list[Path]:
     """Write the record models as JSON Schema files."""
-    from pipeline.layers import write_text
+    from pipeline.io import write_text
 
     out = []
     for model in dict.fromkeys(SCHEMAS.values()):
@@ -254,8 +254,8 @@ def coverage(claims: list[dict], sentences: dict[str, dict], documents: list[dic
 
 def audit_report(path: str | Path) -> str:
     """Agreement, coverage and disagreements, as printed by ``stance-corpus audit --report``."""
-    from pipeline.evaluate import agreement, compare, disagreements, format_agreement, format_scores
-    from pipeline.layers import read_jsonl
+    from pipeline.quality.evaluate import agreement, compare, disagreements, format_agreement, format_scores
+    from pipeline.io import read_jsonl
 
     path = Path(path)
     load = lambda name: list(read_jsonl(path / name)) if (path / name).is_file() else []

@@ -46,7 +46,7 @@ def read_manifest(corpus_dir: str | Path) -> list[DocInput]:
 
 
 def unlisted_files(corpus_dir: str | Path, inputs: list[DocInput]) -> list[Path]:
-    from pipeline.ingest import SUFFIXES
+    from pipeline.ingest.sources import SUFFIXES
 
     listed = {i.path.resolve() for i in inputs}
     return sorted(p for p in Path(corpus_dir).iterdir()

@@ -23,8 +23,8 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from pipeline.errors import InputError
-from pipeline.kb import CountryKB
-from pipeline.nlp import load_nlp, model_info
+from pipeline.nlp.kb import CountryKB
+from pipeline.nlp.language import load_nlp, model_info
 from pipeline.settings import Settings
 
 ENGINES = ("spacy", "stanza")

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
-from pipeline.ingest import SourceText
+from pipeline.ingest.sources import SourceText
 from pipeline.records import Paragraph, Section
 
 BLOCK_SEPARATOR = "\n\n"

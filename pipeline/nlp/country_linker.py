@@ -11,7 +11,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.kb import CountryKB, KBEntry
+from pipeline.nlp.kb import CountryKB, KBEntry
 
 for _name, _default in (("country", None), ("countries", None), ("kb_id", None), ("kb_entry", None), ("kb_type", None)):
     if not Span.has_extension(_name):

@@ -192,7 +192,7 @@ def evaluation_report(annotations_dir) -> tuple[str, dict]:
     """The text printed by ``stance-corpus evaluate`` and the figures behind it."""
     from pathlib import Path
 
-    from pipeline.layers import read_jsonl
+    from pipeline.io import read_jsonl
 
     d = Path(annotations_dir)
     auto = list(read_jsonl(d / "claims.jsonl"))

@@ -15,8 +15,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from pipeline.api import Corpus
-from pipeline.evaluate import disagreements
-from pipeline.layers import write_text
+from pipeline.quality.evaluate import disagreements
+from pipeline.io import write_text
 from pipeline.records import STANCES
 
 STANCE_COLOURS = {"support": "#2e7d32", "oppose": "#c62828", "neutral": "#1565c0"}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pycountry
 
-from pipeline.layers import read_jsonl
+from pipeline.io import read_jsonl
 from pipeline.records import STANCES, TOPICS, Claim
 
 
@@ -73,7 +73,7 @@ def build_gold(annotations_dir: str | Path) -> dict[str, int]:
     """Expand every sheet listed in ``gold/sheets/sheets.json`` into its gold file."""
     import json
 
-    from pipeline.layers import write_jsonl
+    from pipeline.io import write_jsonl
 
     d = Path(annotations_dir)
     config_path = d / "gold" / "sheets" / "sheets.json"
@@ -97,7 +97,7 @@ def main(argv=None) -> int:
     import argparse
     import json
 
-    from pipeline.layers import write_jsonl
+    from pipeline.io import write_jsonl
 
     ap = argparse.ArgumentParser(description="Expand a compact coding sheet into gold claim rows.")
     ap.add_argument("sheet")

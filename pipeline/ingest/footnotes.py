@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.clean import CleanText
+from pipeline.ingest.clean import CleanText
 from pipeline.errors import InputError
 from pipeline.records import Footnote, Span
 

@@ -27,7 +27,7 @@ from typing import Optional
 import numpy as np
 
 from pipeline.records import STANCES
-from pipeline.stance_model import MODEL_FILE, TEXTCAT_DIR, TFIDF_FILE, model_input
+from pipeline.training.stance_model import MODEL_FILE, TEXTCAT_DIR, TFIDF_FILE, model_input
 
 MODELS = ("majority", "tfidf_lr", "textcat")
 FRACTIONS = (0.25, 0.5, 0.75, 1.0)
@@ -306,7 +306,7 @@ def run_training(annotations: str | Path = "annotations", out: str | Path = "mod
     selected = save_final(data, out, revision, metrics, seed=seed, epochs=epochs)
     text = results_markdown(metrics, revision, selected)
     if results:
-        from pipeline.layers import write_text
+        from pipeline.io import write_text
 
         write_text(results, text)
     return text + f"\n(model saved to {out}; {time.perf_counter() - t0:.1f} s)"

@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
-import pipeline.link_countries  # noqa: F401  (registers the country_linker factory)
+import pipeline.nlp.country_linker  # noqa: F401  (registers the country_linker factory)
 from pipeline.settings import Settings
 
 MARKER_TOKEN = re.compile(r"^\[\d{1,3}\]$")
