@@ -1,0 +1,50 @@
+"""The project's registries (``catalogue``, as spaCy and thinc use it).
+
+Each pluggable kind of thing has one registry; an implementation registers itself in its own
+module, and the registry imports that module when the name is first asked for, so adding an
+engine, a stance model or an export format is one new module plus its entry point line:
+
+- ``engines``: name -> function ``(settings) -> spacy.Language`` that assembles the pipeline;
+- ``stance_models``: name -> class of a trained stance classifier (``fit``/``predict_proba``/
+  ``save``/``load``);
+- ``exporters``: name -> function ``(annotations_dir, out_dir, **options) -> dict`` that writes
+  one interchange format.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import catalogue
+
+engines = catalogue.create("stance_corpus", "engines", entry_points=True)
+stance_models = catalogue.create("stance_corpus", "stance_models", entry_points=True)
+exporters = catalogue.create("stance_corpus", "exporters", entry_points=True)
+
+# Built-in implementations: the module that registers each name (imported on first use).
+_BUILTIN = {
+    "engines": {"spacy": "pipeline.nlp.engines.spacy", "stanza": "pipeline.nlp.engines.stanza"},
+    "stance_models": {"tfidf_lr": "pipeline.training.stance_model", "textcat": "pipeline.training.stance_model"},
+    "exporters": {"parquet": "pipeline.export.huggingface", "jsonl": "pipeline.export.huggingface"},
+}
+_REGISTRIES = {"engines": engines, "stance_models": stance_models, "exporters": exporters}
+
+
+def get(kind: str, name: str):
+    """The registered object, importing its built-in module first; a clear error names the choices."""
+    registry = _REGISTRIES[kind]
+    module = _BUILTIN[kind].get(name)
+    if module and not registry.has(name):
+        importlib.import_module(module)
+    if not registry.has(name):
+        raise ValueError(f"unknown {kind[:-1].replace('_', ' ')} {name!r}; choose one of {', '.join(names(kind))}")
+    return registry.get(name)
+
+
+def names(kind: str) -> list[str]:
+    return sorted(set(_BUILTIN[kind]) | set(_REGISTRIES[kind].get_all()))
+
+
+def register_builtin(kind: str, name: str, module: str) -> None:
+    """Declare a built-in implementation (used when a new module joins the package)."""
+    _BUILTIN[kind][name] = module
