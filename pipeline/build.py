@@ -1,9 +1,10 @@
 """Run the stages over documents and write the layers.
 
-Documents are streamed: each is cleaned, parsed paragraph by paragraph inside
-``nlp.memory_zone()`` (so the StringStore does not grow) and written out before the next
-is read. All layers are written to temporary files and renamed into place together at
-the end, so a failure leaves the previous output untouched.
+Each document is read and cleaned (``ingest``), its footnotes resolved, the cleaned text
+run through the configured spaCy pipeline as one Doc (inside ``nlp.memory_zone()``, so the
+StringStore does not grow), and its records written before the next document is read. All
+layers are written to temporary files and renamed into place together at the end, so a
+failure leaves the previous output untouched.
 """
 
 from __future__ import annotations
@@ -16,42 +17,39 @@ from spacy.language import Language
 from tqdm import tqdm
 
 import pipeline
-from pipeline.nlp.claims import ClaimAnnotator
 from pipeline.ingest.clean import clean, load_debris_patterns
-from pipeline.ingest.manifest import DocInput
 from pipeline.ingest.footnotes import link_footnotes
+from pipeline.ingest.manifest import DocInput
 from pipeline.ingest.sources import read_source
 from pipeline.io import LayerWriter
-from pipeline.nlp.engines import load_engine
-from pipeline.nlp.language import model_info
-from pipeline.records import Claim, Document, Entity, Sentence
-from pipeline.nlp.segment import paragraph_records
+from pipeline.nlp.language import load_nlp, model_info
+from pipeline.nlp.segment import DocContext, doc_records
+from pipeline.schema import Claim, Document, Entity, Sentence
 from pipeline.settings import Settings
 
 META_FIELDS = ("title", "authors", "date", "publisher", "series", "source", "licence")
 
 
 class Annotator:
-    """Holds the loaded models; ``annotate(doc_input)`` returns one document's records."""
+    """Holds the loaded pipeline; ``annotate(doc_input)`` returns one document's records."""
 
-    def __init__(self, settings: Settings | None = None, nlp: Language | None = None, claims=None):
+    def __init__(self, settings: Settings | None = None, nlp: Language | None = None):
         self.settings = settings or Settings()
-        # The engine gives sentences and entities (engines.py); the rest is shared.
-        self.engine = load_engine(self.settings, nlp)
-        self.nlp = self.engine.nlp
+        self.nlp = nlp or load_nlp(self.settings)
         self.debris = load_debris_patterns(self.settings.debris_path)
-        self.claims = claims or ClaimAnnotator(self.settings)
-        spacy_model = model_info(self.nlp)
-        model = self.engine.model
-        self.kb = self.engine.kb
-        self.record_source = {"component": None, "version": pipeline.__version__,
-                              "model": model["name"], "model_version": model["version"]}
+        self.kb = self.nlp.get_pipe("country_linker").kb
+        engine = self.nlp.meta.get("engine", {"name": "spacy"})
+        base = model_info(self.nlp)
+        model = engine.get("model") or {"name": base["name"], "version": base["version"]}
+        stance = self.nlp.get_pipe("claim_stance").model if "claim_stance" in self.nlp.pipe_names else None
+        self.record_source = {"version": pipeline.__version__, "model": model["name"],
+                              "model_version": model["version"]}
         self.produced_by = {
-            "pipeline": "stance-corpus", "version": pipeline.__version__, "spacy": spacy_model["spacy"],
-            "model": {"name": spacy_model["name"], "version": spacy_model["version"]},
+            "pipeline": "stance-corpus", "version": pipeline.__version__, "spacy": base["spacy"],
+            "model": {"name": base["name"], "version": base["version"]},
             "components": self.nlp.pipe_names, "kb_sha256": self.kb.sha256,
-            "claims": getattr(self.claims, "name", "rules"),
-            **self.engine.produced_by,
+            "claims": stance.name if stance is not None else "rules",
+            **engine.get("produced_by", {}),
         }
 
     def annotate(self, item: DocInput) -> tuple[Document, list[Sentence], list[Entity], list[Claim]]:
@@ -62,31 +60,18 @@ class Annotator:
         for k in ("title", "authors", "date", "series"):
             if not meta.get(k):
                 meta[k] = cleaned.header.get(k)
-        meta["authors"] = meta["authors"] or []
         text = cleaned.text
         document = Document(
-            item.doc_id, meta["title"], meta["authors"], meta["date"], meta["publisher"], meta["series"],
-            meta["source"], meta["licence"], text, hashlib.sha256(text.encode("utf-8")).hexdigest(), "codepoint",
-            cleaned.sections, cleaned.paragraphs, footnotes, cleaned.header, cleaned.removed_lines, problems,
-            self.produced_by,
+            doc_id=item.doc_id, title=meta["title"], authors=meta["authors"] or [], date=meta["date"],
+            publisher=meta["publisher"], series=meta["series"], source=meta["source"], licence=meta["licence"],
+            text=text, text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), offset_unit="codepoint",
+            sections=cleaned.sections, paragraphs=cleaned.paragraphs, footnotes=footnotes, header=cleaned.header,
+            removed_lines=cleaned.removed_lines, problems=problems, produced_by=self.produced_by,
         )
-        sentences: list[Sentence] = []
-        entities: list[Entity] = []
-        claims: list[Claim] = []
-        texts = (text[p.start:p.end] for p in cleaned.paragraphs)
-        self.claims.start_document(item.doc_id)
-        with self.engine.memory_zone():
-            for i, analysis in enumerate(self.engine.analyse(texts, batch_size=s.batch_size)):
-                para = cleaned.paragraphs[i]
-                sents, ents, token_sent = paragraph_records(
-                    item.doc_id, text, analysis, i, para, cleaned.sections[para.section], footnotes,
-                    len(sentences), len(entities), s.entity_labels, self.record_source, self.kb,
-                )
-                sentences += sents
-                entities += ents
-                claims += self.claims(item.doc_id, analysis.doc, para.start, text, sents, ents, token_sent)
-        for claim in claims:  # the claims rest on the engine's parse: name it with the component
-            claim.produced_by = {**self.record_source, "component": claim.annotator}
+        ctx = DocContext(item.doc_id, cleaned.sections, cleaned.paragraphs, footnotes, s.entity_labels,
+                         self.record_source)
+        with self.nlp.memory_zone():
+            sentences, entities, claims = doc_records(self.nlp(text), ctx)
         return document, sentences, entities, claims
 
 
@@ -102,4 +87,3 @@ def annotate_to_dir(inputs: Sequence[DocInput], out_dir: str | Path, annotator: 
             writer.write("claims", claims)
         writer.commit()
     return writer.counts
-

@@ -35,13 +35,25 @@ StanzaNerOpt = typer.Option(None, "--stanza-ner-model", help="A locally trained 
 StanzaPretrainOpt = typer.Option(None, "--stanza-pretrain", help="The pretrain (.pt) file of --stanza-ner-model.")
 
 
-def _with_engine(s: Settings, engine: str, stanza_dir, stanza_ner_model, stanza_pretrain) -> Settings:
-    from pipeline.nlp.engines import ENGINES
+SetOpt = typer.Option(None, "--set", help="Override a value of the pipeline config (pipeline/nlp/config.cfg), "
+                      "e.g. --set paths.stance_model=models/stance. Repeatable.")
 
-    if engine not in ENGINES:
-        _fail(f"--engine must be one of {', '.join(ENGINES)}")
-    return replace(s, engine=engine, stanza_dir=stanza_dir, stanza_ner_model=stanza_ner_model,
-                   stanza_pretrain=stanza_pretrain)
+
+def _with_engine(s: Settings, engine: str, stanza_dir, stanza_ner_model, stanza_pretrain,
+                 overrides: Optional[List[str]] = None) -> Settings:
+    from pipeline import registry
+
+    if engine not in registry.names("engines"):
+        _fail(f"--engine must be one of {', '.join(registry.names('engines'))}")
+    options = {k: v for k, v in (("model_dir", stanza_dir), ("ner_model", stanza_ner_model),
+                                 ("pretrain", stanza_pretrain)) if v is not None}
+    config = {}
+    for item in overrides or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            _fail(f"--set {item!r}: expected KEY=VALUE, e.g. paths.stance_model=models/stance")
+        config[key.strip()] = value
+    return replace(s, engine=engine, engine_options=options, config_overrides=config)
 
 
 @app.command()
@@ -54,6 +66,7 @@ def build(
     stanza_dir: Optional[Path] = StanzaDirOpt,
     stanza_ner_model: Optional[Path] = StanzaNerOpt,
     stanza_pretrain: Optional[Path] = StanzaPretrainOpt,
+    overrides: Optional[List[str]] = SetOpt,
 ):
     """Build the annotation layers from corpus/ (the main job)."""
     from pipeline.build import Annotator, annotate_to_dir
@@ -64,7 +77,8 @@ def build(
         inputs = read_manifest(corpus)
         for path in unlisted_files(corpus, inputs):
             typer.echo(f"warning: {path} has no manifest row; skipped", err=True)
-        settings = _with_engine(_settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain)
+        settings = _with_engine(_settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain,
+                                overrides)
         counts = annotate_to_dir(inputs, out, Annotator(settings))
         gold = build_gold(out)
         if (out / "README.md").is_file():  # the dataset card: keep its Parquet files in step
@@ -90,23 +104,46 @@ def annotate(
     stanza_pretrain: Optional[Path] = StanzaPretrainOpt,
     stance_model: Optional[Path] = typer.Option(
         None, "--stance-model", help="Folder of a model saved by `stance-corpus train`: it sets stance and confidence."),
+    overrides: Optional[List[str]] = SetOpt,
 ):
     """Annotate any .txt or .html files into the same layers."""
     from pipeline.build import Annotator, annotate_to_dir
     from pipeline.ingest.manifest import inputs_from_paths
 
     try:
-        settings = _with_engine(_settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain)
-        claims = None
         if stance_model is not None:
-            from pipeline.nlp.claims import ClaimAnnotator
-            from pipeline.training.stance_model import StanceModelClaims
-
-            claims = StanceModelClaims(ClaimAnnotator(settings), stance_model)
-        counts = annotate_to_dir(inputs_from_paths(paths), out, Annotator(settings, claims=claims))
+            if not (stance_model / "model.json").is_file():
+                raise InputError(stance_model, "not a stance model folder (no model.json); train one with `stance-corpus train`")
+            overrides = [*(overrides or []), f"paths.stance_model={stance_model}"]
+        settings = _with_engine(_settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain,
+                                overrides)
+        counts = annotate_to_dir(inputs_from_paths(paths), out, Annotator(settings))
     except InputError as err:
         _fail(str(err))
     typer.echo(" ".join(f"{k}={v}" for k, v in counts.items()) + f" -> {out}")
+
+
+@app.command("save-pipeline")
+def save_pipeline(
+    out: Path = typer.Argument(..., help="Folder to write the assembled spaCy pipeline into."),
+    model: Optional[str] = ModelOpt,
+    engine: str = EngineOpt,
+    stanza_dir: Optional[Path] = StanzaDirOpt,
+    stanza_ner_model: Optional[Path] = StanzaNerOpt,
+    stanza_pretrain: Optional[Path] = StanzaPretrainOpt,
+    overrides: Optional[List[str]] = SetOpt,
+):
+    """Write the configured pipeline (with its knowledge base and lexicons) for `spacy.load(DIR)`."""
+    from pipeline.nlp.language import load_nlp
+
+    try:
+        settings = _with_engine(_settings(model, False), engine, stanza_dir, stanza_ner_model, stanza_pretrain,
+                                overrides)
+        nlp = load_nlp(settings)
+    except InputError as err:
+        _fail(str(err))
+    nlp.to_disk(out)
+    typer.echo(f"pipeline {' '.join(nlp.pipe_names)} -> {out}; load it with spacy.load({str(out)!r})")
 
 
 @app.command()

@@ -11,7 +11,7 @@ from typing import Iterable, Iterator
 
 import jsonlines
 
-from pipeline.records import to_dict
+from pipeline.schema import to_dict
 
 LAYERS = ("documents", "sentences", "entities", "claims")
 

@@ -1,17 +1,22 @@
-"""The JSON schema of every layer, in one place (pydantic models).
+"""The records of every layer, declared once (pydantic models).
 
-``SCHEMAS`` maps a layer file name to its record model. The validator (``audit.py``) checks
-every line against these; ``stance-corpus audit --schema DIR`` writes them as JSON Schema.
+The pipeline builds its records from these models (with keywords), the writer serialises
+them with ``to_dict`` (field order here is the field order in the JSONL), the validator
+(``quality/audit.py``) checks every line against them, the Hugging Face ``Features`` and the
+dataset card are derived from them (``export/huggingface.py``), and ``stance-corpus audit
+--schema DIR`` writes them as JSON Schema. ``SCHEMAS`` maps a layer file to its model.
 """
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal, Optional, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Stance = Literal["support", "oppose", "neutral"]
 Topic = Literal["recognition", "diplomacy", "military", "economy", "energy", "symbolic", "domestic", "other"]
+STANCES: tuple[str, ...] = get_args(Stance)
+TOPICS: tuple[str, ...] = get_args(Topic)
 EntityLabel = Literal["PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART",
                       "LANGUAGE"]
 KBType = Literal["country", "demonym", "capital", "metonym", "organ", "leader", "official", "organisation", "group"]
@@ -24,20 +29,20 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-class SpanRef(Record):
+class Span(Record):
     start: int = NonNeg
     end: int = NonNeg
 
 
-class SectionRec(Record):
-    title: Optional[str]
+class Section(Record):
+    title: Optional[str] = None
     start: int = NonNeg
     end: int = NonNeg
     heading_start: Optional[int] = None
     heading_end: Optional[int] = None
 
 
-class ParagraphRec(Record):
+class Paragraph(Record):
     start: int = NonNeg
     end: int = NonNeg
     type: Literal["heading", "paragraph", "list_item"]
@@ -45,15 +50,14 @@ class ParagraphRec(Record):
     label: Optional[str] = None
 
 
-class FootnoteRec(Record):
+class Footnote(Record):
     label: str
     text: str
-    url: Optional[str]
-    markers: list[SpanRef]
+    url: Optional[str] = None
+    markers: list[Span] = []
 
 
-class DocumentRec(Record):
-    model_config = ConfigDict(extra="forbid", strict=True)
+class Document(Record):
     doc_id: str = Field(min_length=1)
     title: Optional[str]
     authors: list[str]
@@ -65,16 +69,16 @@ class DocumentRec(Record):
     text: str = Field(min_length=1)
     text_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     offset_unit: Literal["codepoint"]
-    sections: list[SectionRec]
-    paragraphs: list[ParagraphRec]
-    footnotes: list[FootnoteRec]
+    sections: list[Section]
+    paragraphs: list[Paragraph]
+    footnotes: list[Footnote]
     header: dict
     removed_lines: list[str]
     problems: list[str]
     produced_by: dict
 
 
-class SentenceRec(Record):
+class Sentence(Record):
     doc_id: str
     sent_id: str
     start: int = NonNeg
@@ -87,7 +91,7 @@ class SentenceRec(Record):
     produced_by: dict
 
 
-class EntityRec(Record):
+class Entity(Record):
     doc_id: str
     ent_id: str
     sent_id: str
@@ -104,7 +108,7 @@ class EntityRec(Record):
     produced_by: dict
 
 
-class ClaimRec(Record):
+class Claim(Record):
     doc_id: str
     claim_id: str
     sent_id: str
@@ -128,13 +132,23 @@ class ClaimRec(Record):
 
 # Layer file (relative to the annotations folder) -> record model.
 SCHEMAS = {
-    "documents.jsonl": DocumentRec,
-    "sentences.jsonl": SentenceRec,
-    "entities.jsonl": EntityRec,
-    "claims.jsonl": ClaimRec,
-    "gold/claims.jsonl": ClaimRec,
-    "gold/coder_a.jsonl": ClaimRec,
-    "gold/coder_b.jsonl": ClaimRec,
-    "gold/coder_c_isolated.jsonl": ClaimRec,
+    "documents.jsonl": Document,
+    "sentences.jsonl": Sentence,
+    "entities.jsonl": Entity,
+    "claims.jsonl": Claim,
+    "gold/claims.jsonl": Claim,
+    "gold/coder_a.jsonl": Claim,
+    "gold/coder_b.jsonl": Claim,
+    "gold/coder_c_isolated.jsonl": Claim,
 }
-ID_FIELD = {DocumentRec: "doc_id", SentenceRec: "sent_id", EntityRec: "ent_id", ClaimRec: "claim_id"}
+ID_FIELD = {Document: "doc_id", Sentence: "sent_id", Entity: "ent_id", Claim: "claim_id"}
+
+
+def to_dict(record) -> dict:
+    """A record as the plain dict that is written (dicts pass through)."""
+    return record if isinstance(record, dict) else record.model_dump()
+
+
+# The names the validator reports (``expected a valid ClaimRec record``) and older code use.
+SpanRef, SectionRec, ParagraphRec, FootnoteRec = Span, Section, Paragraph, Footnote
+DocumentRec, SentenceRec, EntityRec, ClaimRec = Document, Sentence, Entity, Claim

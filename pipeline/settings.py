@@ -1,11 +1,16 @@
-"""Settings with their defaults. Override by CLI flags or environment variables."""
+"""Settings of a run with their defaults. Override by CLI flags or environment variables.
+
+What the NLP pipeline does is its config (``nlp/config.cfg``); ``config_overrides`` changes
+any value of it (``{"paths.stance_model": "models/stance"}``). Engine-specific options
+(stanza's model folder, …) travel in ``engine_options`` to the engine that reads them.
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Any
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -21,20 +26,13 @@ NAMED_ENTITY_LABELS = frozenset(
 @dataclass(frozen=True)
 class Settings:
     spacy_model: str = field(default_factory=lambda: os.environ.get("STANCE_SPACY_MODEL", DEFAULT_SPACY_MODEL))
-    kb_path: Path = DATA_DIR / "country_kb.jsonl"
     debris_path: Path = DATA_DIR / "debris.txt"
-    cues_path: Path = DATA_DIR / "stance_cues.jsonl"
-    topics_path: Path = DATA_DIR / "topic_keywords.json"
-    # Positions on the war itself are coded toward this party (GUIDELINES.md §3).
-    war_party: str = "RUS"
     entity_labels: frozenset = NAMED_ENTITY_LABELS
     # A marker without a note (or a note without a marker) is an input error unless relaxed.
     strict_footnotes: bool = True
-    batch_size: int = 64
-    # Engine for sentences and NER: "spacy" (default) or "stanza" (pipeline/engines.py).
+    batch_size: int = 16
+    # Engine for sentences and NER: a name in ``registry.engines`` ("spacy", "stanza").
     engine: str = "spacy"
-    # stanza's model folder (stanza.download("en", model_dir=...)); default ~/stanza_resources.
-    stanza_dir: Optional[Path] = None
-    # A stanza NER model trained locally (with its pretrain file): runs pretokenized, offline.
-    stanza_ner_model: Optional[Path] = None
-    stanza_pretrain: Optional[Path] = None
+    engine_options: dict[str, Any] = field(default_factory=dict)
+    # Dotted config keys -> values, applied over nlp/config.cfg.
+    config_overrides: dict[str, Any] = field(default_factory=dict)

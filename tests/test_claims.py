@@ -7,7 +7,7 @@ import pytest
 
 from conftest import ROOT, load
 from pipeline.ingest.manifest import DocInput
-from pipeline.records import STANCES, TOPICS
+from pipeline.schema import STANCES, TOPICS
 
 GROUP = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
 

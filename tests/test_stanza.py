@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.quality.engine_agreement import agreement_report, compare_entities
-from pipeline.nlp.engines import attach_markers
+from pipeline.nlp.engines.stanza import attach_markers
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILE = ROOT / "corpus" / "000_88c6a071fbcc8006.txt"
@@ -212,19 +212,35 @@ class _FakeStanza:
         return NS(sentences=sents, ents=ents)
 
 
-def test_raw_stanza_path_keeps_markers_and_feeds_the_parse(annotator):
-    """The path taken with real models: stanza's own sentences (markers re-attached), and
-    spaCy's parse for claims with those sentences and stanza's entities."""
-    from pipeline.nlp.engines import StanzaEngine
+def test_raw_stanza_path_keeps_markers_and_feeds_the_parse():
+    """The path taken with real models: the stanza_ner component before the parser sets stanza's
+    own sentences (markers re-attached) and entities; spaCy then parses with those sentences."""
+    from pipeline.nlp.engines.stanza import REPLACED
+    from pipeline.nlp.language import assemble, load_config
 
-    engine = StanzaEngine.__new__(StanzaEngine)
-    engine.nlp, engine.pipe, engine.source, engine.pretokenized = annotator.nlp, _FakeStanza(), "stanza:fake", False
-    engine._disable = ["ner", "entity_ruler", "footnote_markers_not_entities", "country_linker"]
+    config = load_config()
+    names = [p for p in config["nlp"]["pipeline"] if p not in REPLACED]
+    names.insert(names.index("parser"), "stanza_ner")
+    config["nlp"]["pipeline"] = names
+    for name in REPLACED:
+        config["components"].pop(name)
+        config["initialize"]["components"].pop(name, None)
+    config["components"]["stanza_ner"] = {"factory": "stanza_ner", "pretokenized": False}
+    config["initialize"]["components"]["stanza_ner"] = {}
+    import pipeline.nlp.engines.stanza as stanza_engine
+
+    real = stanza_engine.load_stanza
+    stanza_engine.load_stanza = lambda *a, **k: (_FakeStanza(), "fake", False)
+    try:
+        nlp = assemble(config)
+    finally:
+        stanza_engine.load_stanza = real
     text = "Russia opposed the plan.[4] Kazakhstan did not support Russia. It abstained."
-    (analysis,) = list(engine.analyse([text], batch_size=1))
-    assert [text[a:b] for a, b in analysis.sentences] == [
+    doc = nlp(text)
+    assert [s.text for s in doc.sents] == [
         "Russia opposed the plan.[4]", "Kazakhstan did not support Russia.", "It abstained."]
-    assert [(s.start_char, s.end_char) for s in analysis.doc.sents] == analysis.sentences
-    assert [(e.start, e.end, e.source) for e in analysis.entities] == [(0, 6, "stanza:fake"), (55, 61, "stanza:fake")]
-    assert [(e.start_char, e.end_char) for e in analysis.doc.ents] == [(0, 6), (55, 61)]
-    assert any(t.dep_ for t in analysis.doc)  # parsed
+    assert [(e.start_char, e.end_char, e._.ner_source) for e in doc.ents] == [(0, 6, "stanza:fake"), (55, 61, "stanza:fake")]
+    assert [e._.country for e in doc.ents] == ["RUS", "RUS"]  # the shared country linker ran
+    assert any(t.dep_ for t in doc)  # parsed
+    # the fake tags no "Kazakhstan": the negated support has no linked actor, so no claim row
+    assert list(doc.spans["claims"]) == []

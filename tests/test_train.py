@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.records import STANCES
+from pipeline.schema import STANCES
 from pipeline.training.stance_model import StanceModel, model_input
 from pipeline.training.train import cross_validate, dataset_revision, load_examples, run_training
 

@@ -35,7 +35,7 @@ from typing import Callable, Iterable, Iterator
 from datasets import ClassLabel, Features, Value
 
 from pipeline.io import read_jsonl, write_jsonl, write_text
-from pipeline.records import STANCES, TOPICS
+from pipeline.schema import STANCES, TOPICS
 
 CONFIGS = ("documents", "sentences", "entities", "claims", "claims_auto", "kb")
 SPLITS = ("train", "test")

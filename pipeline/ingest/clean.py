@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Optional
 
 from pipeline.ingest.sources import SourceText
-from pipeline.records import Paragraph, Section
+from pipeline.schema import Paragraph, Section
 
 BLOCK_SEPARATOR = "\n\n"
 MAX_HEADING_WORDS = 15
@@ -154,15 +154,16 @@ def clean(source: SourceText, debris: list[re.Pattern]) -> CleanText:
         parts.append(line.text)
         pos = end
         if _is_heading(lines, i, source.format):
-            sections.append(Section(line.text, start, end, start, end))
-            paragraphs.append(Paragraph(start, end, "heading", len(sections) - 1))
+            sections.append(Section(title=line.text, start=start, end=end, heading_start=start, heading_end=end))
+            paragraphs.append(Paragraph(start=start, end=end, type="heading", section=len(sections) - 1))
             continue
         if not sections:
-            sections.append(Section(None, start, end))
+            sections.append(Section(title=None, start=start, end=end))
         item = _LIST_ITEM.match(line.text)
         if item:
-            paragraphs.append(Paragraph(start + item.end(), end, "list_item", len(sections) - 1, item.group("num")))
+            paragraphs.append(Paragraph(start=start + item.end(), end=end, type="list_item", section=len(sections) - 1,
+                                        label=item.group("num")))
         else:
-            paragraphs.append(Paragraph(start, end, "paragraph", len(sections) - 1))
+            paragraphs.append(Paragraph(start=start, end=end, type="paragraph", section=len(sections) - 1))
         sections[-1].end = end
     return CleanText(source.path, BLOCK_SEPARATOR.join(parts), sections, paragraphs, notes, header, removed)

@@ -11,7 +11,7 @@ import re
 
 from pipeline.ingest.clean import CleanText
 from pipeline.errors import InputError
-from pipeline.records import Footnote, Span
+from pipeline.schema import Footnote, Span
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 
@@ -22,13 +22,13 @@ def find_markers(clean: CleanText) -> list[tuple[str, Span]]:
         if para.type == "heading":
             continue
         for m in MARKER.finditer(clean.text, para.start, para.end):
-            markers.append((m.group(1), Span(m.start(), m.end())))
+            markers.append((m.group(1), Span(start=m.start(), end=m.end())))
     return markers
 
 
 def link_footnotes(clean: CleanText, strict: bool = True) -> tuple[list[Footnote], list[str]]:
     """Return the footnotes with their markers, and a list of problems found."""
-    footnotes = {n.label: Footnote(n.label, n.text, n.url) for n in clean.notes}
+    footnotes = {n.label: Footnote(label=n.label, text=n.text, url=n.url) for n in clean.notes}
     problems = []
     for label, span in find_markers(clean):
         if label in footnotes:

@@ -20,29 +20,56 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 import pipeline
-from pipeline.records import Claim
+from pipeline.io import read_jsonl
+from pipeline.nlp.markers import marker_labels
+from pipeline.settings import DATA_DIR
 
+SPAN_EXTENSIONS = ("actor", "target", "stance", "topic", "cue", "negated", "confidence", "footnotes",
+                   "actor_mentions", "target_mentions", "claim_index", "annotator")
+# One sentence can hold several rows, and spaCy keys a span's extension values by its offsets
+# alone; so each row lives in ``doc.user_data[ROWS][span.id]`` and the extensions read it there.
+ROWS = "stance_corpus.claim_rows"
+
+
+def _row_extension(name: str):
+    def getter(span: Span):
+        return span.doc.user_data.get(ROWS, {}).get(span.id, {}).get(name)
+
+    def setter(span: Span, value) -> None:
+        span.doc.user_data.setdefault(ROWS, {}).setdefault(span.id, {})[name] = value
+
+    return getter, setter
+
+
+for _name in SPAN_EXTENSIONS:
+    if not Span.has_extension(_name):
+        _get, _set = _row_extension(_name)
+        Span.set_extension(_name, getter=_get, setter=_set)
+
+
+def claim_span(doc: Doc, start: int, end: int, row: dict) -> Span:
+    """A new claim span over tokens [start, end) carrying ``row`` (a new id, after every row of the doc)."""
+    rows = doc.user_data.setdefault(ROWS, {})
+    span = Span(doc, start, end, label=row["stance"], span_id=max(rows, default=-1) + 1)
+    rows[span.id] = {k: row.get(k) for k in SPAN_EXTENSIONS}
+    return span
+
+DATA_FILES = {"cues": "stance_cues.jsonl", "topics": "topic_keywords.json", "lexicon": "claim_lexicon.json"}
+
+# Grammar (dependency labels and tags), not vocabulary: the word lists live in
+# ``data/claim_lexicon.json`` and the cues in ``data/stance_cues.jsonl``.
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 CHAIN = {"xcomp", "conj", "aux", "auxpass"}  # the cue shares its clause's subject and negation
-HYPOTHETICAL = {"could", "might", "may", "should", "would"}
-SINGULAR_PRONOUNS = {"it", "its", "country", "government", "we", "our"}  # "we" speaks for the quoted state
-PLURAL_PRONOUNS = {"they", "their"}
-PERSON_PRONOUNS = {"he", "she", "his", "her"}
-# Subject heads whose "of"/"in" modifier names the state they belong to ("the court in Uralsk, Kazakhstan").
-STATE_NOUNS = {"government", "ministry", "authority", "leadership", "elite", "president", "minister", "court",
-               "parliament", "representative", "official", "leader", "presidency", "administration", "army",
-               "embassy", "ambassador", "envoy", "delegation", "regime", "state"}
-# Cues inside these are background (dependence), not acts (GUIDELINES.md §1).
-BACKGROUND = {"dependent", "dependence", "depend", "difficult"}
-RECEIVE = {"receive", "get", "obtain"}
 NONFINITE = {"VBG", "VB", "VBN"}
 FLIP = {"support": "oppose", "oppose": "support", "neutral": "neutral"}
 
@@ -61,15 +88,29 @@ class Cue:
 
 
 def load_cues(path: str | Path) -> list[Cue]:
-    cues = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            cues.append(Cue(tuple(row["lemmas"]), row["stance"], row["negated"], row["topic"],
-                            row.get("negator", False), row.get("war_default", False),
-                            tuple(sorted(row.get("prep", {}).items())), tuple(row.get("pos", ())),
-                            row.get("experiencer", False)))
-    return cues
+    return [Cue(lemmas=tuple(row["lemmas"]), stance=row["stance"], negated=row["negated"], topic=row["topic"],
+                negator=row.get("negator", False), war_default=row.get("war_default", False),
+                prep=tuple(sorted(row.get("prep", {}).items())), pos=tuple(row.get("pos", ())),
+                experiencer=row.get("experiencer", False))
+            for row in read_jsonl(path)]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word lists of ``data/claim_lexicon.json``."""
+
+    hypothetical: frozenset
+    singular_pronouns: frozenset  # "we" speaks for the quoted state
+    plural_pronouns: frozenset
+    person_pronouns: frozenset
+    state_nouns: frozenset  # subject heads whose "of"/"in" modifier names their state
+    background: frozenset  # cues inside these are background (dependence), not acts
+    receive: frozenset
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> "Lexicon":
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(**{k: frozenset(v) for k, v in data.items() if not k.startswith("_")})
 
 
 def _chain_up(token: Token):
@@ -98,32 +139,52 @@ def _tree_distance(a: Token, b: Token) -> int:
     return up_a.index(common) + up_b.index(common)
 
 
-class ClaimAnnotator:
-    name = "rules"
+class ClaimRules:
+    """Writes ``doc.spans[spans_key]``: one span per (claim, actor, target) row, the span being the
+    claim's sentence, with the row in the span extensions (``SPAN_EXTENSIONS``). Nothing is kept
+    between documents: pronoun antecedents live in one ``__call__``."""
 
-    def __init__(self, settings):
-        self.settings = settings
-        self.cues = load_cues(settings.cues_path)
-        topic_data = json.loads(Path(settings.topics_path).read_text(encoding="utf-8"))
+    def __init__(self, nlp: Language, name: str = "claim_rules", war_party: str = "RUS", spans_key: str = "claims"):
+        self.name = name
+        self.vocab = nlp.vocab
+        self.war_party = war_party
+        self.spans_key = spans_key
+        self.paths: dict[str, Path] = {}
+        self.cues: list[Cue] = []
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None, cues_path: Optional[str] = None,
+                   topics_path: Optional[str] = None, lexicon_path: Optional[str] = None):
+        given = {"cues": cues_path, "topics": topics_path, "lexicon": lexicon_path}
+        self._load({k: Path(v) if v else DATA_DIR / DATA_FILES[k] for k, v in given.items()})
+
+    def _load(self, paths: dict[str, Path]) -> None:
+        self.paths = paths
+        self.cues = load_cues(paths["cues"])
+        topic_data = json.loads(paths["topics"].read_text(encoding="utf-8"))
         self.topic_keywords = {k: set(v) for k, v in topic_data.items() if not k.startswith("_")}
-        digest = hashlib.sha256(Path(settings.cues_path).read_bytes()).hexdigest()[:8]
+        self.lex = Lexicon.from_path(paths["lexicon"])
+        digest = hashlib.sha256(paths["cues"].read_bytes()).hexdigest()[:8]
         self.annotator = f"pipeline.claims/{pipeline.__version__}+cues:{digest}"
-        self._matcher = None
-        self._by_word: dict[str, Cue] = {}
-        self._last_actor: dict[str, list] = {}
-
-    def matcher(self, doc: Doc) -> Matcher:
         # Two set-membership patterns find every cue word in one pass; ``_cue_for`` then says
         # which cue it is (one pattern per cue made matching the slowest part of the pipeline).
-        if self._matcher is None:
-            self._by_word = {}
-            for cue in self.cues:
-                for lemma in cue.lemmas:
-                    self._by_word.setdefault(lemma, cue)
-            words = sorted(self._by_word)
-            self._matcher = Matcher(doc.vocab)
-            self._matcher.add("CUE", [[{"LEMMA": {"IN": words}}], [{"LOWER": {"IN": words}}]])
-        return self._matcher
+        self._by_word: dict[str, Cue] = {}
+        for cue in self.cues:
+            for lemma in cue.lemmas:
+                self._by_word.setdefault(lemma, cue)
+        words = sorted(self._by_word)
+        self.matcher = Matcher(self.vocab)
+        self.matcher.add("CUE", [[{"LEMMA": {"IN": words}}], [{"LOWER": {"IN": words}}]])
+        self._negators = {lemma for c in self.cues if c.negator for lemma in c.lemmas}
+
+    def to_disk(self, path, *, exclude=()):
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        for key, src in self.paths.items():
+            shutil.copyfile(src, path / DATA_FILES[key])
+
+    def from_disk(self, path, *, exclude=()):
+        self._load({k: Path(path) / f for k, f in DATA_FILES.items()})
+        return self
 
     def _cue_for(self, token: Token) -> Optional[Cue]:
         cue = self._by_word.get(token.lemma_.lower()) or self._by_word.get(token.lower_)
@@ -136,8 +197,8 @@ class ClaimAnnotator:
         seen, out = set(), []
         for t in tokens:
             ent = tok2ent.get(t.i)
-            if ent and ent["ent_id"] not in seen:
-                seen.add(ent["ent_id"])
+            if ent and ent["key"] not in seen:
+                seen.add(ent["key"])
                 out.append((t, ent))
         return out
 
@@ -158,13 +219,13 @@ class ClaimAnnotator:
                     return next(c for c in up.children if c.dep_ in SUBJECTS)
         return None
 
-    def _actor(self, cue: Token, tok2ent, doc_key: str):
+    def _actor(self, cue: Token, tok2ent, last_actor):
         subject = self._subject(cue)
         if subject is not None:
             core = [t for t in subject.subtree if not any(a.dep_ == "prep" and a in subject.subtree and a is not subject
                                                          for a in t.ancestors)]
             found = self._countries_in(core, tok2ent)
-            if not found and subject.lemma_.lower() in STATE_NOUNS:
+            if not found and subject.lemma_.lower() in self.lex.state_nouns:
                 found = self._countries_in(subject.subtree, tok2ent)
             singles = [f for f in found if f[1]["kb_type"] != "group"]
             if len(singles) >= 2:  # "Three Central Asian countries — Kazakhstan, Kyrgyzstan, Tajikistan"
@@ -177,20 +238,20 @@ class ClaimAnnotator:
                 outer = self._subject(verb.head)
                 if outer is not None and (found := self._countries_in(outer.subtree, tok2ent)):
                     return subject, found, "reported"
-            resolved = self._resolve_pronoun(subject, tok2ent, doc_key)
+            resolved = self._resolve_pronoun(subject, tok2ent, last_actor)
             if resolved:
                 return subject, resolved, "pronoun"
         return subject, [], None
 
-    def _resolve_pronoun(self, subject: Token, tok2ent, doc_key: str):
+    def _resolve_pronoun(self, subject: Token, tok2ent, last_actor):
         """'it'/'the country' -> one country, 'they' -> a group or several, 'he' -> a person's
         country: the nearest earlier subject in the sentence, else the last named actor."""
         words = {t.lower_ for t in subject.subtree} if subject.pos_ != "PRON" else {subject.lower_}
-        if words & SINGULAR_PRONOUNS and len(words) <= 3:
+        if words & self.lex.singular_pronouns and len(words) <= 3:
             fits = lambda found: len({c for _, e in found for c in e["countries"]}) == 1 and found[0][1]["label"] != "PERSON"
-        elif words & PLURAL_PRONOUNS and len(words) <= 2:
+        elif words & self.lex.plural_pronouns and len(words) <= 2:
             fits = lambda found: len({c for _, e in found for c in e["countries"]}) > 1
-        elif words & PERSON_PRONOUNS and len(words) <= 2:
+        elif words & self.lex.person_pronouns and len(words) <= 2:
             fits = lambda found: found[0][1]["label"] == "PERSON"
         else:
             return []
@@ -199,8 +260,7 @@ class ClaimAnnotator:
             found = self._countries_in(t.subtree, tok2ent)
             if found and fits(found):
                 return found
-        last = self._last_actor.get(doc_key)
-        return last if last and fits(last) else []
+        return last_actor if last_actor and fits(last_actor) else []
 
     def _targets(self, cue: Token, anchor: Token, subject: Optional[Token], actor_codes: set, tok2ent, entry: Cue):
         excluded = set(subject.subtree) if subject is not None else set()
@@ -210,7 +270,7 @@ class ClaimAnnotator:
         if not candidates:
             return []
         if entry.stance == "neutral" and entry.war_default:  # neutrality is toward the war (§3)
-            war = [c for c in candidates if self.settings.war_party in c[1]["countries"]]
+            war = [c for c in candidates if self.war_party in c[1]["countries"]]
             candidates = war or candidates
         nearest_tok, nearest = min(candidates, key=lambda c: (_tree_distance(cue, c[0]), c[0].i))
         chosen = [(nearest_tok, nearest)]
@@ -220,7 +280,7 @@ class ClaimAnnotator:
         return chosen
 
     def _is_negator(self, token: Token) -> bool:
-        return any(token.lemma_ in c.lemmas for c in self.cues if c.negator)
+        return token.lemma_ in self._negators
 
     def _negations(self, cue: Token) -> tuple[int, Optional[Token]]:
         count, negator = 0, None
@@ -247,12 +307,12 @@ class ClaimAnnotator:
         if anchor.lemma_ == "be" and entry.stance != "neutral":
             return True  # "X is Y's ally": a copula states background, not an act
         path = [cue] + list(cue.ancestors)[:3]
-        if any(t.lemma_.lower() in BACKGROUND for p in path for t in [p, *p.children]):
+        if any(t.lemma_.lower() in self.lex.background for p in path for t in [p, *p.children]):
             return True
-        return any(c.lower_ in HYPOTHETICAL for v in _chain_up(anchor) for c in v.children if c.dep_ == "aux")
+        return any(c.lower_ in self.lex.hypothetical for v in _chain_up(anchor) for c in v.children if c.dep_ == "aux")
 
-    def _sentence_claims(self, doc_id, sent, cue_tokens, negator_of, tok2ent, sent_rec) -> list[Claim]:
-        claims: list[Claim] = []
+    def _sentence_claims(self, sent, cue_tokens, negator_of, tok2ent, last_actor) -> list[dict]:
+        claims: list[dict] = []
         doc = sent.doc
         for i in sorted(k for k in cue_tokens if sent.start <= k < sent.end):
             entry, cue = cue_tokens[i], doc[i]
@@ -274,7 +334,7 @@ class ClaimAnnotator:
             # A country modifying a nominal cue is its actor: "Chinese aid", "Russia's pressure".
             modifier = [] if verbal else self._countries_in(
                 [t for c in cue.children if c.dep_ in ("amod", "poss", "compound") for t in c.subtree], tok2ent)
-            subject, actors, how = self._actor(cue if verbal else anchor, tok2ent, doc_id)
+            subject, actors, how = self._actor(cue if verbal else anchor, tok2ent, last_actor)
             receivers = None
             if entry.experiencer:
                 passive = any(c.dep_ == "nsubjpass" for c in cue.children) or any(c.dep_ == "auxpass" for c in cue.children)
@@ -289,7 +349,7 @@ class ClaimAnnotator:
                     continue
             elif modifier:
                 subject, actors, how = None, modifier, "modifier"
-            elif anchor.lemma_ in RECEIVE:  # "Turkmenistan receives loans from Russia": giver acts on receiver
+            elif anchor.lemma_ in self.lex.receive:  # "Turkmenistan receives loans from Russia": giver acts on receiver
                 giver = [t for c in anchor.children if c.dep_ == "prep" and c.lower_ == "from" for t in c.subtree]
                 givers = self._countries_in(giver, tok2ent)
                 if not givers or not actors:
@@ -309,51 +369,49 @@ class ClaimAnnotator:
                         continue
             target_codes = sorted({c for _, e in targets for c in e["countries"]} - actor_codes)
             confidence = 0.8 - (0.2 if how not in ("subject", "modifier") else 0.0)
-            if not target_codes and entry.war_default and self.settings.war_party not in actor_codes:
-                target_codes = [self.settings.war_party]
+            if not target_codes and entry.war_default and self.war_party not in actor_codes:
+                target_codes = [self.war_party]
                 confidence -= 0.2
             if not target_codes:
                 continue
-            claim_id = f"{sent_rec.sent_id}:c{len({c.claim_id for c in claims}) + 1}"
+            claim_index = len({c["claim_index"] for c in claims}) + 1
             topic = self._topic(entry, sent)
             for actor in sorted(actor_codes):
                 for target in target_codes:
-                    if any(c.actor == actor and c.target == target and c.stance == stance for c in claims):
+                    if any(c["actor"] == actor and c["target"] == target and c["stance"] == stance for c in claims):
                         continue
-                    claims.append(Claim(
-                        doc_id, claim_id, sent_rec.sent_id, sent_rec.start, sent_rec.end, sent_rec.text, actor,
-                        [e["ent_id"] for _, e in actors if actor in e["countries"]], target,
-                        [e["ent_id"] for _, e in targets if target in e["countries"]], stance, topic,
-                        list(sent_rec.footnotes), self.annotator, round(confidence, 2), cue.text, n_neg % 2 == 1,
-                    ))
+                    claims.append({
+                        "claim_index": claim_index, "actor": actor,
+                        "actor_mentions": [e["key"] for _, e in actors if actor in e["countries"]],
+                        "target": target, "target_mentions": [e["key"] for _, e in targets if target in e["countries"]],
+                        "stance": stance, "topic": topic, "confidence": round(confidence, 2), "cue": cue.text,
+                        "negated": n_neg % 2 == 1,
+                    })
         return claims
 
-    def start_document(self, doc_id: str) -> None:
-        """Forget pronoun antecedents from any earlier run over the same document."""
-        self._last_actor.clear()
-
-    def _remember_actor(self, doc_id: str, sent, tok2ent) -> None:
-        """Keep the last named actor for pronoun subjects in later sentences."""
+    @staticmethod
+    def _next_actor(sent, tok2ent, countries_in, last_actor):
+        """The last named actor, for pronoun subjects in later sentences."""
         # The main clause's subject, else the first subject that names a country (the root can
         # sit in a parenthesis: "X supplies Y (this is relevant for A)").
         subjects = [t for t in sent.root.children if t.dep_ in SUBJECTS] + [t for t in sent if t.dep_ in SUBJECTS]
-        found = next((f for t in subjects if (f := self._countries_in(t.subtree, tok2ent))), None)
-        # Keep entity records only: a Token would keep its Doc alive past the memory zone.
+        found = next((f for t in subjects if (f := countries_in(t.subtree, tok2ent))), None)
         if found:
-            self._last_actor[doc_id] = [(None, e) for _, e in found]
-        elif (found := self._countries_in(sent, tok2ent)) and len(found) == 1 and len(sent) <= 3:
-            self._last_actor[doc_id] = [(None, e) for _, e in found]  # a heading naming a country opens its section
+            return found
+        if (found := countries_in(sent, tok2ent)) and len(found) == 1 and len(sent) <= 3:
+            return found  # a heading naming a country opens its section
+        return last_actor
 
-    def __call__(self, doc_id: str, doc: Doc, base: int, text: str, sentences, entities, token_sent) -> list[Claim]:
-        by_offset = {(e.start, e.end): e.__dict__ for e in entities}
+    def __call__(self, doc: Doc) -> Doc:
         tok2ent = {}
         for span in doc.ents:
-            ent = by_offset.get((base + span.start_char, base + span.end_char))
-            if ent and ent["countries"]:
+            if span._.countries:
+                ent = {"key": (span.start_char, span.end_char), "countries": span._.countries,
+                       "kb_type": span._.kb_type, "label": span.label_}
                 for t in span:
                     tok2ent[t.i] = ent
         cue_tokens = {}
-        for _, start, _ in self.matcher(doc)(doc):
+        for _, start, _ in self.matcher(doc):
             if (cue := self._cue_for(doc[start])) is not None:
                 cue_tokens[start] = cue
         negator_of = {}
@@ -368,10 +426,36 @@ class ClaimAnnotator:
                 neg = inner[0]
             if neg is not None:
                 negator_of[neg.i] = i  # the negator's own row is replaced by the inner cue's
-        sent_by_id = {s.sent_id: s for s in sentences}
-        claims: list[Claim] = []
+        spans: list[Span] = []
+        last_actor = None
         for sent in doc.sents:
-            claims += self._sentence_claims(doc_id, sent, cue_tokens, negator_of, tok2ent,
-                                            sent_by_id[token_sent[sent.start]])
-            self._remember_actor(doc_id, sent, tok2ent)
-        return claims
+            sent = trim(sent)
+            if sent is None:
+                continue
+            footnotes = marker_labels(sent)
+            for row in self._sentence_claims(sent, cue_tokens, negator_of, tok2ent, last_actor):
+                spans.append(claim_span(doc, sent.start, sent.end,
+                                        {**row, "footnotes": footnotes, "annotator": self.annotator}))
+            last_actor = self._next_actor(sent, tok2ent, self._countries_in, last_actor)
+        doc.spans[self.spans_key] = spans
+        return doc
+
+
+def trim(span: Span) -> Optional[Span]:
+    """The span without leading and trailing whitespace tokens (None if nothing is left)."""
+    start, end = span.start, span.end
+    while start < end and span.doc[start].is_space:
+        start += 1
+    while end > start and span.doc[end - 1].is_space:
+        end -= 1
+    return span.doc[start:end] if start < end else None
+
+
+@Language.factory(
+    "claim_rules",
+    default_config={"war_party": "RUS", "spans_key": "claims"},
+    requires=["doc.ents", "token.dep", "token.lemma", "span._.countries"],
+    assigns=["doc.spans"],
+)
+def make_claim_rules(nlp: Language, name: str, war_party: str, spans_key: str):
+    return ClaimRules(nlp, name, war_party, spans_key)

@@ -1,82 +1,111 @@
-"""Stage 4: the spaCy pipeline.
+"""Assemble the spaCy pipeline from ``config.cfg``.
 
-``en_core_web_sm`` plus three additions:
-- a tokenizer infix so that a footnote marker ``[7]`` is one token;
-- ``footnote_sentences`` (before the parser): a marker never starts a sentence, so it
-  belongs to the sentence it closes (``…Taiwan”[7].``, ``…Ukraine.[10]``);
-- ``entity_ruler`` (before NER) from the knowledge base, which fixes the small model's
-  errors ("Tajikistan" as NORP, "Kamilov" as ORG, "Crimea" as ORG), and ``country_linker``.
+The config names every component; this module holds the registered functions it refers to
+(the marker-aware tokenizer, the base model's lookup tables, the entity-ruler patterns from
+the knowledge base) and ``assemble``, which builds the ``Language`` from the config and
+initializes the project's own components (spaCy's trained ones are sourced, not retrained).
+A pipeline saved with ``nlp.to_disk`` (``stance-corpus save-pipeline``) loads with
+``spacy.load`` wherever this package is installed.
 """
 
 from __future__ import annotations
 
-import re
+from pathlib import Path
+from typing import Any, Optional
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_suffix_regex, load_model_from_config
+from thinc.api import Config
 
-import pipeline.nlp.country_linker  # noqa: F401  (registers the country_linker factory)
-from pipeline.settings import Settings
+from pipeline.io import read_jsonl
+from pipeline.settings import DATA_DIR, Settings
 
-MARKER_TOKEN = re.compile(r"^\[\d{1,3}\]$")
-_CLOSERS = {".", ",", ";", ":", "”", "’", '"', ")", "!", "?"}
-
-# Places the small model tags wrongly that the knowledge base does not hold (not countries).
-EXTRA_RULER_PATTERNS = [
-    {"label": "GPE", "pattern": name, "id": "place:" + name.lower().replace(" ", "_")}
-    for name in ("Crimea", "Donbass", "Donbas", "Donetsk", "Luhansk", "Lugansk", "Kherson", "Zaporizhzhia",
-                 "Abkhazia", "South Ossetia", "LNR", "DNR")
-]
+CONFIG_PATH = Path(__file__).with_name("config.cfg")
+_MARKER_PATTERN = r"\[\d{1,3}\]"
+# Components sourced from the base model: trained elsewhere, never re-initialized here.
+SOURCED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner", "senter")
 
 
-_FINAL = {".", "!", "?"}
+@spacy.registry.tokenizers("stance_corpus.marker_tokenizer.v1")
+def create_marker_tokenizer():
+    """English tokenization with a footnote marker ``[7]`` as one token, also when glued to a word."""
+
+    def make(nlp: Language):
+        return spacy.tokenizer.Tokenizer(
+            nlp.vocab,
+            rules=dict(nlp.Defaults.tokenizer_exceptions),
+            prefix_search=spacy.util.compile_prefix_regex(nlp.Defaults.prefixes).search,
+            suffix_search=compile_suffix_regex([_MARKER_PATTERN] + list(nlp.Defaults.suffixes)).search,
+            infix_finditer=compile_infix_regex([_MARKER_PATTERN] + list(nlp.Defaults.infixes)).finditer,
+            token_match=nlp.Defaults.token_match,
+            url_match=nlp.Defaults.url_match,
+        )
+
+    return make
 
 
-@Language.component("footnote_sentences")
-def footnote_sentences(doc: Doc) -> Doc:
-    for i, token in enumerate(doc):
-        if not MARKER_TOKEN.match(token.text):
-            continue
-        token.is_sent_start = False
-        j = i + 1
-        while j < len(doc) and doc[j].text in _CLOSERS:
-            doc[j].is_sent_start = False
-            j += 1
-        # "…Ukraine.[10] Next": the marker closed a finished sentence, so the next word opens one.
-        before = {t.text for t in doc[max(0, i - 2) : i]}
-        if j < len(doc) and j == i + 1 and before & _FINAL and doc[j].is_title:
-            doc[j].is_sent_start = True
-    return doc
+@spacy.registry.misc("stance_corpus.model_lookups.v1")
+def model_lookups(model: str):
+    """The base model's lookup tables (``lexeme_norm``): its tok2vec was trained with them."""
+    return spacy.load(model, exclude=list(SOURCED)).vocab.lookups
 
 
-@Language.component("footnote_markers_not_entities")
-def footnote_markers_not_entities(doc: Doc) -> Doc:
-    # The small model tags "[1]" as ORG; blocked tokens are left alone by NER.
-    markers = [doc[i : i + 1] for i, t in enumerate(doc) if MARKER_TOKEN.match(t.text)]
-    if markers:
-        doc.set_ents([], blocked=markers, default="unmodified")
-    return doc
+@spacy.registry.misc("stance_corpus.ruler_patterns.v1")
+def ruler_patterns(kb_path: Optional[str] = None, places_path: Optional[str] = None) -> list[dict]:
+    """Entity-ruler patterns: every knowledge-base alias, plus places the small model tags wrongly
+    that are not countries (``data/places.jsonl``)."""
+    from pipeline.nlp.kb import CountryKB
+
+    kb = CountryKB.from_path(kb_path or DATA_DIR / "country_kb.jsonl")
+    places = list(read_jsonl(places_path or DATA_DIR / "places.jsonl"))
+    return kb.ruler_patterns() + places
 
 
-def load_nlp(settings: Settings | None = None) -> Language:
+def overrides(settings: Settings) -> dict[str, Any]:
+    """Config overrides for the settings a user can change from the command line."""
+    out: dict[str, Any] = {"paths.base_model": settings.spacy_model}
+    for key, value in settings.config_overrides.items():
+        out[key] = value
+    return out
+
+
+def load_config(settings: Settings | None = None) -> Config:
+    from pipeline.errors import InputError
+
     settings = settings or Settings()
-    nlp = spacy.load(settings.spacy_model)
-    nlp.tokenizer.infix_finditer = compile_infix_regex(
-        [r"\[\d{1,3}\]"] + list(nlp.Defaults.infixes)
-    ).finditer
-    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(
-        [r"\[\d{1,3}\]"] + list(nlp.Defaults.suffixes)
-    ).search
-    nlp.add_pipe("footnote_sentences", before="parser")
-    linker = nlp.add_pipe("country_linker", last=True, config={"kb_path": str(settings.kb_path)})
-    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
-    ruler.add_patterns(linker.kb.ruler_patterns() + EXTRA_RULER_PATTERNS)
-    nlp.add_pipe("footnote_markers_not_entities", after="entity_ruler")
+    model = settings.spacy_model
+    if not (spacy.util.is_package(model) or Path(model).is_dir()):
+        raise InputError(model, "spaCy model not installed (pip install it, or give a pipeline folder)")
+    try:
+        return Config().from_disk(CONFIG_PATH, overrides=overrides(settings))
+    except Exception as err:  # an override naming no config section
+        raise InputError(CONFIG_PATH, f"bad config override: {err}".splitlines()[0]) from None
+
+
+def assemble(config: Config) -> Language:
+    """Build the pipeline from a config and initialize the project's components."""
+    import pipeline.nlp.components  # noqa: F401  (registers the factories)
+
+    nlp = load_model_from_config(config, auto_fill=True, validate=True)
+    model = config["paths"]["base_model"]
+    base = spacy.util.get_model_meta(spacy.util.get_package_path(model) if spacy.util.is_package(model) else Path(model))
+    nlp.meta["base_model"] = {"name": f"{base['lang']}_{base['name']}", "version": base["version"]}
+    own = [name for name in nlp.pipe_names if name not in SOURCED]
+    with nlp.select_pipes(enable=own):
+        nlp.initialize()
     return nlp
 
 
+def load_nlp(settings: Settings | None = None) -> Language:
+    """The configured pipeline of the chosen engine (see ``pipeline.nlp.engines``)."""
+    from pipeline import registry
+
+    settings = settings or Settings()
+    return registry.get("engines", settings.engine)(settings)
+
+
 def model_info(nlp: Language) -> dict:
-    return {"name": nlp.meta.get("lang", "en") + "_" + nlp.meta["name"], "version": nlp.meta["version"],
-            "spacy": spacy.__version__}
+    """Name and version of the base model, for provenance."""
+    meta = nlp.meta.get("base_model") or {}
+    return {"name": meta.get("name", ""), "version": meta.get("version", ""), "spacy": spacy.__version__}

@@ -1,18 +1,19 @@
-"""Stage 5: an engine's paragraph analysis to sentence and entity records.
+"""A processed Doc to the sentence, entity and claim records of one document.
 
-Each paragraph is analysed on its own (``engines.py``), so no sentence can cross a paragraph
-or section boundary; offsets are shifted by the paragraph's start into document offsets.
-Country linking happens here, the same for every engine (``link_countries.link_entry``).
+The Doc covers the whole cleaned text; ``paragraph_sentences`` made every line start a
+sentence, so no sentence crosses a paragraph or section. Sentences are trimmed of
+whitespace tokens; a token outside every paragraph (a list number) belongs to no sentence.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 
-from pipeline.nlp.engines import ParagraphAnalysis
-from pipeline.nlp.kb import CountryKB
-from pipeline.nlp.country_linker import link_entry
-from pipeline.records import Entity, Footnote, Paragraph, Section, Sentence
+from spacy.tokens import Doc
+
+from pipeline.nlp.claims import trim
+from pipeline.schema import Claim, Entity, Footnote, Paragraph, Section, Sentence
 
 
 def sentence_id(doc_id: str, n: int) -> str:
@@ -23,45 +24,78 @@ def entity_id(doc_id: str, n: int) -> str:
     return f"{doc_id}:e{n:04d}"
 
 
-def paragraph_records(
-    doc_id: str,
-    text: str,
-    analysis: ParagraphAnalysis,
-    para_index: int,
-    para: Paragraph,
-    section: Section,
-    footnotes: list[Footnote],
-    first_sent: int,
-    first_ent: int,
-    labels: frozenset,
-    produced_by: dict,
-    kb: CountryKB,
-) -> tuple[list[Sentence], list[Entity], dict[int, str]]:
-    """Sentences and entities of one paragraph; also a map from spaCy token index to sent_id."""
-    base = para.start
-    sentences: list[Sentence] = []
-    for s_start, s_end in analysis.sentences:
-        start, end = base + s_start, base + s_end
-        sid = sentence_id(doc_id, first_sent + len(sentences))
-        labels_in = [fn.label for fn in footnotes for m in fn.markers if start <= m.start and m.end <= end]
-        sentences.append(Sentence(doc_id, sid, start, end, text[start:end], para.section, section.title,
-                                  para_index, labels_in, {**produced_by, "component": "segment"}))
-    starts = [s for s, _ in analysis.sentences]
+@dataclass(frozen=True)
+class DocContext:
+    """What the records need besides the Doc: ids, the cleaned structure and provenance."""
 
-    def sent_of(char: int) -> str:  # the sentence a paragraph offset falls in
-        return sentences[max(0, bisect_right(starts, char) - 1)].sent_id
+    doc_id: str
+    sections: list[Section]
+    paragraphs: list[Paragraph]
+    footnotes: list[Footnote]
+    labels: frozenset
+    produced_by: dict  # {"version", "model", "model_version"}; each record adds its component
 
-    token_sent = {token.i: sent_of(token.idx) for token in analysis.doc} if sentences else {}
-    entities: list[Entity] = []
-    for ent in analysis.entities:
-        if ent.label not in labels:
+
+def doc_records(doc: Doc, ctx: DocContext, spans_key: str = "claims") -> tuple[list[Sentence], list[Entity], list[Claim]]:
+    sentences = _sentences(doc, ctx)
+    starts = [s.start for s in sentences]
+
+    def sentence_at(char: int) -> Sentence:
+        return sentences[max(0, bisect_right(starts, char) - 1)]
+
+    entities = [] if not sentences else _entities(doc, ctx, sentence_at)
+    ent_ids = {(e.start, e.end): e.ent_id for e in entities}
+    claims = [] if not sentences else _claims(doc, ctx, sentence_at, ent_ids, spans_key)
+    return sentences, entities, claims
+
+
+def _sentences(doc: Doc, ctx: DocContext) -> list[Sentence]:
+    para_starts = [p.start for p in ctx.paragraphs]
+    out: list[Sentence] = []
+    for sent in doc.sents:
+        sent = trim(sent)
+        if sent is None:
             continue
-        start, end = base + ent.start, base + ent.end
-        entry = link_entry(kb, text[start:end], ent.kb_hint)
-        entities.append(Entity(
-            doc_id, entity_id(doc_id, first_ent + len(entities)), sent_of(ent.start), start, end, text[start:end],
-            ent.label, entry.country if entry else None, (entry.countries or []) if entry else [],
-            kb.qid(entry) if entry else None, entry.id if entry else None, entry.type if entry else None,
-            ent.source, {**produced_by, "component": f"{ent.source}+country_linker"},
+        i = bisect_right(para_starts, sent.start_char) - 1
+        if i < 0 or sent.end_char > ctx.paragraphs[i].end:
+            continue  # a list number before its item, outside every paragraph
+        para = ctx.paragraphs[i]
+        start, end = sent.start_char, sent.end_char
+        labels = [fn.label for fn in ctx.footnotes for m in fn.markers if start <= m.start and m.end <= end]
+        out.append(Sentence(
+            doc_id=ctx.doc_id, sent_id=sentence_id(ctx.doc_id, len(out)), start=start, end=end, text=sent.text,
+            section=para.section, section_title=ctx.sections[para.section].title, paragraph=i, footnotes=labels,
+            produced_by={"component": "segment", **ctx.produced_by},
         ))
-    return sentences, entities, token_sent
+    return out
+
+
+def _entities(doc: Doc, ctx: DocContext, sentence_at) -> list[Entity]:
+    out: list[Entity] = []
+    for ent in doc.ents:
+        if ent.label_ not in ctx.labels:
+            continue
+        source = ent._.ner_source or ("entity_ruler" if ent.ent_id_ else "ner")
+        out.append(Entity(
+            doc_id=ctx.doc_id, ent_id=entity_id(ctx.doc_id, len(out)), sent_id=sentence_at(ent.start_char).sent_id,
+            start=ent.start_char, end=ent.end_char, text=ent.text, label=ent.label_, country=ent._.country,
+            countries=list(ent._.countries or []), kb_id=ent._.kb_id, kb_entry=ent._.kb_entry, kb_type=ent._.kb_type,
+            source=source, produced_by={"component": f"{source}+country_linker", **ctx.produced_by},
+        ))
+    return out
+
+
+def _claims(doc: Doc, ctx: DocContext, sentence_at, ent_ids: dict, spans_key: str) -> list[Claim]:
+    out: list[Claim] = []
+    for span in doc.spans.get(spans_key, []):
+        sent = sentence_at(span.start_char)
+        out.append(Claim(
+            doc_id=ctx.doc_id, claim_id=f"{sent.sent_id}:c{span._.claim_index}", sent_id=sent.sent_id,
+            start=sent.start, end=sent.end, text=sent.text, actor=span._.actor,
+            actor_mentions=[ent_ids[k] for k in span._.actor_mentions if k in ent_ids], target=span._.target,
+            target_mentions=[ent_ids[k] for k in span._.target_mentions if k in ent_ids], stance=span._.stance,
+            topic=span._.topic, footnotes=list(sent.footnotes), annotator=span._.annotator,
+            confidence=span._.confidence, cue=span._.cue, negated=span._.negated,
+            produced_by={"component": span._.annotator, **ctx.produced_by},
+        ))
+    return out

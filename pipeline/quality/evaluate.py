@@ -15,7 +15,7 @@ from typing import Iterable, Optional
 
 import numpy as np
 
-from pipeline.records import STANCES
+from pipeline.schema import STANCES
 
 NONE = "none"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pycountry
 
 from pipeline.io import read_jsonl
-from pipeline.records import STANCES, TOPICS, Claim
+from pipeline.schema import STANCES, TOPICS, Claim
 
 
 class CodingError(ValueError):
@@ -60,11 +60,11 @@ def expand(compact: list[dict], annotations_dir: str | Path, annotator: str) -> 
                 if actor == target:
                     raise CodingError(f"{where}: actor and target are both {actor}")
                 rows.append(Claim(
-                    sent["doc_id"], claim_id, sent["sent_id"], start, end, text, actor,
-                    [e["ent_id"] for e in ents if actor in e["countries"]], target,
-                    [e["ent_id"] for e in ents if target in e["countries"]],
-                    item["stance"], item["topic"], list(sent["footnotes"]), annotator,
-                    note=item.get("note"),
+                    doc_id=sent["doc_id"], claim_id=claim_id, sent_id=sent["sent_id"], start=start, end=end,
+                    text=text, actor=actor, actor_mentions=[e["ent_id"] for e in ents if actor in e["countries"]],
+                    target=target, target_mentions=[e["ent_id"] for e in ents if target in e["countries"]],
+                    stance=item["stance"], topic=item["topic"], footnotes=list(sent["footnotes"]),
+                    annotator=annotator, note=item.get("note"),
                 ))
     return rows
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from pipeline.api import Corpus
 from pipeline.quality.evaluate import disagreements
 from pipeline.io import write_text
-from pipeline.records import STANCES
+from pipeline.schema import STANCES
 
 STANCE_COLOURS = {"support": "#2e7d32", "oppose": "#c62828", "neutral": "#1565c0"}
 CHART = "stance_by_country.png"

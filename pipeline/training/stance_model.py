@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from pipeline.records import STANCES
+from pipeline.schema import STANCES
 
 MODEL_FILE = "model.json"
 TFIDF_FILE = "tfidf_lr.joblib"

@@ -26,7 +26,7 @@ from typing import Optional
 
 import numpy as np
 
-from pipeline.records import STANCES
+from pipeline.schema import STANCES
 from pipeline.training.stance_model import MODEL_FILE, TEXTCAT_DIR, TFIDF_FILE, model_input
 
 MODELS = ("majority", "tfidf_lr", "textcat")

@@ -1,0 +1,86 @@
+"""Components for the document's layout: paragraphs and footnote markers.
+
+- ``paragraph_sentences`` (before the parser): a line break ends a sentence, so no sentence
+  crosses a paragraph, heading or list item; a list number ("3. ") stands alone.
+- ``footnote_sentences`` (before the parser): a marker ``[7]`` never starts a sentence, so it
+  belongs to the sentence it closes (``…Taiwan”[7].``, ``…Ukraine.[10]``).
+- ``footnote_markers_not_entities`` (before NER): the small model tags "[1]" as ORG; blocked
+  tokens are left alone by NER.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+MARKER = re.compile(r"\[(\d{1,3})\]")
+MARKER_TOKEN = re.compile(r"^\[\d{1,3}\]$")
+LIST_NUMBER = re.compile(r"^\d{1,3}[.)]$")
+_CLOSERS = {".", ",", ";", ":", "”", "’", '"', ")", "!", "?"}
+_FINAL = {".", "!", "?"}
+
+
+@Language.component("paragraph_sentences", requires=["token.text"], assigns=["token.is_sent_start"])
+def paragraph_sentences(doc: Doc) -> Doc:
+    line_start = True
+    for token in doc:
+        if token.is_space:
+            if "\n" in token.text:
+                line_start = True
+            continue
+        if line_start:
+            token.is_sent_start = True
+            line_start = False
+            # "3. The text": the list number is not part of the item's first sentence.
+            end = _list_number_end(doc, token.i)
+            if end is not None and end < len(doc) and not doc[end].is_space:
+                doc[end].is_sent_start = True
+                for t in doc[token.i + 1 : end]:
+                    t.is_sent_start = False
+        elif token.whitespace_ == "" and token.i > 0 and "\n" in doc[token.i - 1].whitespace_:
+            token.is_sent_start = True
+        if "\n" in token.whitespace_:
+            line_start = True
+    return doc
+
+
+def _list_number_end(doc: Doc, i: int):
+    """The token after a list number at ``i`` ("3." or "3" ".", "3)"), else None."""
+    if LIST_NUMBER.match(doc[i].text):
+        return i + 1
+    if doc[i].text.isdigit() and len(doc[i].text) <= 3 and i + 1 < len(doc) and doc[i + 1].text in (".", ")") \
+            and not doc[i].whitespace_:
+        return i + 2
+    return None
+
+
+@Language.component("footnote_sentences", requires=["token.text"], assigns=["token.is_sent_start"])
+def footnote_sentences(doc: Doc) -> Doc:
+    for i, token in enumerate(doc):
+        if not MARKER_TOKEN.match(token.text):
+            continue
+        token.is_sent_start = False
+        j = i + 1
+        while j < len(doc) and doc[j].text in _CLOSERS:
+            doc[j].is_sent_start = False
+            j += 1
+        # "…Ukraine.[10] Next": the marker closed a finished sentence, so the next word opens one.
+        before = {t.text for t in doc[max(0, i - 2) : i]}
+        if j < len(doc) and j == i + 1 and before & _FINAL and doc[j].is_title:
+            doc[j].is_sent_start = True
+    return doc
+
+
+@Language.component("footnote_markers_not_entities", requires=["token.text"], assigns=["doc.ents"])
+def footnote_markers_not_entities(doc: Doc) -> Doc:
+    markers = [doc[i : i + 1] for i, t in enumerate(doc) if MARKER_TOKEN.match(t.text)]
+    if markers:
+        doc.set_ents([], blocked=markers, default="unmodified")
+    return doc
+
+
+def marker_labels(span) -> list[str]:
+    """The footnote labels of the markers inside a span, in order."""
+    return [m.group(1) for t in span if (m := MARKER.fullmatch(t.text))]
