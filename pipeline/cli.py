@@ -173,18 +173,15 @@ def export(
     fmt: str = typer.Option("parquet", "--format", help="parquet (annotations/parquet/, what the card loads) or jsonl (annotations/hf/)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write here instead of into the annotations folder."),
 ):
-    """Write every dataset config and split (see annotations/README.md) as JSONL or Parquet."""
-    from pipeline.export.huggingface import FORMATS, export as export_dataset, write_card_header
+    """Write the corpus in an interchange format (see README, "Exports")."""
+    from pipeline import registry
 
-    if fmt not in FORMATS:
-        _fail(f"--format must be one of {', '.join(FORMATS)}")
+    if fmt not in registry.names("exporters"):
+        _fail(f"--format must be one of {', '.join(registry.names('exporters'))}")
     try:
-        counts = export_dataset(annotations, fmt, out)
+        counts = registry.get("exporters", fmt)(annotations, out)
     except FileNotFoundError as err:
         _fail(f"{err.filename}: missing; run `stance-corpus build` first")
-    target = out or annotations
-    if fmt == "parquet" or out is not None:
-        write_card_header(Path(target) / "README.md", fmt)
     for config, splits in counts.items():
         typer.echo(f"{config}: " + " ".join(f"{k}={v}" for k, v in splits.items()))
 

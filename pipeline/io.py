@@ -1,11 +1,17 @@
-"""JSONL layers: byte-stable serialisation and atomic writes."""
+"""Reading and writing files: byte-stable JSONL and atomic writes, one implementation.
+
+Every file is written to a temporary file beside its target, flushed to disk, made readable
+(0644: ``mkstemp`` creates 0600) and renamed into place, so a reader sees the old file or the
+new one, never a part. ``LayerWriter`` does this for several layers at once and renames them
+together on ``commit``.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import tempfile
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -14,15 +20,47 @@ import jsonlines
 from pipeline.schema import to_dict
 
 LAYERS = ("documents", "sentences", "entities", "claims")
+FILE_MODE = 0o644
+# JSON allows these raw inside strings, but line-based readers split on them: write them escaped.
+_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
 
 
 def dumps(obj) -> str:
     # Fixed separators and no ASCII escaping: same input, same bytes.
-    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
+    text = json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
+    for raw, escaped in _LINE_BREAKS.items():
+        if raw in text:
+            text = text.replace(raw, escaped)
+    return text
 
 
-def _as_dict(record) -> dict:
-    return record if isinstance(record, dict) else to_dict(record)
+def temp_beside(path: Path) -> Path:
+    """A new empty temporary file in the target's folder (hidden, removed if not published)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    return Path(tmp)
+
+
+def publish(tmp: Path, path: Path) -> None:
+    """Make a finished temporary file the target: flushed, mode 0644, renamed atomically."""
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    os.chmod(tmp, FILE_MODE)
+    os.replace(tmp, path)
+
+
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path to write; on success it replaces ``path``, on error it is removed."""
+    path = Path(path)
+    tmp = temp_beside(path)
+    try:
+        yield tmp
+        publish(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 class LayerWriter:
@@ -38,24 +76,23 @@ class LayerWriter:
         self.counts = {name: 0 for name in self.layers}
 
     def __enter__(self) -> "LayerWriter":
-        self.out_dir.mkdir(parents=True, exist_ok=True)
         for name in self.layers:
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".jsonl.tmp", dir=self.out_dir)
-            fh = self._stack.enter_context(os.fdopen(fd, "w", encoding="utf-8", newline="\n"))
-            self._tmp[name] = Path(tmp)
+            tmp = temp_beside(self.out_dir / f"{name}.jsonl")
+            self._tmp[name] = tmp
+            fh = self._stack.enter_context(open(tmp, "w", encoding="utf-8", newline="\n"))
             self._writers[name] = jsonlines.Writer(fh, dumps=dumps)
         return self
 
     def write(self, layer: str, records: Iterable) -> None:
         writer = self._writers[layer]
         for record in records:
-            writer.write(_as_dict(record))
+            writer.write(to_dict(record))
             self.counts[layer] += 1
 
     def commit(self) -> None:
         self._stack.close()
         for name, tmp in self._tmp.items():
-            os.replace(tmp, self.out_dir / f"{name}.jsonl")
+            publish(tmp, self.out_dir / f"{name}.jsonl")
         self._tmp.clear()
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -67,24 +104,17 @@ class LayerWriter:
 def write_jsonl(path: str | Path, records: Iterable) -> int:
     """Atomically write one JSONL file."""
     path = Path(path)
-    with LayerWriter(path.parent, [path.stem]) as w:
-        w.write(path.stem, records)
+    name = path.name[: -len(".jsonl")] if path.name.endswith(".jsonl") else path.stem
+    with LayerWriter(path.parent, [name]) as w:
+        w.write(name, records)
         w.commit()
-    return w.counts[path.stem]
+    return w.counts[name]
 
 
 def write_text(path: str | Path, text: str) -> None:
     """Atomically write a text file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
 
 
 def read_jsonl(path: str | Path) -> Iterator[dict]:

@@ -27,19 +27,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Literal, Union, get_args, get_origin
 
 from datasets import ClassLabel, Features, Value
+from pydantic import BaseModel
 
-from pipeline.io import read_jsonl, write_jsonl, write_text
-from pipeline.schema import STANCES, TOPICS
+from pipeline.registry import exporters
+from pipeline.io import atomic_path, read_jsonl, write_jsonl, write_text
+from pipeline.schema import Claim, Document, Entity, Sentence, Stance, Topic
 
 CONFIGS = ("documents", "sentences", "entities", "claims", "claims_auto", "kb")
 SPLITS = ("train", "test")
-FORMATS = ("jsonl", "parquet")
 FOLDS = 5
 
 
@@ -51,36 +50,48 @@ def _i() -> Value:
     return Value("int64")
 
 
-SPAN = {"start": _i(), "end": _i()}
 NORMALIZED = [{"db_name": _s(), "db_id": _s()}]
+# Column types of the record models' field types; stance and topic are class labels.
+PRIMITIVES = {str: "string", int: "int64", float: "float64", bool: "bool", dict: "string"}
+CLASS_LABELS = (Stance, Topic)
+
+
+def _feature(annotation):
+    """The datasets feature for one pydantic field type."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if annotation in CLASS_LABELS:
+        return ClassLabel(names=list(get_args(annotation)))
+    if origin is Union:  # Optional[X]
+        return _feature(next(a for a in args if a is not type(None)))
+    if origin is list:
+        return [_feature(args[0])]
+    if origin is Literal:
+        return Value("string")
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return {name: _feature(f.annotation) for name, f in annotation.model_fields.items()}
+    return Value(PRIMITIVES[annotation])
+
+
+def features_of(model: type[BaseModel], drop: tuple[str, ...] = (), after: dict[str, dict] | None = None) -> Features:
+    """Features derived from a record model: the layer's columns in its field order. Free-form
+    dicts (``header``, ``produced_by``) become JSON strings; ``after`` inserts extra columns
+    after a named field (the claims' ``section``)."""
+    out: dict = {}
+    for name, field in model.model_fields.items():
+        if name in drop:
+            continue
+        out[name] = _feature(field.annotation)
+        for extra, feature in (after or {}).get(name, {}).items():
+            out[extra] = feature
+    return Features(out)
+
 
 FEATURES: dict[str, Features] = {
-    "documents": Features({
-        "doc_id": _s(), "title": _s(), "authors": [_s()], "date": _s(), "publisher": _s(),
-        "series": _s(), "source": _s(), "licence": _s(), "text": _s(), "text_sha256": _s(),
-        "offset_unit": _s(),
-        "sections": [{"title": _s(), "start": _i(), "end": _i(), "heading_start": _i(), "heading_end": _i()}],
-        "paragraphs": [{"start": _i(), "end": _i(), "type": _s(), "section": _i(), "label": _s()}],
-        "footnotes": [{"label": _s(), "text": _s(), "url": _s(), "markers": [dict(SPAN)]}],
-        "header": _s(), "removed_lines": [_s()], "problems": [_s()], "produced_by": _s(),
-    }),
-    "sentences": Features({
-        "doc_id": _s(), "sent_id": _s(), "start": _i(), "end": _i(), "text": _s(), "section": _i(),
-        "section_title": _s(), "paragraph": _i(), "footnotes": [_s()], "produced_by": _s(),
-    }),
-    "entities": Features({
-        "doc_id": _s(), "ent_id": _s(), "sent_id": _s(), "start": _i(), "end": _i(), "text": _s(),
-        "label": _s(), "country": _s(), "countries": [_s()], "kb_id": _s(), "kb_entry": _s(),
-        "kb_type": _s(), "source": _s(), "produced_by": _s(),
-    }),
+    "documents": features_of(Document),
+    "sentences": features_of(Sentence),
+    "entities": features_of(Entity),
+    "claims": features_of(Claim, drop=("produced_by",), after={"sent_id": {"section": _i()}}),
 }
-FEATURES["claims"] = Features({
-    "doc_id": _s(), "claim_id": _s(), "sent_id": _s(), "section": _i(), "start": _i(), "end": _i(),
-    "text": _s(), "actor": _s(), "actor_mentions": [_s()], "target": _s(), "target_mentions": [_s()],
-    "stance": ClassLabel(names=list(STANCES)), "topic": ClassLabel(names=list(TOPICS)),
-    "footnotes": [_s()], "annotator": _s(), "confidence": Value("float64"), "cue": _s(),
-    "negated": Value("bool"), "note": _s(),
-})
 FEATURES["claims_auto"] = FEATURES["claims"].copy()
 FEATURES["kb"] = Features({
     "id": _s(), "document_id": _s(),
@@ -243,9 +254,16 @@ def split_rows(ann: str | Path, config: str) -> dict[str, list[dict]]:
     return out
 
 
+FOLDERS = {"jsonl": "hf", "parquet": "parquet"}
+
+
 def rel_path(config: str, split: str, fmt: str) -> str:
-    folder = "hf" if fmt == "jsonl" else "parquet"
-    return f"{folder}/{config}/{split}.{fmt}"
+    return f"{FOLDERS[fmt]}/{config}/{split}.{fmt}"
+
+
+def _write_jsonl(path: Path, rows: list[dict], features: Features) -> None:
+    # ClassLabel columns are stored as names; datasets encodes them on load.
+    write_jsonl(path, rows)
 
 
 def _write_parquet(path: Path, rows: list[dict], features: Features) -> None:
@@ -253,24 +271,19 @@ def _write_parquet(path: Path, rows: list[dict], features: Features) -> None:
     import pyarrow.parquet as pq
 
     table = pa.Table.from_pylist([features.encode_example(r) for r in rows], schema=features.arrow_schema)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         # No statistics timestamps or created_by drift: same rows, same bytes.
         pq.write_table(table, tmp, compression="zstd", write_statistics=False)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+
+WRITERS = {"jsonl": _write_jsonl, "parquet": _write_parquet}
 
 
 def export(ann: str | Path = "annotations", fmt: str = "parquet", out: str | Path | None = None,
            configs: Iterable[str] = CONFIGS) -> dict[str, dict[str, int]]:
     """Write every config and split under ``out`` (default: ``ann``); returns row counts."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt not in WRITERS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(WRITERS)}")
     ann = Path(ann)
     out = Path(out) if out is not None else ann
     counts: dict[str, dict[str, int]] = {}
@@ -278,12 +291,7 @@ def export(ann: str | Path = "annotations", fmt: str = "parquet", out: str | Pat
         features = FEATURES[config]
         counts[config] = {}
         for split, rows in split_rows(ann, config).items():
-            path = out / rel_path(config, split, fmt)
-            if fmt == "jsonl":
-                # ClassLabel columns are stored as names; datasets encodes them on load.
-                write_jsonl(path, rows)
-            else:
-                _write_parquet(path, rows, features)
+            WRITERS[fmt](out / rel_path(config, split, fmt), rows, features)
             counts[config][split] = len(rows)
     return counts
 
@@ -322,3 +330,20 @@ def load(ann: str | Path, config: str, split: str | None = None):
     from datasets import load_dataset
 
     return load_dataset(str(ann), config, split=split)
+
+
+@exporters.register("parquet")
+def export_parquet(ann: str | Path, out: str | Path | None = None) -> dict[str, dict[str, int]]:
+    """The Parquet files the dataset card loads, and the card's YAML header."""
+    counts = export(ann, "parquet", out)
+    write_card_header(Path(out or ann) / "README.md", "parquet")
+    return counts
+
+
+@exporters.register("jsonl")
+def export_hf_jsonl(ann: str | Path, out: str | Path | None = None) -> dict[str, dict[str, int]]:
+    """The same configs and splits as JSONL (for reading and diffing)."""
+    counts = export(ann, "jsonl", out)
+    if out is not None:
+        write_card_header(Path(out) / "README.md", "jsonl")
+    return counts
