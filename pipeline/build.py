@@ -1,17 +1,21 @@
 """Run the stages over documents and write the layers.
 
-Each document is read and cleaned (``ingest``), its footnotes resolved, the cleaned text
-run through the configured spaCy pipeline as one Doc (inside ``nlp.memory_zone()``, so the
-StringStore does not grow), and its records written before the next document is read. All
-layers are written to temporary files and renamed into place together at the end, so a
-failure leaves the previous output untouched.
+Each document is read and cleaned (``ingest``), its footnotes resolved, and the cleaned
+text streamed through the configured spaCy pipeline as one Doc (a text longer than
+``nlp.max_length`` in pieces cut at paragraph breaks). Documents go through ``nlp.pipe`` in
+groups, each inside ``nlp.memory_zone()`` so the StringStore does not grow, and each
+document's records are written before the next group is read. All layers are written to
+temporary files and renamed into place together at the end, so a failure leaves the
+previous output untouched.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Iterator, Sequence
 
 from spacy.language import Language
 from tqdm import tqdm
@@ -23,7 +27,7 @@ from pipeline.ingest.manifest import DocInput
 from pipeline.ingest.sources import read_source
 from pipeline.io import LayerWriter
 from pipeline.nlp.language import load_nlp, model_info
-from pipeline.nlp.segment import DocContext, doc_records
+from pipeline.nlp.segment import DocContext, chunk_bounds, doc_records
 from pipeline.schema import Claim, Document, Entity, Sentence
 from pipeline.settings import Settings
 
@@ -52,7 +56,8 @@ class Annotator:
             **engine.get("produced_by", {}),
         }
 
-    def annotate(self, item: DocInput) -> tuple[Document, list[Sentence], list[Entity], list[Claim]]:
+    def prepare(self, item: DocInput) -> "Prepared":
+        """Stages 1-3 for one document: its Document record and what the NLP stage needs."""
         s = self.settings
         cleaned = clean(read_source(item.path), self.debris)
         footnotes, problems = link_footnotes(cleaned, strict=s.strict_footnotes)
@@ -70,17 +75,44 @@ class Annotator:
         )
         ctx = DocContext(item.doc_id, cleaned.sections, cleaned.paragraphs, footnotes, s.entity_labels,
                          self.record_source)
-        with self.nlp.memory_zone():
-            sentences, entities, claims = doc_records(self.nlp(text), ctx)
-        return document, sentences, entities, claims
+        return Prepared(document, ctx, chunk_bounds(text, self.nlp.max_length))
+
+    def annotate_stream(self, inputs: Iterable[DocInput]) -> Iterator[Records]:
+        """Each document's records, in input order."""
+        items = iter(inputs)
+        while group := [self.prepare(item) for item in islice(items, self.settings.docs_per_zone)]:
+            with self.nlp.memory_zone():
+                texts = ((p.document.text[a:b], (k, a)) for k, p in enumerate(group) for a, b in p.chunks)
+                done: list[tuple[list, list, list]] = [([], [], []) for _ in group]
+                for doc, (k, base) in self.nlp.pipe(texts, as_tuples=True, batch_size=self.settings.batch_size):
+                    sents, ents, claims = done[k]
+                    new = doc_records(doc, group[k].ctx, base, len(sents), len(ents))
+                    for acc, part in zip(done[k], new):
+                        acc.extend(part)
+                for p, (sents, ents, claims) in zip(group, done):
+                    yield p.document, sents, ents, claims
+
+    def annotate(self, item: DocInput) -> Records:
+        return next(self.annotate_stream([item]))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    document: Document
+    ctx: DocContext
+    chunks: list[tuple[int, int]]
+
+
+Records = tuple[Document, list[Sentence], list[Entity], list[Claim]]
 
 
 def annotate_to_dir(inputs: Sequence[DocInput], out_dir: str | Path, annotator: Annotator,
                     progress: bool = True) -> dict[str, int]:
     """Annotate every input and write the four layers into ``out_dir`` atomically."""
     with LayerWriter(out_dir) as writer:
-        for item in tqdm(inputs, desc="documents", unit="doc", disable=not progress or len(inputs) < 2):
-            document, sentences, entities, claims = annotator.annotate(item)
+        stream = annotator.annotate_stream(inputs)
+        for document, sentences, entities, claims in tqdm(stream, total=len(inputs), desc="documents", unit="doc",
+                                                          disable=not progress or len(inputs) < 2):
             writer.write("documents", [document])
             writer.write("sentences", sentences)
             writer.write("entities", entities)

@@ -31,6 +31,8 @@ class Settings:
     # A marker without a note (or a note without a marker) is an input error unless relaxed.
     strict_footnotes: bool = True
     batch_size: int = 16
+    # Documents per memory zone: their strings are freed together afterwards.
+    docs_per_zone: int = 32
     # Engine for sentences and NER: a name in ``registry.engines`` ("spacy", "stanza").
     engine: str = "spacy"
     engine_options: dict[str, Any] = field(default_factory=dict)

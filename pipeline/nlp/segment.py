@@ -16,6 +16,19 @@ from pipeline.nlp.claims import trim
 from pipeline.schema import Claim, Entity, Footnote, Paragraph, Section, Sentence
 
 
+def chunk_bounds(text: str, limit: int) -> list[tuple[int, int]]:
+    """Cut a text longer than the parser takes into pieces of at most ``limit`` characters: at
+    paragraph breaks where possible, else after a full stop, else at a space, else anywhere."""
+    bounds, start = [], 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = next((start + i + len(sep) for sep in ("\n\n", ". ", " ") if (i := window.rfind(sep)) > 0), start + limit)
+        bounds.append((start, cut))
+        start = cut
+    bounds.append((start, len(text)))
+    return bounds
+
+
 def sentence_id(doc_id: str, n: int) -> str:
     return f"{doc_id}:s{n:03d}"
 
@@ -36,49 +49,52 @@ class DocContext:
     produced_by: dict  # {"version", "model", "model_version"}; each record adds its component
 
 
-def doc_records(doc: Doc, ctx: DocContext, spans_key: str = "claims") -> tuple[list[Sentence], list[Entity], list[Claim]]:
-    sentences = _sentences(doc, ctx)
+def doc_records(doc: Doc, ctx: DocContext, base: int = 0, first_sent: int = 0, first_ent: int = 0,
+                spans_key: str = "claims") -> tuple[list[Sentence], list[Entity], list[Claim]]:
+    """Records of a Doc over ``text[base:]`` of the document (a whole document, or one chunk of a
+    very long one); ids continue from ``first_sent`` and ``first_ent``."""
+    sentences = _sentences(doc, ctx, base, first_sent)
     starts = [s.start for s in sentences]
 
     def sentence_at(char: int) -> Sentence:
-        return sentences[max(0, bisect_right(starts, char) - 1)]
+        return sentences[max(0, bisect_right(starts, base + char) - 1)]
 
-    entities = [] if not sentences else _entities(doc, ctx, sentence_at)
-    ent_ids = {(e.start, e.end): e.ent_id for e in entities}
+    entities = [] if not sentences else _entities(doc, ctx, sentence_at, base, first_ent)
+    ent_ids = {(e.start - base, e.end - base): e.ent_id for e in entities}
     claims = [] if not sentences else _claims(doc, ctx, sentence_at, ent_ids, spans_key)
     return sentences, entities, claims
 
 
-def _sentences(doc: Doc, ctx: DocContext) -> list[Sentence]:
+def _sentences(doc: Doc, ctx: DocContext, base: int, first: int) -> list[Sentence]:
     para_starts = [p.start for p in ctx.paragraphs]
     out: list[Sentence] = []
     for sent in doc.sents:
         sent = trim(sent)
         if sent is None:
             continue
-        i = bisect_right(para_starts, sent.start_char) - 1
-        if i < 0 or sent.end_char > ctx.paragraphs[i].end:
+        start, end = base + sent.start_char, base + sent.end_char
+        i = bisect_right(para_starts, start) - 1
+        if i < 0 or end > ctx.paragraphs[i].end:
             continue  # a list number before its item, outside every paragraph
         para = ctx.paragraphs[i]
-        start, end = sent.start_char, sent.end_char
         labels = [fn.label for fn in ctx.footnotes for m in fn.markers if start <= m.start and m.end <= end]
         out.append(Sentence(
-            doc_id=ctx.doc_id, sent_id=sentence_id(ctx.doc_id, len(out)), start=start, end=end, text=sent.text,
+            doc_id=ctx.doc_id, sent_id=sentence_id(ctx.doc_id, first + len(out)), start=start, end=end, text=sent.text,
             section=para.section, section_title=ctx.sections[para.section].title, paragraph=i, footnotes=labels,
             produced_by={"component": "segment", **ctx.produced_by},
         ))
     return out
 
 
-def _entities(doc: Doc, ctx: DocContext, sentence_at) -> list[Entity]:
+def _entities(doc: Doc, ctx: DocContext, sentence_at, base: int, first: int) -> list[Entity]:
     out: list[Entity] = []
     for ent in doc.ents:
         if ent.label_ not in ctx.labels:
             continue
         source = ent._.ner_source or ("entity_ruler" if ent.ent_id_ else "ner")
         out.append(Entity(
-            doc_id=ctx.doc_id, ent_id=entity_id(ctx.doc_id, len(out)), sent_id=sentence_at(ent.start_char).sent_id,
-            start=ent.start_char, end=ent.end_char, text=ent.text, label=ent.label_, country=ent._.country,
+            doc_id=ctx.doc_id, ent_id=entity_id(ctx.doc_id, first + len(out)),
+            sent_id=sentence_at(ent.start_char).sent_id, start=base + ent.start_char, end=base + ent.end_char, text=ent.text, label=ent.label_, country=ent._.country,
             countries=list(ent._.countries or []), kb_id=ent._.kb_id, kb_entry=ent._.kb_entry, kb_type=ent._.kb_type,
             source=source, produced_by={"component": f"{source}+country_linker", **ctx.produced_by},
         ))
