@@ -66,6 +66,15 @@ class Document(Record):
     series: Optional[str]
     source: Optional[str]
     licence: Optional[str]
+    collection: str = Field(default="articles", min_length=1)
+    # Statements: the speaking state (ISO3; "EU" is an observer), who spoke, the session.
+    speaker: Optional[str] = None
+    speaker_type: Optional[Literal["state", "observer"]] = None
+    speaker_name: Optional[str] = None
+    speaker_post: Optional[str] = None
+    session: Optional[int] = None
+    year: Optional[int] = None
+    citation: list[str] = []
     text: str = Field(min_length=1)
     text_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     offset_unit: Literal["codepoint"]

@@ -1,15 +1,38 @@
-"""The corpus folder: source files listed in ``manifest.jsonl`` with their metadata."""
+"""The corpus folder: collections of source files, each listed in a ``manifest.jsonl``.
+
+``corpus/manifest.jsonl`` lists the articles (collection ``articles``); every subfolder with
+its own ``manifest.jsonl`` is a collection named after the folder (``corpus/ungd``: the UN
+General Debate statements). A row names the file and its metadata; statements also name
+their speaker. For ad-hoc files (``annotate``) a file named ``ISO3_SESSION_YEAR.txt`` (the
+UNGDC convention) is taken as a statement of that state.
+"""
 
 from __future__ import annotations
 
-import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
+
+import jsonlines
+import pycountry
 
 from pipeline.errors import InputError
 
 MANIFEST = "manifest.jsonl"
-MANIFEST_FIELDS = ("doc_id", "file", "title", "authors", "date", "publisher", "series", "source", "licence")
+DEFAULT_COLLECTION = "articles"
+# Document metadata a manifest row may carry (doc_id and file are the row's key and source).
+MANIFEST_FIELDS = ("title", "authors", "date", "publisher", "series", "source", "licence", "collection",
+                   "speaker", "speaker_type", "speaker_name", "speaker_post", "session", "year", "citation")
+OBSERVERS = {"EU": "the European Union"}  # speakers that are not states
+STATEMENT_FILE = re.compile(r"^(?P<iso3>[A-Z]{2,3})_(?P<session>\d{1,3})_(?P<year>\d{4})$")
+UNGD_SOURCE = "UN General Debate Corpus (UNGDC), Harvard Dataverse, doi:10.7910/DVN/0TJX8Y"
+UNGD_CITATION = [
+    "Alexander Baturo, Niheer Dasandi and Slava Mikhaylov, \"Understanding State Preferences With Text As Data: "
+    "Introducing the UN General Debate Corpus\", Research & Politics, 2017.",
+    "Slava Jankin, Alexander Baturo and Niheer Dasandi, \"Words to Unite Nations: The Complete UN General Debate "
+    "Corpus, 1946-Present\", Journal of Peace Research, 2024.",
+]
 
 
 @dataclass
@@ -18,30 +41,95 @@ class DocInput:
     doc_id: str
     meta: dict = field(default_factory=dict)
 
+    @property
+    def collection(self) -> str:
+        return self.meta.get("collection") or DEFAULT_COLLECTION
 
-def read_manifest(corpus_dir: str | Path) -> list[DocInput]:
-    corpus_dir = Path(corpus_dir)
-    manifest = corpus_dir / MANIFEST
-    if not manifest.is_file():
-        raise InputError(manifest, "manifest not found; every corpus document needs a manifest row")
-    inputs, seen = [], set()
-    for line_no, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{manifest}:{line_no}", f"invalid JSON ({err.msg})") from None
+    @property
+    def speaker(self) -> Optional[str]:
+        return self.meta.get("speaker")
+
+
+def speaker_type(code: str) -> Optional[str]:
+    """"state" for an ISO 3166-1 alpha-3 code, "observer" for a known observer, else None."""
+    if code in OBSERVERS:
+        return "observer"
+    return "state" if pycountry.countries.get(alpha_3=code) is not None else None
+
+
+def ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def statement_meta(path: str | Path, country_name: Optional[str] = None) -> Optional[dict]:
+    """Metadata of a statement file named ``ISO3_SESSION_YEAR.txt``; None for other names."""
+    m = STATEMENT_FILE.match(Path(path).stem)
+    if m is None or speaker_type(m["iso3"]) is None:
+        return None
+    code, session, year = m["iso3"], int(m["session"]), int(m["year"])
+    name = country_name or OBSERVERS.get(code) or pycountry.countries.get(alpha_3=code).name
+    return {
+        "collection": "ungd", "speaker": code, "speaker_type": speaker_type(code), "session": session, "year": year,
+        "title": f"Statement of {name} at the {ordinal(session)} session of the UN General Assembly",
+        "publisher": "United Nations", "licence": "CC0-1.0", "source": UNGD_SOURCE, "citation": list(UNGD_CITATION),
+    }
+
+
+def _manifest_rows(manifest: Path) -> list[tuple[int, dict]]:
+    try:
+        with jsonlines.open(manifest) as reader:
+            rows = []
+            for n, row in enumerate(reader.iter(skip_empty=True), 1):
+                if not isinstance(row, dict):
+                    raise InputError(f"{manifest}:{n}", "a row must be a JSON object")
+                rows.append((n, row))
+            return rows
+    except jsonlines.InvalidLineError as err:
+        raise InputError(f"{manifest}:{err.lineno}", "invalid JSON") from None
+
+
+def read_collection(folder: Path, collection: str, seen: set[str]) -> list[DocInput]:
+    manifest = folder / MANIFEST
+    inputs = []
+    for line_no, row in _manifest_rows(manifest):
         missing = [k for k in ("doc_id", "file") if not row.get(k)]
         if missing:
             raise InputError(f"{manifest}:{line_no}", f"missing field(s) {', '.join(missing)}")
         if row["doc_id"] in seen:
             raise InputError(f"{manifest}:{line_no}", f"duplicate doc_id {row['doc_id']!r}")
         seen.add(row["doc_id"])
-        path = corpus_dir / row["file"]
+        path = folder / row["file"]
         if not path.is_file():
-            raise InputError(f"{manifest}:{line_no}", f"file {row['file']!r} not found in {corpus_dir}")
-        inputs.append(DocInput(path, row["doc_id"], {k: row.get(k) for k in MANIFEST_FIELDS if k not in ("doc_id", "file")}))
+            raise InputError(f"{manifest}:{line_no}", f"file {row['file']!r} not found in {folder}")
+        meta = {k: row.get(k) for k in MANIFEST_FIELDS}
+        meta["collection"] = row.get("collection") or collection
+        inputs.append(DocInput(path, row["doc_id"], meta))
+    return inputs
+
+
+def collections(corpus_dir: str | Path) -> dict[str, Path]:
+    """Collection name -> folder holding its manifest."""
+    corpus_dir = Path(corpus_dir)
+    found = {DEFAULT_COLLECTION: corpus_dir} if (corpus_dir / MANIFEST).is_file() else {}
+    for sub in sorted(p for p in corpus_dir.iterdir() if p.is_dir() and (p / MANIFEST).is_file()):
+        found[sub.name] = sub
+    return found
+
+
+def read_manifest(corpus_dir: str | Path, only: Optional[list[str]] = None) -> list[DocInput]:
+    """Every document of the corpus (or of the collections named in ``only``), in manifest order."""
+    corpus_dir = Path(corpus_dir)
+    found = collections(corpus_dir)
+    if not found:
+        raise InputError(corpus_dir / MANIFEST, "manifest not found; every corpus document needs a manifest row")
+    for name in only or []:
+        if name not in found:
+            raise InputError(corpus_dir, f"no collection {name!r}; the corpus has {', '.join(found)}")
+    inputs: list[DocInput] = []
+    seen: set[str] = set()
+    for name, folder in found.items():
+        if only is None or name in only:
+            inputs += read_collection(folder, name, seen)
     return inputs
 
 
@@ -49,12 +137,20 @@ def unlisted_files(corpus_dir: str | Path, inputs: list[DocInput]) -> list[Path]
     from pipeline.ingest.sources import SUFFIXES
 
     listed = {i.path.resolve() for i in inputs}
-    return sorted(p for p in Path(corpus_dir).iterdir()
+    folders = {i.path.parent.resolve() for i in inputs} | {Path(corpus_dir).resolve()}
+    return sorted(p for d in folders for p in d.iterdir()
                   if p.suffix.lower() in SUFFIXES and p.resolve() not in listed and p.name != "README.md")
 
 
-def inputs_from_paths(paths: list[str | Path]) -> list[DocInput]:
-    """Ad-hoc files (``annotate``): the doc_id is the file stem; metadata comes from the header."""
+def inputs_from_paths(paths: list[str | Path], speaker: Optional[str] = None) -> list[DocInput]:
+    """Ad-hoc files (``annotate``): the doc_id is the file stem; metadata comes from the header.
+    A file named ``ISO3_SESSION_YEAR.txt`` is a statement of that state; ``speaker`` makes a
+    single file a statement of the given state."""
+    if speaker is not None and speaker_type(speaker) is None:
+        raise InputError(speaker, "--speaker must be an ISO 3166-1 alpha-3 code (or EU)")
+    if speaker is not None and len(paths) != 1:
+        raise InputError(paths[0] if paths else "--speaker", "--speaker names the speaker of one file; "
+                         "use --manifest for several")
     inputs, seen = [], set()
     for p in paths:
         path = Path(p)
@@ -62,5 +158,40 @@ def inputs_from_paths(paths: list[str | Path]) -> list[DocInput]:
         if doc_id in seen:
             raise InputError(path, f"two input files share the doc_id {doc_id!r}")
         seen.add(doc_id)
-        inputs.append(DocInput(path, doc_id))
+        meta = statement_meta(path) or {}
+        if speaker is not None:
+            meta = {**meta, "collection": meta.get("collection") or "statements", "speaker": speaker,
+                    "speaker_type": speaker_type(speaker)}
+        inputs.append(DocInput(path, doc_id, meta))
+    return inputs
+
+
+def inputs_from_manifest(manifest: str | Path) -> list[DocInput]:
+    """``annotate --manifest FILE``: a JSONL manifest; ``file`` is relative to its folder."""
+    manifest = Path(manifest)
+    if not manifest.is_file():
+        raise InputError(manifest, "manifest not found")
+    return read_collection(manifest.parent, "statements" if False else DEFAULT_COLLECTION, set()) \
+        if manifest.name == MANIFEST else _read_other(manifest)
+
+
+def _read_other(manifest: Path) -> list[DocInput]:
+    # A manifest under another name: the same rows, read through a folder view of it.
+    inputs, seen = [], set()
+    for line_no, row in _manifest_rows(manifest):
+        if not row.get("file"):
+            raise InputError(f"{manifest}:{line_no}", "missing field file")
+        path = manifest.parent / row["file"]
+        if not path.is_file():
+            raise InputError(f"{manifest}:{line_no}", f"file {row['file']!r} not found in {manifest.parent}")
+        doc_id = row.get("doc_id") or path.stem
+        if doc_id in seen:
+            raise InputError(f"{manifest}:{line_no}", f"duplicate doc_id {doc_id!r}")
+        seen.add(doc_id)
+        meta = {**(statement_meta(path) or {}), **{k: row[k] for k in MANIFEST_FIELDS if row.get(k) is not None}}
+        if meta.get("speaker") and speaker_type(meta["speaker"]) is None:
+            raise InputError(f"{manifest}:{line_no}", f"speaker {meta['speaker']!r} is not an ISO3 code (or EU)")
+        if meta.get("speaker") and not meta.get("speaker_type"):
+            meta["speaker_type"] = speaker_type(meta["speaker"])
+        inputs.append(DocInput(path, doc_id, meta))
     return inputs
