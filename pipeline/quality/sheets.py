@@ -1,0 +1,143 @@
+"""Validator for gold coding sheets of statement packets (``annotations/gold/ungd/CODING.md``).
+
+A sheet ``sheets/<coder>/<doc_id>.jsonl`` holds one row per candidate pair of the packet
+``packets/<doc_id>.jsonl`` (and per pair the coder added). :func:`check_sheet` compares the two
+and returns one line per problem, each naming the sheet file, the line and the field, so a coder
+can fix the sheet without reading code. An empty list means the sheet is valid.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pycountry
+
+STANCES = ("support", "oppose", "neutral", "none")
+MODES = ("statement", "act", "vote", "attitude", "characterisation")
+CERTAINTIES = ("asserted", "reported", "hedged")
+ISSUES = ("war", "sanctions", "territorial_integrity", "peace_process", "humanitarian",
+          "food_security", "energy", "nuclear", "security_cooperation", "economic_cooperation",
+          "other")
+FIELDS = ("sent_key", "actor", "target", "stance", "negated_act", "mode", "certainty", "issue",
+          "expanded_from", "time", "span", "note", "added")
+_ORG_ID = re.compile(r"^(org|group):[a-z0-9_]+$")
+_TIME = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+
+
+def is_party(code) -> bool:
+    """An actor/target: an ISO 3166-1 alpha-3 code or an ``org:``/``group:`` identifier."""
+    if not isinstance(code, str):
+        return False
+    if _ORG_ID.match(code):
+        return True
+    return len(code) == 3 and code.isupper() and pycountry.countries.get(alpha_3=code) is not None
+
+
+def _read_jsonl(path: Path, problems: list[str]) -> list[tuple[int, dict]]:
+    rows = []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(f"{path}: file not found")
+        return rows
+    except UnicodeDecodeError as exc:
+        problems.append(f"{path}: not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})")
+        return rows
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"{path}:{n}: not valid JSON ({exc.msg})")
+            continue
+        if not isinstance(row, dict):
+            problems.append(f"{path}:{n}: a row must be a JSON object")
+            continue
+        rows.append((n, row))
+    return rows
+
+
+def _check_row(where: str, row: dict, sentence: dict | None, listed: set) -> list[str]:
+    out = []
+    missing = [f for f in FIELDS if f not in row]
+    if missing:
+        out.append(f"{where}: missing field(s) {', '.join(missing)}")
+    extra = sorted(set(row) - set(FIELDS))
+    if extra:
+        out.append(f"{where}: unknown field(s) {', '.join(extra)}")
+    if sentence is None:
+        out.append(f"{where}: sent_key {row.get('sent_key')!r} is not in the packet")
+    for field in ("actor", "target"):
+        if field in row and not is_party(row[field]):
+            out.append(f"{where}: {field} {row[field]!r} is not an ISO3 code or an org:/group: id")
+    if row.get("actor") is not None and row.get("actor") == row.get("target"):
+        out.append(f"{where}: actor and target are both {row['actor']!r}")
+    stance = row.get("stance")
+    if "stance" in row and stance not in STANCES:
+        out.append(f"{where}: stance {stance!r} not in {'|'.join(STANCES)}")
+    for field in ("negated_act", "added"):
+        if field in row and not isinstance(row[field], bool):
+            out.append(f"{where}: {field} must be true or false, not {row[field]!r}")
+    negated = row.get("negated_act") is True
+    if negated and stance != "none":
+        out.append(f"{where}: negated_act is true but stance is {stance!r} (a negated non-act is 'none')")
+    plain_none = stance == "none" and not negated
+    for field, allowed in (("mode", MODES), ("certainty", CERTAINTIES), ("issue", ISSUES)):
+        if field not in row:
+            continue
+        value = row[field]
+        if value is None:
+            if not plain_none and stance in STANCES:
+                out.append(f"{where}: {field} is null but stance is {stance!r} (only a plain 'none' leaves it empty)")
+        elif value not in allowed:
+            out.append(f"{where}: {field} {value!r} not in {'|'.join(allowed)}")
+    exp = row.get("expanded_from")
+    if "expanded_from" in row and exp is not None and not (isinstance(exp, str) and exp.strip()):
+        out.append(f"{where}: expanded_from must be null or a non-empty string")
+    time = row.get("time")
+    if "time" in row and time is not None and not (isinstance(time, str) and _TIME.match(time)):
+        out.append(f"{where}: time {time!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    span = row.get("span")
+    if "span" in row:
+        if span is None:
+            if not plain_none and stance in STANCES:
+                out.append(f"{where}: span is null but stance is {stance!r} (give the words that carry it)")
+        elif not isinstance(span, str) or not span.strip():
+            out.append(f"{where}: span must be null or a non-empty string")
+        elif sentence is not None and span not in sentence["text"]:
+            out.append(f"{where}: span {span!r} is not a substring of sentence {row.get('sent_key')}")
+    note = row.get("note")
+    if "note" in row and note is not None and not isinstance(note, str):
+        out.append(f"{where}: note must be null or a string")
+    pair = (row.get("sent_key"), row.get("actor"), row.get("target"))
+    if sentence is not None and row.get("added") is False and pair not in listed:
+        out.append(f"{where}: pair {row.get('actor')}->{row.get('target')} is not a candidate of "
+                   f"{row.get('sent_key')}; set added: true for a pair you add")
+    return out
+
+
+def check_sheet(sheet_path: str | Path, packet_path: str | Path) -> list[str]:
+    """All problems of one sheet against its packet, one line each (empty when valid)."""
+    sheet_path, packet_path = Path(sheet_path), Path(packet_path)
+    problems: list[str] = []
+    packet = _read_jsonl(packet_path, problems)
+    if problems:
+        return problems
+    sentences = {r["sent_key"]: r for _, r in packet}
+    listed = {(r["sent_key"], c["actor"], c["target"]) for _, r in packet for c in r["candidates"]}
+    seen: dict[tuple, int] = {}
+    covered = set()
+    for n, row in _read_jsonl(sheet_path, problems):
+        where = f"{sheet_path}:{n}"
+        problems += _check_row(where, row, sentences.get(row.get("sent_key")), listed)
+        key = (row.get("sent_key"), row.get("actor"), row.get("target"), row.get("span"))
+        if key in seen:
+            problems.append(f"{where}: duplicate of line {seen[key]} (same sent_key, actor, target and span)")
+        seen.setdefault(key, n)
+        covered.add(key[:3])
+    for key in sorted(listed - covered):
+        problems.append(f"{sheet_path}: candidate {key[1]}->{key[2]} of {key[0]} has no row")
+    return problems

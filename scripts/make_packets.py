@@ -1,0 +1,66 @@
+"""Write the coding packets of the gold sample (and of any other statements named).
+
+    PYTHONPATH=. .venv/bin/python scripts/make_packets.py [DOC_ID ...] [--out DIR]
+
+Without DOC_IDs it builds one packet per row of ``annotations/gold/ungd/sample.csv`` into
+``annotations/gold/ungd/packets/<doc_id>.jsonl`` and prints per-document counts. A DOC_ID is a
+file stem of ``corpus/ungd/session*/`` (``UKR_77_2022``). See ``pipeline/quality/packets.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+from pipeline.io import write_jsonl
+from pipeline.nlp.kb import CountryKB
+from pipeline.quality.packets import Names, PacketBuilder, load_terms, speaker_names
+
+GOLD = Path("annotations/gold/ungd")
+UNGD = Path("corpus/ungd")
+
+
+def statement_path(doc_id: str) -> Path:
+    parts = doc_id.split("_")
+    if len(parts) != 3:
+        raise SystemExit(f"error: {doc_id}: not a statement id (ISO3_SESSION_YEAR)")
+    path = UNGD / f"session{parts[1]}_{parts[2]}" / f"{doc_id}.txt"
+    if not path.is_file():
+        raise SystemExit(f"error: {path}: file not found")
+    return path
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("doc_ids", nargs="*")
+    ap.add_argument("--out", type=Path, default=GOLD / "packets")
+    args = ap.parse_args(argv)
+    doc_ids = args.doc_ids
+    if not doc_ids:
+        with (GOLD / "sample.csv").open(encoding="utf-8", newline="") as fh:
+            doc_ids = [r["doc_id"] for r in csv.DictReader(fh)]
+    terms = load_terms(GOLD / "packet_terms.json")
+    with (UNGD / "speakers.csv").open(encoding="utf-8", newline="") as fh:
+        extra = speaker_names(csv.DictReader(fh))
+    builder = PacketBuilder(Names(CountryKB.from_path("pipeline/data/country_kb.jsonl"), terms, extra), terms)
+    total_s = total_c = 0
+    print("doc_id\tsentences\tcandidate_pairs")
+    for doc_id in doc_ids:
+        path = statement_path(doc_id)
+        try:
+            lines = path.read_text(encoding="utf-8").split("\n")
+        except UnicodeDecodeError as exc:
+            raise SystemExit(f"error: {path}: not valid UTF-8 ({exc.reason} at offset {exc.start})")
+        rows = builder.rows(doc_id, doc_id.split("_")[0], lines)
+        write_jsonl(args.out / f"{doc_id}.jsonl", rows)
+        n_c = sum(len(r["candidates"]) for r in rows)
+        total_s, total_c = total_s + len(rows), total_c + n_c
+        print(f"{doc_id}\t{len(rows)}\t{n_c}")
+    print(f"total\t{total_s}\t{total_c}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
