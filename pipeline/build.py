@@ -31,7 +31,8 @@ from pipeline.nlp.segment import DocContext, chunk_bounds, doc_records
 from pipeline.schema import Claim, Document, Entity, Sentence
 from pipeline.settings import Settings
 
-META_FIELDS = ("title", "authors", "date", "publisher", "series", "source", "licence")
+META_FIELDS = ("title", "authors", "date", "publisher", "series", "source", "licence", "collection", "speaker",
+               "speaker_type", "speaker_name", "speaker_post", "session", "year", "citation")
 
 
 class Annotator:
@@ -69,7 +70,9 @@ class Annotator:
         document = Document(
             doc_id=item.doc_id, title=meta["title"], authors=meta["authors"] or [], date=meta["date"],
             publisher=meta["publisher"], series=meta["series"], source=meta["source"], licence=meta["licence"],
-            text=text, text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), offset_unit="codepoint",
+            collection=item.collection, speaker=meta["speaker"], speaker_type=meta["speaker_type"],
+            speaker_name=meta["speaker_name"], speaker_post=meta["speaker_post"], session=meta["session"],
+            year=meta["year"], citation=meta["citation"] or [], text=text, text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), offset_unit="codepoint",
             sections=cleaned.sections, paragraphs=cleaned.paragraphs, footnotes=footnotes, header=cleaned.header,
             removed_lines=cleaned.removed_lines, problems=problems, produced_by=self.produced_by,
         )
@@ -82,7 +85,8 @@ class Annotator:
         items = iter(inputs)
         while group := [self.prepare(item) for item in islice(items, self.settings.docs_per_zone)]:
             with self.nlp.memory_zone():
-                texts = ((p.document.text[a:b], (k, a)) for k, p in enumerate(group) for a, b in p.chunks)
+                texts = ((self._make_doc(p.document.text[a:b], p.document.speaker), (k, a))
+                         for k, p in enumerate(group) for a, b in p.chunks)
                 done: list[tuple[list, list, list]] = [([], [], []) for _ in group]
                 for doc, (k, base) in self.nlp.pipe(texts, as_tuples=True, batch_size=self.settings.batch_size):
                     sents, ents, claims = done[k]
@@ -91,6 +95,12 @@ class Annotator:
                         acc.extend(part)
                 for p, (sents, ents, claims) in zip(group, done):
                     yield p.document, sents, ents, claims
+
+    def _make_doc(self, text: str, speaker):
+        # A statement's speaker is what first-person phrases refer to (claim_rules reads it).
+        doc = self.nlp.make_doc(text)
+        doc._.speaker = speaker
+        return doc
 
     def annotate(self, item: DocInput) -> Records:
         return next(self.annotate_stream([item]))

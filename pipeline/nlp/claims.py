@@ -64,12 +64,17 @@ def claim_span(doc: Doc, start: int, end: int, row: dict) -> Span:
     rows[span.id] = {k: row.get(k) for k in SPAN_EXTENSIONS}
     return span
 
+if not Doc.has_extension("speaker"):
+    # The state speaking in the first person (a statement's ISO3 code); None for articles.
+    Doc.set_extension("speaker", default=None)
+
 DATA_FILES = {"cues": "stance_cues.jsonl", "topics": "topic_keywords.json", "lexicon": "claim_lexicon.json"}
 
 # Grammar (dependency labels and tags), not vocabulary: the word lists live in
 # ``data/claim_lexicon.json`` and the cues in ``data/stance_cues.jsonl``.
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 CHAIN = {"xcomp", "conj", "aux", "auxpass"}  # the cue shares its clause's subject and negation
+VICTIM_PREPS = {"of", "against", "on", "in"}
 NONFINITE = {"VBG", "VB", "VBN"}
 FLIP = {"support": "oppose", "oppose": "support", "neutral": "neutral"}
 
@@ -106,6 +111,10 @@ class Lexicon:
     state_nouns: frozenset  # subject heads whose "of"/"in" modifier names their state
     background: frozenset  # cues inside these are background (dependence), not acts
     receive: frozenset
+    first_person: frozenset  # pronouns that mean the speaking state in a statement
+    first_person_determiners: frozenset
+    speaker_nouns: frozenset  # "my country", "our Government", "my delegation"
+    aggression_nouns: frozenset  # a stance toward "the invasion of X" is toward the invader
 
     @classmethod
     def from_path(cls, path: str | Path) -> "Lexicon":
@@ -219,7 +228,15 @@ class ClaimRules:
                     return next(c for c in up.children if c.dep_ in SUBJECTS)
         return None
 
-    def _actor(self, cue: Token, tok2ent, last_actor):
+    def _first_person(self, token: Token) -> bool:
+        """'we', 'I', 'us', 'my country', 'our Government', 'my delegation' (GUIDELINES §7.1)."""
+        words = [t.lower_ for t in token.subtree] if token.pos_ != "PRON" else [token.lower_]
+        if token.pos_ == "PRON":
+            return words[0] in self.lex.first_person
+        return len(words) <= 3 and bool(set(words) & self.lex.first_person_determiners) and \
+            token.lemma_.lower() in self.lex.speaker_nouns
+
+    def _actor(self, cue: Token, tok2ent, last_actor, speaker=None):
         subject = self._subject(cue)
         if subject is not None:
             core = [t for t in subject.subtree if not any(a.dep_ == "prep" and a in subject.subtree and a is not subject
@@ -238,6 +255,8 @@ class ClaimRules:
                 outer = self._subject(verb.head)
                 if outer is not None and (found := self._countries_in(outer.subtree, tok2ent)):
                     return subject, found, "reported"
+            if speaker and self._first_person(subject):
+                return subject, speaker, "speaker"
             resolved = self._resolve_pronoun(subject, tok2ent, last_actor)
             if resolved:
                 return subject, resolved, "pronoun"
@@ -277,7 +296,56 @@ class ClaimRules:
         # Coordinated targets: "co-operation with Russia and Ukraine".
         chosen += [(tok, ent) for tok, ent in candidates
                    if ent is not nearest and tok.dep_ == "conj" and tok.head.i == nearest_tok.i]
+        # A stance toward "the invasion of Ukraine" is a stance toward the invader (GUIDELINES §3.1).
+        noun = self._aggression_of(nearest_tok)
+        if noun is not None and noun is not cue:
+            victims = {c for _, e in chosen for c in e["countries"]}
+            invaders = [(t, e) for t, e in self._aggressors(noun, tok2ent) if set(e["countries"]) - victims - actor_codes]
+            if invaders:
+                return invaders
+            if self.war_party in victims or self.war_party in actor_codes:
+                return chosen
+            return [(None, {"key": None, "countries": [self.war_party], "kb_type": "country", "label": "GPE"})]
         return chosen
+
+    def _aggression_of(self, tok: Token) -> Optional[Token]:
+        """The aggression noun whose victim ``tok`` names: "the invasion of Ukraine", "aggression
+        against Ukraine", "the war in Ukraine"; else None."""
+        head = tok.head
+        while tok.dep_ == "conj" and head is not tok:  # "against Ukraine and Georgia"
+            tok, head = head, head.head
+        if tok.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in VICTIM_PREPS \
+                and head.head.lemma_.lower() in self.lex.aggression_nouns:
+            return head.head
+        return None
+
+    def _aggressors(self, noun: Token, tok2ent) -> list:
+        """Countries named as the doer of an aggression noun: "the Russian invasion", "Russia's
+        war", "the aggression by Russia"."""
+        doers = [t for c in noun.children if c.dep_ in ("amod", "poss", "compound") for t in c.subtree]
+        doers += [t for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ == "by" for t in c.subtree]
+        return self._countries_in(doers, tok2ent)
+
+    def _aggression_acts(self, sent, tok2ent) -> list[dict]:
+        """Statements report acts as nouns (GUIDELINES §7.4): "the Russian invasion of Ukraine"
+        gives RUS -> UKR oppose, once per sentence and pair."""
+        rows = []
+        for noun in sent:
+            if noun.lemma_.lower() not in self.lex.aggression_nouns or noun.pos_ != "NOUN":
+                continue
+            doers = self._aggressors(noun, tok2ent)
+            victims = [(t, e) for c in noun.children if c.dep_ == "prep" and c.lower_ in VICTIM_PREPS
+                       for t, e in self._countries_in(c.subtree, tok2ent)]
+            for _, doer in doers:
+                for _, victim in victims:
+                    for a in doer["countries"]:
+                        for t in victim["countries"]:
+                            if a != t:
+                                rows.append({"actor": a, "actor_mentions": [doer["key"]], "target": t,
+                                             "target_mentions": [victim["key"]], "stance": "oppose",
+                                             "topic": "military", "confidence": 0.6, "cue": noun.text,
+                                             "negated": False})
+        return rows
 
     def _is_negator(self, token: Token) -> bool:
         return token.lemma_ in self._negators
@@ -311,7 +379,7 @@ class ClaimRules:
             return True
         return any(c.lower_ in self.lex.hypothetical for v in _chain_up(anchor) for c in v.children if c.dep_ == "aux")
 
-    def _sentence_claims(self, sent, cue_tokens, negator_of, tok2ent, last_actor) -> list[dict]:
+    def _sentence_claims(self, sent, cue_tokens, negator_of, tok2ent, last_actor, speaker=None) -> list[dict]:
         claims: list[dict] = []
         doc = sent.doc
         for i in sorted(k for k in cue_tokens if sent.start <= k < sent.end):
@@ -334,7 +402,11 @@ class ClaimRules:
             # A country modifying a nominal cue is its actor: "Chinese aid", "Russia's pressure".
             modifier = [] if verbal else self._countries_in(
                 [t for c in cue.children if c.dep_ in ("amod", "poss", "compound") for t in c.subtree], tok2ent)
-            subject, actors, how = self._actor(cue if verbal else anchor, tok2ent, last_actor)
+            if not verbal and not modifier and speaker and any(
+                    c.dep_ == "poss" and (c.lower_ in self.lex.first_person_determiners or self._first_person(c))
+                    for c in cue.children):
+                modifier = speaker  # "our support for Ukraine", "my Government's condemnation of …"
+            subject, actors, how = self._actor(cue if verbal else anchor, tok2ent, last_actor, speaker)
             receivers = None
             if entry.experiencer:
                 passive = any(c.dep_ == "nsubjpass" for c in cue.children) or any(c.dep_ == "auxpass" for c in cue.children)
@@ -364,11 +436,11 @@ class ClaimRules:
                 targets = self._targets(cue, anchor, subject, actor_codes, tok2ent, entry)
                 if modifier:  # "Russia's pressure on Kazakhstan": the target sits in the cue's own phrase
                     own = {x for c in cue.children if c.dep_ == "prep" for x in c.subtree}
-                    targets = [t for t in targets if t[0] in own]
+                    targets = [t for t in targets if t[0] is None or t[0] in own]
                     if not targets:
                         continue
             target_codes = sorted({c for _, e in targets for c in e["countries"]} - actor_codes)
-            confidence = 0.8 - (0.2 if how not in ("subject", "modifier") else 0.0)
+            confidence = 0.8 - (0.2 if how not in ("subject", "modifier", "speaker") else 0.0)
             if not target_codes and entry.war_default and self.war_party not in actor_codes:
                 target_codes = [self.war_party]
                 confidence -= 0.2
@@ -387,6 +459,11 @@ class ClaimRules:
                         "stance": stance, "topic": topic, "confidence": round(confidence, 2), "cue": cue.text,
                         "negated": n_neg % 2 == 1,
                     })
+        if speaker:
+            for row in self._aggression_acts(sent, tok2ent):
+                if not any(c["actor"] == row["actor"] and c["target"] == row["target"] and c["stance"] == "oppose"
+                           for c in claims):
+                    claims.append({"claim_index": len({c["claim_index"] for c in claims}) + 1, **row})
         return claims
 
     @staticmethod
@@ -428,12 +505,15 @@ class ClaimRules:
                 negator_of[neg.i] = i  # the negator's own row is replaced by the inner cue's
         spans: list[Span] = []
         last_actor = None
+        speaker = None
+        if doc._.speaker:
+            speaker = [(None, {"key": None, "countries": [doc._.speaker], "kb_type": "country", "label": "GPE"})]
         for sent in doc.sents:
             sent = trim(sent)
             if sent is None:
                 continue
             footnotes = marker_labels(sent)
-            for row in self._sentence_claims(sent, cue_tokens, negator_of, tok2ent, last_actor):
+            for row in self._sentence_claims(sent, cue_tokens, negator_of, tok2ent, last_actor, speaker):
                 spans.append(claim_span(doc, sent.start, sent.end,
                                         {**row, "footnotes": footnotes, "annotator": self.annotator}))
             last_actor = self._next_actor(sent, tok2ent, self._countries_in, last_actor)
