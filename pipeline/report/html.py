@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from pipeline.api import Corpus
-from pipeline.quality.evaluate import disagreements
+from pipeline.quality.compare import disagreements
 from pipeline.io import write_text
 from pipeline.records import STANCES
 
