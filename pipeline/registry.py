@@ -34,9 +34,9 @@ def get(kind: str, name: str):
     """The registered object, importing its built-in module first; a clear error names the choices."""
     registry = _REGISTRIES[kind]
     module = _BUILTIN[kind].get(name)
-    if module and not registry.has(name):
+    if module and name not in registry.get_all():
         importlib.import_module(module)
-    if not registry.has(name):
+    if name not in registry.get_all():
         raise ValueError(f"unknown {kind[:-1].replace('_', ' ')} {name!r}; choose one of {', '.join(names(kind))}")
     return registry.get(name)
 
