@@ -229,6 +229,8 @@ def gold_build(
         counts = build_gold(annotations)
     except CodingError as err:
         _fail(str(err))
+    except FileNotFoundError as err:
+        _fail(f"{err.filename}: missing; run `stance-corpus build` first")
     if not counts:
         _fail(f"{annotations / 'gold' / 'sheets' / 'sheets.json'}: missing")
     typer.echo("gold: " + " ".join(f"{k}={v}" for k, v in counts.items()))

@@ -2,7 +2,12 @@
 
 ``validate_dir(path)`` (or ``validate_files({relpath: text})`` for in-memory copies) returns
 ``Violation`` records naming the file, the line, the record id, what is wrong and what was
-expected. An empty list means every invariant holds.
+expected. An empty list means every invariant holds. Lines are read with jsonlines; a line that
+is not JSON is one violation and reading goes on with the next line.
+
+``audit_report`` is the text of ``stance-corpus audit --report``: for gold vs automatic and coder A
+vs coder B the ``pipeline.quality.compare`` record (scores, agreement, bootstrap intervals when
+there are several documents), then coverage per layer and the gold-vs-automatic disagreements.
 """
 
 from __future__ import annotations

@@ -265,7 +265,8 @@ def _agreement(ref: list[dict], oth: list[dict], levels: dict, scores: dict, sen
         mlb = MultiLabelBinarizer(classes=sorted(set().union(*actors_a.values(), *actors_b.values())))
         ya, yb = mlb.fit_transform([actors_a[s] for s in shared]), mlb.transform([actors_b[s] for s in shared])
         exact = float(accuracy_score(ya, yb))  # subset accuracy: the whole set must match
-        jaccard = float(jaccard_score(ya, yb, average="samples", zero_division=0))
+        # One Jaccard index per sentence (``average="samples"`` refuses a single actor column).
+        jaccard = float(np.mean([jaccard_score(x, y, zero_division=0) for x, y in zip(ya, yb)]))
 
     claimed_a, claimed_b = sentence_level.y_ref, sentence_level.y_other
     return Agreement(

@@ -56,16 +56,18 @@ def multilabel_prf(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str]
                    sample_weight=None) -> tuple[dict[str, PRF], PRF]:
     """Per-label P/R/F1 and the micro average over all labels, from (items x labels) indicators."""
     y_true, y_pred = np.asarray(y_true, dtype=bool), np.asarray(y_pred, dtype=bool)
-    per_label = {label: unit_prf(y_true[:, i], y_pred[:, i], sample_weight) for i, label in enumerate(labels)}
     w = _weights(len(y_true), sample_weight)
     keep = w > 0
-    counts = dict(tp=int(np.sum(w[:, None] * (y_true & y_pred))), n_reference=int(np.sum(w[:, None] * y_true)),
-                  n_predicted=int(np.sum(w[:, None] * y_pred)))
+    tp, n_ref, n_pred = (np.sum(w[:, None] * m, axis=0) for m in (y_true & y_pred, y_true, y_pred))
     if not keep.any():
-        return per_label, PRF(0.0, 0.0, 0.0, **counts)
-    p, r, f, _ = precision_recall_fscore_support(y_true[keep], y_pred[keep], average="micro",
-                                                 sample_weight=w[keep], zero_division=0)
-    return per_label, PRF(float(p), float(r), float(f), **counts)
+        return ({label: PRF(0.0, 0.0, 0.0, int(tp[i]), int(n_ref[i]), int(n_pred[i])) for i, label in enumerate(labels)},
+                PRF(0.0, 0.0, 0.0, int(tp.sum()), int(n_ref.sum()), int(n_pred.sum())))
+    y_true, y_pred = y_true[keep], y_pred[keep]
+    p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, average=None, sample_weight=w[keep], zero_division=0)
+    per_label = {label: PRF(float(p[i]), float(r[i]), float(f[i]), int(tp[i]), int(n_ref[i]), int(n_pred[i]))
+                 for i, label in enumerate(labels)}
+    p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, average="micro", sample_weight=w[keep], zero_division=0)
+    return per_label, PRF(float(p), float(r), float(f), int(tp.sum()), int(n_ref.sum()), int(n_pred.sum()))
 
 
 def span_scores(reference: list[list[dict]], predicted: list[list[dict]], tags: Sequence[str],
