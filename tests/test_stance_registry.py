@@ -61,3 +61,15 @@ def test_stance_model_loads_the_kind_model_json_names(tmp_path):
     (tmp_path / stance_model.MODEL_FILE).write_text(json.dumps(dict(meta, kind="svm")))
     with pytest.raises(ValueError, match=r"model\.json: unknown stance model 'svm'"):
         StanceModel(tmp_path)
+
+
+def test_a_fresh_process_finds_every_kind_by_name():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = ("from pipeline import registry; "
+            "print(' '.join(registry.get('stance_models', n).__name__ for n in ('majority', 'tfidf_lr', 'textcat')))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert run.stdout.split() == ["Majority", "TfidfLR", "TextCat"]
