@@ -248,6 +248,49 @@ def html_report(
     typer.echo(f"report -> {page}")
 
 
+gold_app = typer.Typer(no_args_is_help=True, help="Gold claims from the compact coding sheets.")
+app.add_typer(gold_app, name="gold")
+
+
+@gold_app.command("build")
+def gold_build(
+    annotations: Path = typer.Argument(Path("annotations"), help="Folder with the layers and gold/sheets/sheets.json."),
+):
+    """Expand every sheet listed in gold/sheets/sheets.json into its gold file (as `build` does)."""
+    from pipeline.quality.gold import CodingError, build_gold
+
+    try:
+        counts = build_gold(annotations)
+    except CodingError as err:
+        _fail(str(err))
+    except FileNotFoundError as err:
+        _fail(f"{err.filename}: missing; run `stance-corpus build` first")
+    if not counts:
+        _fail(f"{annotations / 'gold' / 'sheets' / 'sheets.json'}: missing")
+    typer.echo("gold: " + " ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+@gold_app.command("expand")
+def gold_expand(
+    sheet: Path = typer.Argument(..., help="A compact coding sheet (JSONL, one claim span per line)."),
+    annotator: str = typer.Option(..., "--annotator", help="Name written into every row's annotator field."),
+    out: Path = typer.Option(..., "--out", help="The JSONL file of full claim rows to write."),
+    annotations: Path = typer.Option(Path("annotations"), help="Folder with sentences.jsonl and entities.jsonl."),
+):
+    """Expand one coding sheet into full claim rows (offsets, mentions, footnotes)."""
+    from pipeline.io import write_jsonl
+    from pipeline.quality.gold import CodingError, expand_sheet
+
+    try:
+        rows = expand_sheet(sheet, annotations, annotator)
+    except CodingError as err:
+        _fail(str(err))
+    except FileNotFoundError as err:
+        _fail(f"{err.filename}: missing")
+    write_jsonl(out, rows)
+    typer.echo(f"{len(rows)} rows from {len({r.claim_id for r in rows})} claims -> {out}")
+
+
 def main() -> None:  # pragma: no cover
     app(prog_name="stance-corpus")
 

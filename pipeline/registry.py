@@ -24,7 +24,8 @@ exporters = catalogue.create("stance_corpus", "exporters", entry_points=True)
 # Built-in implementations: the module that registers each name (imported on first use).
 _BUILTIN = {
     "engines": {"spacy": "pipeline.nlp.engines.spacy", "stanza": "pipeline.nlp.engines.stanza"},
-    "stance_models": {"tfidf_lr": "pipeline.training.stance_model", "textcat": "pipeline.training.stance_model"},
+    "stance_models": {"majority": "pipeline.training.stance_model", "tfidf_lr": "pipeline.training.stance_model",
+                      "textcat": "pipeline.training.stance_model"},
     "exporters": {"parquet": "pipeline.export.huggingface", "jsonl": "pipeline.export.huggingface"},
 }
 _REGISTRIES = {"engines": engines, "stance_models": stance_models, "exporters": exporters}

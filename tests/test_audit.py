@@ -135,3 +135,14 @@ def test_violation_lines_are_informative():
     line = edit_record(files, "claims.jsonl", random.Random(1), lambda r, _: r.update(stance="favor"))
     (v,) = [v for v in validate_files(files) if v.line == line]
     assert str(v).startswith(f"claims.jsonl:{line}: ") and "stance" in str(v) and "expected" in str(v)
+
+
+def test_bad_lines_are_reported_by_number_and_reading_goes_on():
+    files = real_files()
+    lines = files["claims.jsonl"].splitlines()
+    lines[2], lines[4] = "", lines[4][:-1]  # an empty line and a truncated object
+    files["claims.jsonl"] = "\n".join(lines) + "\n"
+    found = [str(v) for v in validate_files(files) if v.file == "claims.jsonl"]
+    assert found == ["claims.jsonl:3: -: invalid JSON (Expecting value at column 1) (expected one JSON object per line)",
+                     f"claims.jsonl:5: -: invalid JSON (Expecting ',' delimiter at column {len(lines[4]) + 1}) "
+                     "(expected one JSON object per line)"]

@@ -2,12 +2,24 @@
 
 import pytest
 
-from pipeline.quality.evaluate import agreement, compare
+from pipeline.quality.compare import compare_claims
 
 
 def row(sent, actor, target, stance, footnotes=(), start=0, end=10):
-    return {"sent_id": sent, "actor": actor, "target": target, "stance": stance, "footnotes": list(footnotes),
-            "start": start, "end": end}
+    return {"doc_id": "d1", "sent_id": sent, "actor": actor, "target": target, "stance": stance,
+            "footnotes": list(footnotes), "start": start, "end": end}
+
+
+def sentences(*sent_ids):
+    return [{"doc_id": "d1", "sent_id": s} for s in sent_ids]
+
+
+def compare(reference, predicted):
+    return compare_claims(reference, predicted, sentences("s1", "s2", "s3", "s4")).to_dict()
+
+
+def agreement(a, b, sent_ids):
+    return compare_claims(a, b, sentences(*sent_ids)).to_dict()["agreement"]
 
 
 GOLD = [row("s1", "KAZ", "RUS", "oppose", ["1"]), row("s1", "UZB", "RUS", "oppose", ["1"]),

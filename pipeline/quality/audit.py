@@ -2,12 +2,18 @@
 
 ``validate_dir(path)`` (or ``validate_files({relpath: text})`` for in-memory copies) returns
 ``Violation`` records naming the file, the line, the record id, what is wrong and what was
-expected. An empty list means every invariant holds.
+expected. An empty list means every invariant holds. Lines are read with jsonlines; a line that
+is not JSON is one violation and reading goes on with the next line.
+
+``audit_report`` is the text of ``stance-corpus audit --report``: for gold vs automatic and coder A
+vs coder B the ``pipeline.quality.compare`` record (scores, agreement, bootstrap intervals when
+there are several documents), then coverage per layer and the gold-vs-automatic disagreements.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from collections import Counter, defaultdict
@@ -15,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+import jsonlines
 import pycountry
 from pydantic import ValidationError
 
@@ -49,11 +56,18 @@ class _Checker:
         if text and not text.endswith("\n"):
             self.add(name, text.count("\n") + 1, None, "file does not end with a newline (truncated?)",
                      "one complete JSON object per line")
-        for n, line in enumerate(text.splitlines(), 1):
+        # jsonlines reads one line per call (empty lines included, so the count is the line
+        # number); after a bad line it goes on with the next one.
+        reader = jsonlines.Reader(text.splitlines(), loads=json.loads)
+        for n in itertools.count(1):
             try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as err:
-                self.add(name, n, None, f"invalid JSON ({err.msg} at column {err.colno})", "one JSON object per line")
+                raw = reader.read(allow_none=True)
+            except EOFError:
+                break
+            except jsonlines.InvalidLineError as err:
+                cause = err.__cause__
+                detail = f"{cause.msg} at column {cause.colno}" if isinstance(cause, json.JSONDecodeError) else str(err)
+                self.add(name, err.lineno, None, f"invalid JSON ({detail})", "one JSON object per line")
                 continue
             rid = raw.get(ID_FIELD[model]) if isinstance(raw, dict) else None
             try:
@@ -253,13 +267,17 @@ def coverage(claims: list[dict], sentences: dict[str, dict], documents: list[dic
 
 
 def audit_report(path: str | Path) -> str:
-    """Agreement, coverage and disagreements, as printed by ``stance-corpus audit --report``."""
-    from pipeline.quality.evaluate import agreement, compare, disagreements, format_agreement, format_scores
+    """Agreement, coverage and disagreements, as printed by ``stance-corpus audit --report``.
+
+    Each pair of layers (gold vs automatic, coder A vs coder B) is one
+    ``pipeline.quality.compare.compare_claims`` record, rendered as scores and as agreement."""
     from pipeline.io import read_jsonl
+    from pipeline.quality.compare import compare_claims, disagreements, format_agreement, format_scores
 
     path = Path(path)
     load = lambda name: list(read_jsonl(path / name)) if (path / name).is_file() else []
-    documents, sentences = load("documents.jsonl"), {s["sent_id"]: s for s in load("sentences.jsonl")}
+    documents, sentence_rows = load("documents.jsonl"), load("sentences.jsonl")
+    sentences = {s["sent_id"]: s for s in sentence_rows}
     auto, gold = load("claims.jsonl"), load("gold/claims.jsonl")
     parts = []
     pairs = [("gold vs automatic", gold, auto)] if gold else []
@@ -267,11 +285,11 @@ def audit_report(path: str | Path) -> str:
     if coder_a and coder_b:
         pairs.append(("coder_a vs coder_b", coder_a, coder_b))
     for name, ref, other in pairs:
-        docs = {r["doc_id"] for r in ref}
-        other = [r for r in other if r["doc_id"] in docs]
-        sent_ids = [s for s, rec in sentences.items() if rec["doc_id"] in docs]
-        parts.append(format_scores(f"{name} (P/R/F1 per layer; reference = first)", compare(ref, other)))
-        parts.append(format_agreement(f"{name}: agreement", agreement(ref, other, sent_ids)))
+        # The reference decides which documents are compared.
+        c = compare_claims(ref, other, sentence_rows, names=tuple(name.split(" vs ")),
+                           documents={r["doc_id"] for r in ref})
+        parts.append(format_scores(f"{name} (P/R/F1 per layer; reference = first)", c))
+        parts.append(format_agreement(f"{name}: agreement", c))
     for name, rows in (("gold", gold), ("automatic", auto)):
         cov = coverage(rows, sentences, documents)
         share = cov["footnote_backed_share"]

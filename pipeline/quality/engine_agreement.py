@@ -2,8 +2,9 @@
 
 ``compare_entities(a, b)`` takes two lists of entity records (rows of ``entities.jsonl``)
 and returns:
-- span F1 with nervaluate, ``strict`` (same boundaries and label) and ``partial`` (overlap
-  counts half, label ignored), treating ``a`` as the reference;
+- span P/R/F1 with nervaluate (``pipeline.quality.scoring.span_scores``, shared with the other
+  comparisons), ``strict`` (same boundaries and label) and ``partial`` (overlap counts half,
+  label ignored), treating ``a`` as the reference;
 - country-link agreement on spans both layers found with the same offsets (same set of
   ``countries``);
 - the disagreements, one dict per span, sorted by document and offset.
@@ -18,10 +19,8 @@ import json
 from pathlib import Path
 from typing import Iterable, Optional
 
-from nervaluate import Evaluator
-
-METRIC_FIELDS = ("correct", "incorrect", "partial", "missed", "spurious", "possible", "actual",
-                 "precision", "recall", "f1")
+from pipeline.io import read_jsonl
+from pipeline.quality.scoring import span_scores
 
 
 def _key(e: dict) -> tuple:
@@ -38,8 +37,7 @@ def _brief(e: dict) -> dict:
 
 
 def load_entities(folder: str | Path) -> list[dict]:
-    path = Path(folder) / "entities.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return list(read_jsonl(Path(folder) / "entities.jsonl"))
 
 
 def compare_entities(a: Iterable[dict], b: Iterable[dict], names: tuple[str, str] = ("spacy", "stanza"),
@@ -51,23 +49,11 @@ def compare_entities(a: Iterable[dict], b: Iterable[dict], names: tuple[str, str
         for e in rows:
             if e["doc_id"] in by_doc[name]:
                 by_doc[name][e["doc_id"]].append(e)
-    # nervaluate's spans are inclusive at both ends; the layers' are half-open.
-    def spans(name):
-        return [[{"label": e["label"], "start": e["start"], "end": e["end"] - 1} for e in by_doc[name][d]] for d in docs]
-
     tags = sorted({e["label"] for e in a + b})
     result: dict = {"names": list(names), "documents": len(docs),
                     "entities": {names[0]: sum(map(len, by_doc[names[0]].values())),
                                  names[1]: sum(map(len, by_doc[names[1]].values()))}}
-    if docs and tags:
-        overall = Evaluator(spans(names[0]), spans(names[1]), tags=tags, loader="dict").evaluate()["overall"]
-        for mode in ("strict", "partial"):
-            r = overall[mode]
-            result[mode] = {f: (round(getattr(r, f), 4) if isinstance(getattr(r, f), float) else getattr(r, f))
-                            for f in METRIC_FIELDS}
-    else:
-        for mode in ("strict", "partial"):
-            result[mode] = {f: 0 for f in METRIC_FIELDS}
+    result.update(span_scores([by_doc[names[0]][d] for d in docs], [by_doc[names[1]][d] for d in docs], tags))
 
     disagreements: list[dict] = []
     matched = agree = 0
@@ -132,8 +118,8 @@ def engine_comparison(reference_dir: str | Path, other_dir: str | Path) -> str:
     """The audit report's block: ``reference_dir`` (spaCy) against ``other_dir`` (e.g. the
     output of ``--engine stanza``) on the documents both hold, with every disagreement."""
     def engine_of(folder: Path) -> tuple[str, str]:
-        docs = [json.loads(l) for l in (folder / "documents.jsonl").read_text(encoding="utf-8").splitlines() if l]
-        produced = docs[0]["produced_by"] if docs else {}
+        first = next(iter(read_jsonl(folder / "documents.jsonl")), None)
+        produced = first["produced_by"] if first else {}
         engine = produced.get("engine", "spacy")
         model = produced.get("stanza", {}).get("ner_model") or produced.get("model", {})
         return engine, json.dumps(model, sort_keys=True) if isinstance(model, dict) else str(model)

@@ -5,16 +5,23 @@ A coder writes one JSON object per claim span:
 "target": "RUS" | [...], "stance": ..., "topic": ..., "note": optional}``.
 ``expand`` turns it into one ``Claim`` per (actor, target) with offsets, mentions and
 footnotes filled in from the sentence and entity layers.
+
+``build_gold`` expands every sheet that ``gold/sheets/sheets.json`` lists into its gold file
+(``stance-corpus build`` and ``stance-corpus gold build`` run it); ``expand_sheet`` does one sheet
+(``stance-corpus gold expand``). A bad sheet raises ``CodingError`` naming the file, the item
+and the problem.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from pathlib import Path
 
+import jsonlines
 import pycountry
 
-from pipeline.io import read_jsonl
+from pipeline.io import read_jsonl, write_jsonl
 from pipeline.schema import STANCES, TOPICS, Claim
 
 
@@ -69,52 +76,42 @@ def expand(compact: list[dict], annotations_dir: str | Path, annotator: str) -> 
     return rows
 
 
+def read_sheet(path: str | Path) -> list[dict]:
+    """A coding sheet's items; a line that is not a JSON object is a ``CodingError`` naming it."""
+    try:
+        items = list(read_jsonl(path))
+    except jsonlines.InvalidLineError as err:
+        raise CodingError(f"{path}: line {err.lineno}: not valid JSON") from None
+    for n, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            raise CodingError(f"{path}: line {n}: not a JSON object")
+    return items
+
+
+def expand_sheet(sheet: str | Path, annotations_dir: str | Path, annotator: str) -> list[Claim]:
+    """``expand`` for one sheet file; errors name the file."""
+    compact = read_sheet(sheet)
+    try:
+        return expand(compact, annotations_dir, annotator)
+    except CodingError as err:
+        raise CodingError(f"{sheet}: {err}") from None
+
+
 def build_gold(annotations_dir: str | Path) -> dict[str, int]:
     """Expand every sheet listed in ``gold/sheets/sheets.json`` into its gold file."""
-    import json
-
-    from pipeline.io import write_jsonl
-
     d = Path(annotations_dir)
     config_path = d / "gold" / "sheets" / "sheets.json"
     if not config_path.is_file():
         return {}
-    config = {k: v for k, v in json.loads(config_path.read_text(encoding="utf-8")).items() if not k.startswith("_")}
+    try:
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise CodingError(f"{config_path}: not valid JSON ({err.msg} at line {err.lineno})") from None
     outputs: dict[str, list] = defaultdict(list)
     for sheet, spec in config.items():
-        path = config_path.parent / sheet
-        if not path.is_file():
+        if sheet.startswith("_"):  # comments
             continue
-        compact = [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
-        try:
-            outputs[spec["out"]] += expand(compact, d, spec["annotator"])
-        except CodingError as err:
-            raise CodingError(f"{path}: {err}") from None
+        path = config_path.parent / sheet
+        if path.is_file():
+            outputs[spec["out"]] += expand_sheet(path, d, spec["annotator"])
     return {out: write_jsonl(d / "gold" / out, rows) for out, rows in sorted(outputs.items())}
-
-
-def main(argv=None) -> int:
-    import argparse
-    import json
-
-    from pipeline.io import write_jsonl
-
-    ap = argparse.ArgumentParser(description="Expand a compact coding sheet into gold claim rows.")
-    ap.add_argument("sheet")
-    ap.add_argument("--annotator", required=True)
-    ap.add_argument("--annotations", default="annotations")
-    ap.add_argument("--out", required=True)
-    args = ap.parse_args(argv)
-    compact = [json.loads(l) for l in Path(args.sheet).read_text(encoding="utf-8").splitlines() if l.strip()]
-    try:
-        rows = expand(compact, args.annotations, args.annotator)
-    except CodingError as err:
-        print(f"error: {args.sheet}: {err}")
-        return 1
-    write_jsonl(args.out, rows)
-    print(f"{len(rows)} rows from {len(compact)} claims -> {args.out}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -4,36 +4,29 @@ Each document is rendered displaCy-style: entities as marks coloured by country,
 sentences underlined in their stance colour (with the claim rows as a tooltip), footnote markers
 linked to their notes. A per-country table and a matplotlib chart (stance counts per country,
 gold beside automatic) and the gold-vs-automatic disagreement list follow.
+
+The page is rendered from Jinja2 templates in ``pipeline/report/templates`` (``index.html.j2``
+includes ``document.html.j2``, which uses the ``sentence`` macro of ``sentence.html.j2``; the
+style sheet is ``report.css``) with autoescaping on, so every text from the corpus is
+HTML-escaped. Python only prepares plain views of the data (``document_view``, ``sentence_view``).
 """
 
 from __future__ import annotations
 
 import colorsys
 import hashlib
-import html
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import jinja2
+
 from pipeline.api import Corpus
-from pipeline.quality.evaluate import disagreements
+from pipeline.quality.compare import disagreements
 from pipeline.io import write_text
 from pipeline.schema import STANCES
 
 STANCE_COLOURS = {"support": "#2e7d32", "oppose": "#c62828", "neutral": "#1565c0"}
 CHART = "stance_by_country.png"
-
-CSS = """
-body{font-family:Georgia,serif;max-width:60em;margin:2em auto;line-height:1.7;color:#222}
-mark.ent{padding:0 .25em;border-radius:.3em;line-height:1}
-mark.ent .code{font:bold .6em sans-serif;margin-left:.3em;text-transform:uppercase}
-span.claim{border-bottom:3px solid;padding-bottom:1px}
-span.claim.support{border-color:#2e7d32}span.claim.oppose{border-color:#c62828}span.claim.neutral{border-color:#1565c0}
-a.fn{font-size:.75em;vertical-align:super;text-decoration:none}
-h3.section{font-family:sans-serif;margin-top:1.5em}
-img{max-width:100%}
-table{border-collapse:collapse;font-family:sans-serif;font-size:.9em}td,th{border:1px solid #ccc;padding:.2em .6em}
-.legend span{margin-right:1em}
-"""
 
 
 def country_colour(code: str) -> str:
@@ -43,53 +36,48 @@ def country_colour(code: str) -> str:
     return f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
 
 
-def _render_sentence(doc, sentence, claims) -> str:
-    """Sentence text with entity marks and footnote links; wrapped in a claim span if claimed."""
-    text, out, pos = doc.text, [], sentence.start
+def environment() -> jinja2.Environment:
+    """The report's templates (``pipeline/report/templates``), HTML-escaping every value."""
+    return jinja2.Environment(loader=jinja2.PackageLoader("pipeline.report", "templates"), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True)
+
+
+def sentence_view(doc, sentence, claims) -> dict:
+    """What the sentence template needs: the sentence cut into text, entity and footnote-marker
+    segments, and the claim summary when the sentence is claimed."""
+    text, segments, pos = doc.text, [], sentence.start
     events = sorted([(e.start, e.end, "ent", e) for e in doc.entities_in(sentence)]
                     + [(m["start"], m["end"], "fn", fn["label"]) for fn in doc.record.footnotes for m in fn["markers"]
                        if sentence.start <= m["start"] < sentence.end], key=lambda x: (x[0], -x[1]))
     for start, end, kind, item in events:
         if start < pos:
             continue  # nested spans: the outer one wins
-        out.append(html.escape(text[pos:start]))
+        segments.append({"kind": "text", "text": text[pos:start]})
         if kind == "ent":
             code = item.country or ("+".join(item.countries) if item.countries else "")
-            style = f' style="background:{country_colour(code)}"' if code else ' style="background:#eee"'
-            out.append(f'<mark class="ent" data-country="{html.escape(code)}" title="{item.label} {item.kb_id or ""}"'
-                       f'{style}>{html.escape(text[start:end])}<span class="code">{html.escape(code or item.label)}</span></mark>')
+            segments.append({"kind": "ent", "text": text[start:end], "code": code, "label": item.label,
+                             "kb_id": item.kb_id or "", "colour": country_colour(code) if code else "#eee"})
         else:
-            out.append(f'<a class="fn" href="#note-{doc.doc_id}-{item}" id="ref-{doc.doc_id}-{item}">[{item}]</a>')
+            segments.append({"kind": "fn", "label": item})
         pos = end
-    out.append(html.escape(text[pos:sentence.end]))
-    body = "".join(out)
-    if not claims:
-        return body
-    stance = Counter(c.stance for c in claims).most_common(1)[0][0]
-    tip = "; ".join(f"{c.actor}→{c.target} {c.stance} ({c.topic})" for c in claims)
-    return f'<span class="claim {stance}" data-claims="{len(claims)}" title="{html.escape(tip)}">{body}</span>'
+    segments.append({"kind": "text", "text": text[pos:sentence.end]})
+    claim = None
+    if claims:
+        claim = {"stance": Counter(c.stance for c in claims).most_common(1)[0][0], "count": len(claims),
+                 "tip": "; ".join(f"{c.actor}→{c.target} {c.stance} ({c.topic})" for c in claims)}
+    return {"segments": segments, "claim": claim}
 
 
-def _render_document(doc, claims_by_sent) -> str:
-    parts = [f'<article id="{doc.doc_id}"><h2>{html.escape(doc.record.title or doc.doc_id)}</h2>']
+def document_view(doc, claims_by_sent) -> dict:
     by_para = defaultdict(list)
     for s in doc.sentences:
         by_para[s.paragraph].append(s)
-    for i, para in enumerate(doc.record.paragraphs):
-        sents = " ".join(_render_sentence(doc, s, claims_by_sent.get(s.sent_id, [])) for s in by_para[i])
-        if para["type"] == "heading":
-            parts.append(f'<h3 class="section">{sents}</h3>')
-        elif para["type"] == "list_item":
-            parts.append(f'<p class="item">{para.get("label") or "•"}. {sents}</p>')
-        else:
-            parts.append(f"<p>{sents}</p>")
-    parts.append("<h3>Notes</h3><ol class=\"notes\">")
-    for fn in doc.record.footnotes:
-        link = f' <a href="{html.escape(fn["url"])}">{html.escape(fn["url"])}</a>' if fn.get("url") else ""
-        parts.append(f'<li id="note-{doc.doc_id}-{fn["label"]}" value="{fn["label"]}">{html.escape(fn["text"])}{link} '
-                     f'<a href="#ref-{doc.doc_id}-{fn["label"]}">↩</a></li>')
-    parts.append("</ol></article>")
-    return "\n".join(parts)
+    paragraphs = [{"type": para["type"], "label": para.get("label"),
+                   "sentences": [sentence_view(doc, s, claims_by_sent.get(s.sent_id, [])) for s in by_para[i]]}
+                  for i, para in enumerate(doc.record.paragraphs)]
+    notes = [{"label": fn["label"], "text": fn["text"], "url": fn.get("url")} for fn in doc.record.footnotes]
+    return {"doc_id": doc.doc_id, "title": doc.record.title or doc.doc_id, "paragraphs": paragraphs, "notes": notes}
 
 
 def stance_counts(claims) -> dict[str, Counter]:
@@ -107,7 +95,8 @@ def write_chart(gold, auto, path: Path) -> None:
     import numpy as np
 
     g, a = stance_counts(gold), stance_counts(auto)
-    countries = sorted(set(g) | set(a), key=lambda k: -(sum(g[k].values()) + sum(a[k].values())))
+    # Most claims first; ties by code, so the chart does not depend on set order.
+    countries = sorted(set(g) | set(a), key=lambda k: (-(sum(g[k].values()) + sum(a[k].values())), k))
     x = np.arange(len(countries))
     fig, ax = plt.subplots(figsize=(max(6, len(countries) * 0.9), 4), dpi=100)
     width = 0.4
@@ -139,31 +128,15 @@ def write_report(annotations: str | Path, out_dir: str | Path) -> Path:
     for c in auto:
         claims_by_sent[c.sent_id].append(c)
     g, a = stance_counts(gold), stance_counts(auto)
-    rows = "".join(
-        f"<tr><td>{k}</td>" + "".join(f"<td>{g[k][s]}</td><td>{a[k][s]}</td>" for s in STANCES) + "</tr>"
-        for k in sorted(set(g) | set(a)))
-    table = ("<table id=\"summary\"><tr><th rowspan=2>actor</th>" + "".join(f"<th colspan=2>{s}</th>" for s in STANCES)
-             + "</tr><tr>" + "<th>gold</th><th>auto</th>" * len(STANCES) + f"</tr>{rows}</table>")
+    summary = [{"actor": k, "counts": [(g[k][s], a[k][s]) for s in STANCES]} for k in sorted(set(g) | set(a))]
     sentences = {s.sent_id: s for d in corpus.documents for s in d.sentences}
     diffs = disagreements([c.model_dump() for c in gold], [c.model_dump() for c in auto])
     fmt = lambda rows: ", ".join(f"{r[0]}→{r[1]} {r[2]}" for r in rows) or "no claim"
-    diff_items = "".join(
-        f"<li><code>{d['sent_id']}</code> gold: {fmt(d['a'])}; automatic: {fmt(d['b'])}<br>"
-        f"<q>{html.escape(sentences[d['sent_id']].text)}</q></li>" for d in diffs if d["sent_id"] in sentences)
-    legend = "".join(f'<span class="claim {s}">{s}</span>' for s in STANCES)
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Stance corpus report</title><style>{CSS}</style></head>
-<body data-chart="pending">
-<h1>Stance corpus report</h1>
-<p class="legend">Claims (automatic layer), underlined by stance: {legend}. Entities are coloured by linked country.</p>
-<h2>Per-country summary</h2>
-{table}
-<p><img id="chart" src="{CHART}" alt="stance counts per country, gold beside automatic"
- onload="document.body.dataset.chart='loaded'" onerror="document.body.dataset.chart='missing'"></p>
-{''.join(_render_document(d, claims_by_sent) for d in corpus.documents)}
-<h2>Disagreements: gold vs automatic ({len(diffs)})</h2>
-<ol id="disagreements">{diff_items}</ol>
-</body></html>
-"""
+    page = environment().get_template("index.html.j2").render(
+        stances=list(STANCES), summary=summary, chart=CHART,
+        documents=[document_view(d, claims_by_sent) for d in corpus.documents],
+        n_disagreements=len(diffs),
+        disagreements=[{"sent_id": d["sent_id"], "gold": fmt(d["a"]), "automatic": fmt(d["b"]),
+                        "text": sentences[d["sent_id"]].text} for d in diffs if d["sent_id"] in sentences])
     write_text(out / "index.html", page)
     return out / "index.html"

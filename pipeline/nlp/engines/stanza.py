@@ -75,12 +75,12 @@ class StanzaNER:
     def __init__(self, nlp: Language, name: str, pretokenized: bool):
         self.name = name
         self.pretokenized = pretokenized
-        self.pipe = None
+        self.stanza = None
         self.model_name = "ner"
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, model_dir: Optional[str] = None,
                    ner_model: Optional[str] = None, pretrain: Optional[str] = None):
-        self.pipe, self.model_name, _ = load_stanza(model_dir, ner_model, pretrain)
+        self.stanza, self.model_name, _ = load_stanza(model_dir, ner_model, pretrain)
 
     @property
     def source(self) -> str:
@@ -99,7 +99,7 @@ class StanzaNER:
         token_lists = [toks for toks in token_lists if toks]
         entities = []
         if token_lists:
-            result = self.pipe([[t.text for t in toks] for toks in token_lists])
+            result = self.stanza([[t.text for t in toks] for toks in token_lists])
             for toks, sent in zip(token_lists, result.sentences):
                 for ent in sent.ents:
                     first, last = toks[ent.tokens[0].id[0] - 1], toks[ent.tokens[-1].id[0] - 1]
@@ -108,7 +108,7 @@ class StanzaNER:
 
     def _raw(self, doc: Doc) -> list[tuple[int, int, str]]:
         text = doc.text
-        result = self.pipe(text)
+        result = self.stanza(text)
         spans = [(s.tokens[0].start_char, s.tokens[-1].end_char) for s in result.sentences if s.tokens]
         starts = {s for s, _ in attach_markers(text, spans)}
         # stanza's sentence starts, kept with the line starts set before (paragraph_sentences).
