@@ -20,6 +20,9 @@ import pycountry
 
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
 _ARTICLE = re.compile(r"^the\s+", re.I)
+_INSTRUMENTS = ["agreement", "agreements", "accord", "accords", "statute", "convention", "conventions", "protocol",
+                "declaration", "principles", "consensus", "process", "format", "plan", "programme", "framework",
+                "commitment", "commitments", "treaty", "charter", "document", "roadmap", "outcome"]
 _OPTIONAL = ("iso2", "numeric", "capital", "demonym", "role", "org", "de_jure", "note")
 
 
@@ -114,4 +117,11 @@ class CountryKB:
         for entry in self.entries.values():
             for alias in entry.aliases:
                 patterns.append({"label": entry.label, "pattern": alias, "id": entry.id})
+            if entry.type == "capital":
+                # "Paris Agreement", "Rome Statute", "Minsk agreements": the ruler's longest match
+                # keeps the capital inside an instrument's name from linking (the id is no entry).
+                for alias in entry.aliases:
+                    if alias.isalpha():
+                        patterns.append({"label": "LAW", "id": "instrument",
+                                         "pattern": [{"TEXT": alias}, {"LOWER": {"IN": _INSTRUMENTS}}]})
         return patterns
