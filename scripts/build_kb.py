@@ -1,0 +1,273 @@
+"""Build ``pipeline/data/country_kb.jsonl``, the country knowledge base, from data.
+
+Inputs:
+- pycountry: ISO 3166-1 codes (alpha-2, alpha-3, numeric) and official/short/common names;
+- countryinfo (pinned): capitals, demonyms and alternative spellings (English forms only);
+- the reviewed files in ``pipeline/data/kb_sources/`` (see its README.md): UN membership,
+  Wikidata QIDs, name/capital/demonym corrections, leaders and officials, organisations,
+  groups, contested territories, metonyms and organs.
+
+Every UN member state and the two observer states (Holy See, State of Palestine) get a country
+row with ISO codes, QID, capital and demonym, plus a capital row and a demonym row whose aliases
+link mentions. The build stops with a list of problems if an alias would link to two different
+targets, if a code is not ISO 3166-1 alpha-3, or if a member state lacks a QID, capital or demonym.
+
+Same inputs, same bytes; the file is written atomically.
+
+    python scripts/build_kb.py           # write the file
+    python scripts/build_kb.py --check   # exit 1 if the file is not what the sources give
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import pycountry
+from countryinfo import CountryInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from pipeline.io import write_text  # noqa: E402
+from pipeline.nlp.kb import CountryKB  # noqa: E402
+
+SOURCES = ROOT / "pipeline" / "data" / "kb_sources"
+OUT = ROOT / "pipeline" / "data" / "country_kb.jsonl"
+OBSERVERS = ("PSE", "VAT")  # UN General Assembly non-member observer states
+
+# countryinfo's altSpellings mix native and English forms; keep English state names only.
+_STATE_WORDS = re.compile(r"\b(Republic|Kingdom|State|States|Federation|Commonwealth|Union|Principality|Duchy|"
+                          r"Sultanate|Confederation|Emirates|Islands|Federated)\b")
+_FOREIGN_WORDS = {"des", "de", "du", "la", "le", "del", "ya", "wa", "di", "do", "da", "y", "e", "al", "as", "ng",
+                  "ko", "blong", "er", "bilong", "dal", "u", "na", "i", "te", "ta", "et", "und", "van"}
+
+
+class SourceError(Exception):
+    pass
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
+
+
+def _dedupe(values) -> list[str]:
+    seen, out = set(), []
+    for v in values:
+        v = " ".join(str(v or "").split())
+        if v and v not in seen:
+            seen.add(v)
+            out.append(v)
+    return out
+
+
+def _plural(demonym: str) -> str | None:
+    # "German" -> "Germans", "Pakistani" -> "Pakistanis"; "-ese", "-ish", "Swiss" take no -s.
+    if " " in demonym or demonym.endswith("ese"):
+        return None
+    return demonym + "s" if demonym.endswith(("n", "i")) else None
+
+
+def _english_alt(name: str) -> bool:
+    if not name.isascii() or name.isupper() or name != name.strip() or not _STATE_WORDS.search(name):
+        return False
+    return not ({w.lower() for w in re.findall(r"[\w']+", name)} & _FOREIGN_WORDS)
+
+
+def _read_csv(name: str) -> list[dict]:
+    path = SOURCES / name
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    if not rows:
+        raise SourceError(f"{path}: no rows")
+    return rows
+
+
+def _read_jsonl(name: str) -> list[dict]:
+    path = SOURCES / name
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise SourceError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+    return rows
+
+
+def _countryinfo() -> dict[str, dict]:
+    """countryinfo records by alpha-3; several records share a code (VAT, MMR, PSE, GBR): the
+    first by key gives capital and demonym, all give alternative spellings."""
+    by_code: dict[str, dict] = {}
+    for key, rec in sorted(CountryInfo.all().items()):
+        code = (rec.get("ISO") or {}).get("alpha3")
+        if not code:
+            continue
+        merged = by_code.setdefault(code, {"capital": rec.get("capital"), "demonym": rec.get("demonym"),
+                                           "names": []})
+        merged["names"] += [rec.get("name") or ""] + list(rec.get("altSpellings") or [])
+    return by_code
+
+
+def _row(**fields) -> dict:
+    """A KB row with the loader's fields first, in a fixed order; empty optional fields dropped."""
+    order = ("id", "type", "country", "qid", "label", "aliases", "members", "iso2", "numeric", "capital",
+             "demonym", "role", "org", "de_jure", "note")
+    row = {k: fields[k] for k in order if k in fields and (fields[k] not in (None, "", []) or k == "country")}
+    return row
+
+
+def country_rows(members: list[str]) -> tuple[list[dict], list[dict], list[dict], list[str]]:
+    qids = {r["iso3"]: r["qid"] for r in _read_csv("qids.csv")}
+    extras: dict[str, dict[str, list[str]]] = {}
+    for r in _read_csv("country_names.csv"):
+        extras.setdefault(r["iso3"], {}).setdefault(r["kind"], []).append(r["value"])
+    info = _countryinfo()
+    problems = []
+    countries, capitals, demonyms = [], [], []
+    for code in sorted(members) + list(OBSERVERS):
+        c = pycountry.countries.get(alpha_3=code)
+        if c is None:
+            problems.append(f"{code}: not an ISO 3166-1 alpha-3 code")
+            continue
+        ex, ci = extras.get(code, {}), info.get(code, {})
+        drop = set(ex.get("drop", []))
+        names = [c.name, getattr(c, "official_name", None), getattr(c, "common_name", None)]
+        alts = [n for n in ci.get("names", []) if _english_alt(n) or n == (ci.get("names") or [""])[0]]
+        aliases = [a for a in _dedupe(names + alts + ex.get("alias", [])) if a not in drop]
+        own = {CountryKB.normalise(a).casefold() for a in aliases}
+
+        capital = (ex.get("capital") or [None])[0] or ci.get("capital")
+        if isinstance(capital, list):
+            capital = capital[0] if capital else None
+        cap_aliases = [a for a in _dedupe([capital] + ex.get("capital_alias", []))
+                       if a not in drop and CountryKB.normalise(a).casefold() not in own]
+
+        raw = (ex.get("demonym") or [None])[0] or ci.get("demonym") or ""
+        parts = [p.strip() for p in raw.split(",") if p.strip()]
+        demonym = parts[0] if parts else None
+        forms = [f for f in parts + ex.get("demonym_alias", []) if f not in drop]
+        forms += [p for p in (_plural(f) for f in forms) if p]
+        dem_aliases = [a for a in _dedupe(forms) if a not in drop and CountryKB.normalise(a).casefold() not in own]
+
+        if code not in qids:
+            problems.append(f"{code}: no QID in qids.csv")
+        if not capital or not demonym:
+            problems.append(f"{code}: capital {capital!r}, demonym {demonym!r}")
+        note = "UN General Assembly non-member observer state" if code in OBSERVERS else None
+        countries.append(_row(id=code, type="country", country=code, qid=qids.get(code), label="GPE",
+                              aliases=aliases, iso2=c.alpha_2, numeric=c.numeric, capital=capital,
+                              demonym=demonym, note=note))
+        if cap_aliases:
+            capitals.append(_row(id=f"{code}:capital", type="capital", country=code, label="GPE",
+                                 aliases=cap_aliases))
+        if dem_aliases:
+            demonyms.append(_row(id=f"{code}:demonym", type="demonym", country=code, label="NORP",
+                                 aliases=dem_aliases))
+    return countries, capitals, demonyms, problems
+
+
+def territory_rows() -> list[dict]:
+    rows = []
+    for r in _read_jsonl("contested.jsonl"):
+        rows.append(_row(id=r["id"], type="territory", country=r.get("country"), qid=r.get("qid"),
+                         label=r.get("label", "GPE"), aliases=_dedupe(r["aliases"]),
+                         iso2=(pycountry.countries.get(alpha_3=r["country"]).alpha_2 if r.get("country") else None),
+                         numeric=(pycountry.countries.get(alpha_3=r["country"]).numeric if r.get("country") else None),
+                         capital=r.get("capital"), demonym=r.get("demonym"), de_jure=r.get("de_jure"),
+                         note=r["note"]))
+        if r.get("demonym_aliases"):
+            forms = r["demonym_aliases"]
+            rows.append(_row(id=f"{r['country']}:demonym", type="demonym", country=r["country"], label="NORP",
+                             aliases=_dedupe(forms + [p for p in map(_plural, forms) if p])))
+    return rows
+
+
+def person_rows() -> list[dict]:
+    rows = []
+    for r in _read_csv("leaders.csv"):
+        if r["type"] not in ("leader", "official"):
+            raise SourceError(f"{SOURCES / 'leaders.csv'}: {r['name']}: type {r['type']!r}")
+        split = lambda v: [x for x in (v or "").split("|") if x.strip()]  # noqa: E731
+        rows.append(_row(id=r["id"] or "person:" + _slug(r["name"]), type=r["type"], country=r["country"] or None,
+                         label="PERSON", aliases=_dedupe([r["name"]] + split(r["variants"]) + split(r["surname"])),
+                         role=r["role"], org=r["affiliation"] or None))
+    return sorted(rows, key=lambda r: (r.get("country") or "~", r["id"]))
+
+
+def organisation_rows(members: list[str]) -> list[dict]:
+    rows = []
+    for r in _read_jsonl("organisations.jsonl"):
+        m = sorted(members) if r.get("members") == "UN_MEMBERS" else r.get("members", [])
+        rows.append(_row(id=r["id"], type=r.get("type", "organisation"), country=None, qid=r.get("qid"),
+                         label="ORG", aliases=_dedupe(r["aliases"]), members=m, org=r.get("org"), note=r.get("note")))
+    for r in _read_jsonl("groups.jsonl"):
+        rows.append(_row(id=r["id"], type="group", country=None, qid=r.get("qid"), label=r["label"],
+                         aliases=_dedupe(r["aliases"]), members=r["members"], note=r.get("note")))
+    return rows
+
+
+def institution_rows() -> list[dict]:
+    return [_row(**{**r, "aliases": _dedupe(r["aliases"])}) for r in _read_jsonl("institutions.jsonl")]
+
+
+def check(rows: list[dict]) -> list[str]:
+    """Problems: unknown codes, duplicate ids, an alias that links to two different targets."""
+    problems = []
+    ids = [r["id"] for r in rows]
+    problems += [f"duplicate id {i}" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    for r in rows:
+        for code in [r.get("country"), r.get("de_jure")] + list(r.get("members", [])):
+            if code and pycountry.countries.get(alpha_3=code) is None:
+                problems.append(f"{r['id']}: {code!r} is not an ISO 3166-1 alpha-3 code")
+        if r.get("qid") and not re.fullmatch(r"Q\d+", r["qid"]):
+            problems.append(f"{r['id']}: QID {r['qid']!r}")
+    targets: dict[str, set[str]] = {}
+    # The loader adds pycountry's names for every code, so they take part in the check.
+    named = [(c.alpha_3, n) for c in pycountry.countries
+             for n in (c.name, getattr(c, "official_name", None), getattr(c, "common_name", None)) if n]
+    named += [(r.get("country") or r["id"], a) for r in rows for a in r["aliases"]]
+    for target, alias in named:
+        targets.setdefault(CountryKB.normalise(alias).casefold(), set()).add(target)
+    problems += [f"alias {k!r} links to {sorted(v)}" for k, v in sorted(targets.items()) if len(v) > 1]
+    return problems
+
+
+def build() -> str:
+    members = [r["iso3"] for r in _read_csv("un_members.csv")]
+    if len(set(members)) != 193:
+        raise SourceError(f"{SOURCES / 'un_members.csv'}: {len(set(members))} codes, expected 193")
+    countries, capitals, demonyms, problems = country_rows(members)
+    rows = (countries + territory_rows() + capitals + demonyms + institution_rows() + person_rows()
+            + organisation_rows(members))
+    problems += check(rows)
+    if problems:
+        raise SourceError("knowledge base sources have problems:\n  " + "\n  ".join(problems))
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+def main(argv: list[str]) -> int:
+    try:
+        text = build()
+    except SourceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if "--check" in argv:
+        current = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
+        if current != text:
+            print(f"error: {OUT.relative_to(ROOT)} is out of date; run scripts/build_kb.py", file=sys.stderr)
+            return 1
+        return 0
+    write_text(OUT, text)
+    print(f"{OUT.relative_to(ROOT)}: {text.count(chr(10))} rows")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
