@@ -12,8 +12,6 @@ import csv
 import sys
 from pathlib import Path
 
-import pycountry
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pipeline.ingest.manifest import statement_meta  # noqa: E402
 from pipeline.io import write_jsonl  # noqa: E402
@@ -25,12 +23,11 @@ def main(folder: str = "corpus/ungd") -> int:
         speakers = {(r["iso3"], int(r["session"])): r for r in csv.DictReader(fh)}
     rows = []
     for path in sorted(root.glob("session*/*.txt")):
-        meta = statement_meta(path)
+        stem = path.stem.split("_")
+        who = speakers.get((stem[0], int(stem[1])), {}) if len(stem) == 3 and stem[1].isdigit() else {}
+        meta = statement_meta(path, who.get("country"))
         if meta is None:
             raise SystemExit(f"error: {path}: not named ISO3_SESSION_YEAR.txt")
-        who = speakers.get((meta["speaker"], meta["session"]), {})
-        if meta["speaker_type"] == "state":
-            meta["title"] = meta["title"].replace(meta["speaker"], pycountry.countries.get(alpha_3=meta["speaker"]).name)
         rows.append({"doc_id": path.stem, "file": str(path.relative_to(root)), **meta,
                      "speaker_name": who.get("speaker") or None, "speaker_post": who.get("post") or None})
     n = write_jsonl(root / "manifest.jsonl", rows)

@@ -18,7 +18,6 @@ from spacy.language import Language
 from spacy.util import compile_infix_regex, compile_suffix_regex, load_model_from_config
 from thinc.api import Config
 
-from pipeline.io import read_jsonl
 from pipeline.settings import DATA_DIR, Settings
 
 CONFIG_PATH = Path(__file__).with_name("config.cfg")
@@ -52,14 +51,12 @@ def model_lookups(model: str):
 
 
 @spacy.registry.misc("stance_corpus.ruler_patterns.v1")
-def ruler_patterns(kb_path: Optional[str] = None, places_path: Optional[str] = None) -> list[dict]:
-    """Entity-ruler patterns: every knowledge-base alias, plus places the small model tags wrongly
-    that are not countries (``data/places.jsonl``)."""
+def ruler_patterns(kb_path: Optional[str] = None) -> list[dict]:
+    """Entity-ruler patterns: every knowledge-base alias (countries, capitals, leaders, groups,
+    organisations, contested territories) with the label and entry id it stamps on a span."""
     from pipeline.nlp.kb import CountryKB
 
-    kb = CountryKB.from_path(kb_path or DATA_DIR / "country_kb.jsonl")
-    places = list(read_jsonl(places_path or DATA_DIR / "places.jsonl"))
-    return kb.ruler_patterns() + places
+    return CountryKB.from_path(kb_path or DATA_DIR / "country_kb.jsonl").ruler_patterns()
 
 
 def overrides(settings: Settings) -> dict[str, Any]:
