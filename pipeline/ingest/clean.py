@@ -209,10 +209,9 @@ def _lift_header(lines: list[Line], header: dict, title_allowed: bool) -> int:
             has_title = True
             n += 1
             continue
-        # A subtitle sits between the title and the byline or date.
+        # A subtitle sits between the title and the byline or date; like the title, it ends no sentence.
         nxt = lines[n + 1].text if n + 1 < len(lines) else None
-        if (has_title and "subtitle" not in header and nxt is not None and not _MARKER.search(text)
-                and len(text.split()) <= MAX_TITLE_WORDS and not _LIST_ITEM.match(text)
+        if (has_title and "subtitle" not in header and nxt is not None and _title_like(text)
                 and _header_kind(nxt, header, True)):
             header["subtitle"] = text
             n += 1
@@ -437,16 +436,16 @@ def _is_heading(lines: list[Line], index: int, source_format: str, has_title: bo
             and not _LIST_ITEM.match(follower))
 
 
-def _no_body_problem(source: SourceText, header: dict, notes: list[Note], headings: int, removed: int) -> str:
+def _no_body_problem(header: dict, notes: list[Note], headings: int, debris: int) -> str:
     if notes:
         return "no body text, only footnote markers or notes"
     if headings:
         return "no body text, only headings"
     if header.get("title"):
         return "no body text, only a title"
-    if removed:
-        return f"no body text, only site debris ({removed} line(s) matched data/debris.txt)"
-    return "no body text, only whitespace or separators"
+    if debris:
+        return f"no body text, only site debris ({debris} line(s) matched data/debris.txt)"
+    return "no body text, only whitespace, separators or symbols"
 
 
 def clean(source: SourceText, debris: list[re.Pattern]) -> CleanText:
@@ -509,5 +508,6 @@ def clean(source: SourceText, debris: list[re.Pattern]) -> CleanText:
         sections[-1].end = end
     if not any(p.type != "heading" for p in paragraphs):
         headings = sum(p.type == "heading" for p in paragraphs)
-        raise InputError(source.path, _no_body_problem(source, header, notes, headings, len(removed_lines)))
+        n_debris = sum(1 for ln in lines if ln.no in debris_nos and not _SYMBOLS_ONLY.match(ln.text))
+        raise InputError(source.path, _no_body_problem(header, notes, headings, n_debris))
     return CleanText(source.path, BLOCK_SEPARATOR.join(parts), sections, paragraphs, notes, header, removed_lines)

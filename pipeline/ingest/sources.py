@@ -67,8 +67,8 @@ def _looks_utf16_without_bom(data: bytes) -> bool:
     sample = data[:4096]
     if len(sample) < 4:
         return False
-    even, odd = sample[0::2], sample[1::2]
-    return max(even.count(0) / len(even), odd.count(0) / len(odd)) > 0.9
+    even, odd = sample[0::2].count(0) / len(sample[0::2]), sample[1::2].count(0) / len(sample[1::2])
+    return (even > 0.9 and odd < 0.1) or (odd > 0.9 and even < 0.1)
 
 
 def _decode(path: Path, data: bytes, html: bool = False) -> str:
