@@ -441,10 +441,10 @@ def _no_body_problem(header: dict, notes: list[Note], headings: int, debris: int
         return "no body text, only footnote markers or notes"
     if headings:
         return "no body text, only headings"
-    if header.get("title"):
-        return "no body text, only a title"
     if debris:
         return f"no body text, only site debris ({debris} line(s) matched data/debris.txt)"
+    if header.get("title"):
+        return "no body text, only a title"
     return "no body text, only whitespace, separators or symbols"
 
 

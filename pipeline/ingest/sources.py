@@ -41,6 +41,8 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]
 _NUMBER_LABEL = re.compile(r"^\s*(\[)?\s*(\d{1,3})\s*(?(1)\])\s*$")
 _NOTES_CONTAINER = re.compile(r"(?:^|[\s_-])(?:foot|end)?notes?(?:$|[\s_-])|references|reflist", re.I)
 _BACKLINK_TEXT = {"↩", "↩︎", "↩\ufe0e", "^", "↑", "⤴", "back", "return", "[return]"}
+_UNITS = {"km", "m", "cm", "mm", "ft", "mi", "yd", "in", "sq", "ha", "m/s", "kg/m"}
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _BLOCK_TAGS = {"p", "div", "li", "dd", "dt", "td", "section", "article", "blockquote", "aside", "footer"}
 
 
@@ -200,6 +202,13 @@ def _starts_block(el) -> bool:
         node = parent
 
 
+def _is_power(sup) -> bool:
+    prev = sup.getprevious()
+    before = (prev.tail if prev is not None else sup.getparent().text) or ""
+    word = re.search(r"(\S*)$", before).group(1)
+    return word.lower().rstrip(".") in _UNITS or word[-1:].isdigit()
+
+
 def _mark_footnotes(tree, note_labels: set[str], id_label: dict[str, str]) -> None:
     """Rewrite footnote markers as ``[n]`` text, the plain-text convention."""
     sups = [(sup, m) for sup in tree.iter("sup") if (m := _NUMBER_LABEL.match(sup.text_content()))]
@@ -210,9 +219,12 @@ def _mark_footnotes(tree, note_labels: set[str], id_label: dict[str, str]) -> No
             continue
         link = next((a for a in sup.iter("a") if (a.get("href") or "").startswith("#")), None)
         label = id_label.get(link.get("href")[1:], m.group(2)) if link is not None else m.group(2)
-        # A bare superscript number is a marker only where the page has that note ("km<sup>2</sup>" is not).
-        if link is not None or m.group(1) or label in labels:
+        # A bare superscript number is a marker only where the page has that note and it is no
+        # power ("km<sup>2</sup>", "10<sup>6</sup>"); a power keeps its superscript digits.
+        if link is not None or m.group(1) or (label in labels and not _is_power(sup)):
             _replace_with_text(sup, f"[{label}]")
+        elif link is None:
+            _replace_with_text(sup, m.group(2).translate(_SUPERSCRIPTS))
     for a in list(tree.iter("a")):
         href = a.get("href") or ""
         m = _NUMBER_LABEL.match(a.text_content())
@@ -293,6 +305,11 @@ def _html_source(path: Path, html: str) -> SourceText:
         tree = lxml.html.fromstring(html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError) as err:
         raise InputError(path, f"HTML could not be parsed ({err})") from None
+    # Site navigation is never article text; without it an empty page stays empty instead of
+    # trafilatura's whole-page fallback returning the menu.
+    for el in list(tree.iter("nav", "form", "button", "script", "style", "noscript")):
+        if el.getparent() is not None:
+            el.drop_tree()
     h1 = next((_norm(h.text_content()) for h in tree.iter("h1") if _norm(h.text_content())), None)
     captions = _take_captions(tree)
     notes, id_label = _take_notes(tree)
