@@ -274,8 +274,10 @@ def _continues(prev: str, last_physical: str, nxt: str, width: Optional[int]) ->
     first = nxt[:1]
     if first.islower() or first in "(“«" or prev.count("“") > prev.count("”"):
         return True  # a lower-case word, a bracket or a quotation cannot open a paragraph after an open line
-    # A long line cut inside a name ("… Mr. Joao Manuel" / "Lourenco, …").
-    return len(prev.split()) > MAX_HEADING_WORDS and last_word[:1].isupper() and first.isupper()
+    # A line too long for a heading that ends no sentence was cut ("… Tokayev said" / "Kazakhstan would …"),
+    # unless what follows looks like a heading itself.
+    nxt_heading_like = len(nxt.split()) <= MAX_HEADING_WORDS and not _TERMINAL.search(nxt)
+    return len(prev.split()) > MAX_HEADING_WORDS and not nxt_heading_like
 
 
 def _join_wrapped(lines: list[Line]) -> list[Line]:
