@@ -39,8 +39,11 @@ def read_manifest(corpus_dir: str | Path) -> list[DocInput]:
             raise InputError(f"{manifest}:{line_no}", f"duplicate doc_id {row['doc_id']!r}")
         seen.add(row["doc_id"])
         path = corpus_dir / row["file"]
-        if not path.is_file():
+        if path.is_dir():
+            raise InputError(f"{manifest}:{line_no}", f"file {row['file']!r} in {corpus_dir} is a directory")
+        if not path.is_file() and not path.is_symlink():
             raise InputError(f"{manifest}:{line_no}", f"file {row['file']!r} not found in {corpus_dir}")
+        # A broken or looping link is listed; read_source names what is wrong with it.
         inputs.append(DocInput(path, row["doc_id"], {k: row.get(k) for k in MANIFEST_FIELDS if k not in ("doc_id", "file")}))
     return inputs
 

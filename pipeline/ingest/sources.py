@@ -43,6 +43,7 @@ _NOTES_CONTAINER = re.compile(r"(?:^|[\s_-])(?:foot|end)?notes?(?:$|[\s_-])|refe
 _BACKLINK_TEXT = {"↩", "↩︎", "↩\ufe0e", "^", "↑", "⤴", "back", "return", "[return]"}
 _UNITS = {"km", "m", "cm", "mm", "ft", "mi", "yd", "in", "sq", "ha", "m/s", "kg/m"}
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_XML_BLOCKS = {"p", "head", "list", "item", "quote", "table", "row", "cell", "div", "code"}  # trafilatura's tree
 _BLOCK_TAGS = {"p", "div", "li", "dd", "dt", "td", "section", "article", "blockquote", "aside", "footer"}
 
 
@@ -149,9 +150,11 @@ def _is_notes_list(ol, cited_ids: set[str]) -> bool:
     if not items:
         return False
     half = max(1, len(items) // 2)
-    cited = sum(1 for li in items if any(e.get("id") in cited_ids for e in li.iter() if e.get("id")))
+    cited = sum(1 for li in items if any(e.get("id") in cited_ids for e in li.iter() if isinstance(e.tag, str)))
     backlinked = sum(1 for li in items if any(_is_backlink(a) for a in li.iter("a")))
-    in_container = any(_NOTES_CONTAINER.search(_classes(e)) for e in [ol, *ol.iterancestors()])
+    # A class such as "footnotes" on the list or a near container; not further up, where a page
+    # template's class names would mark every list.
+    in_container = any(_NOTES_CONTAINER.search(_classes(e)) for e in [ol, *list(ol.iterancestors())[:3]])
     return cited >= half or backlinked >= half or in_container
 
 
@@ -170,13 +173,13 @@ def _take_notes(tree) -> tuple[list[tuple[str, str]], dict[str, str]]:
             label = str(number)
             number += 1
             for e in li.iter():
-                if e.get("id"):
+                if isinstance(e.tag, str) and e.get("id"):
                     id_label[e.get("id")] = label
             item = copy.deepcopy(li)
             for a in list(item.iter("a")):
                 if (a.get("href") or "").startswith("#"):  # back-links and in-page jumps are not note text
                     _replace_with_text(a, "")
-            text = _norm(item.text_content()).strip(" ^↑")
+            text = _norm(item.text_content()).strip(" ^↑↩\ufe0e\ufe0f")
             urls = [a.get("href") for a in item.iter("a") if re.match(r"https?://", a.get("href") or "")]
             if urls and urls[0] not in text:
                 text = f"{text} {urls[0]}".strip()
@@ -251,17 +254,16 @@ def _take_captions(tree) -> list[str]:
 
 
 def _element_text(el) -> str:
-    """Text of an extracted element; a line break inside a paragraph is a space."""
-    parts = []
-    for node in el.iter():
-        if node.tag == "lb":
+    """Text of an extracted element; a line break or a nested block is a space."""
+    parts = [el.text or ""]
+    for child in el:
+        if child.tag == "lb":
             parts.append(" ")
-        elif node is not el and node.tag == "list":
-            continue
-        if node.text and node.tag != "list":
-            parts.append(node.text)
-        if node is not el and node.tail:
-            parts.append(node.tail)
+        elif child.tag in _XML_BLOCKS:
+            parts.append(f" {_element_text(child)} ")
+        else:
+            parts.append(_element_text(child))
+        parts.append(child.tail or "")
     return _norm("".join(parts))
 
 
@@ -289,6 +291,8 @@ def _body_lines(body) -> list[Line]:
                 cells = [_element_text(c) for c in row if c.tag == "cell"]
                 if any(cells):
                     lines.append(Line(" | ".join(cells)))
+        elif el.tag in ("quote", "div") and any(child.tag in _XML_BLOCKS for child in el):
+            lines += _body_lines(el)  # a quotation of several paragraphs keeps them apart
         elif el.tag != "graphic":
             text = _element_text(el)
             if text:
@@ -307,7 +311,7 @@ def _html_source(path: Path, html: str) -> SourceText:
         raise InputError(path, f"HTML could not be parsed ({err})") from None
     # Site navigation is never article text; without it an empty page stays empty instead of
     # trafilatura's whole-page fallback returning the menu.
-    for el in list(tree.iter("nav", "form", "button", "script", "style", "noscript")):
+    for el in list(tree.iter("nav", "button", "script", "style", "noscript")):
         if el.getparent() is not None:
             el.drop_tree()
     h1 = next((_norm(h.text_content()) for h in tree.iter("h1") if _norm(h.text_content())), None)

@@ -140,3 +140,20 @@ def test_caption_paragraph_left_by_extraction_is_debris(tmp_path):
     with pytest.raises(InputError) as err:
         clean(read_source(path), DEBRIS)
     assert str(err.value) == f"{path}: no body text, only site debris (1 line(s) matched data/debris.txt)"
+
+
+def test_quotation_lists_and_tables_keep_their_blocks(tmp_path):
+    c = run(tmp_path, """<article><h1>Astana keeps its distance</h1>
+<p>Kazakhstan's foreign ministry issued a statement on the referendums in eastern Ukraine in September 2022.</p>
+<blockquote><p>Kazakhstan proceeds from the principle of territorial integrity.</p>
+<p>Astana will not recognise the results.</p></blockquote>
+<ol><li>Kazakhstan abstained<ul><li>on 2 March 2022</li></ul></li><li>Uzbekistan did not vote</li></ol>
+<table><tr><td>Kazakhstan</td><td>abstain</td></tr><tr><td>Uzbekistan</td><td>absent</td></tr></table>
+</article>""")
+    assert body(c) == [
+        ("paragraph", "Kazakhstan's foreign ministry issued a statement on the referendums in eastern Ukraine in September 2022."),
+        ("paragraph", "Kazakhstan proceeds from the principle of territorial integrity."),
+        ("paragraph", "Astana will not recognise the results."),
+        ("list_item", "Kazakhstan abstained"), ("list_item", "on 2 March 2022"), ("list_item", "Uzbekistan did not vote"),
+        ("paragraph", "Kazakhstan | abstain"), ("paragraph", "Uzbekistan | absent"),
+    ]

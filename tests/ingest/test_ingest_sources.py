@@ -110,3 +110,17 @@ def test_html_in_a_declared_legacy_charset(tmp_path):
     path.write_bytes(html.encode("cp1252"))
     cleaned = clean(read_source(path), DEBRIS)
     assert cleaned.text == "Kazakhstan’s foreign ministry said that Astana would not recognise the referendums."
+
+
+def test_manifest_names_a_directory_and_lets_links_through(tmp_path):
+    from pipeline.ingest.manifest import read_manifest
+
+    (tmp_path / "folder.txt").mkdir()
+    (tmp_path / "manifest.jsonl").write_text('{"doc_id": "a", "file": "folder.txt"}\n', encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_manifest(tmp_path)
+    assert str(err.value) == f"{tmp_path / 'manifest.jsonl'}:1: file 'folder.txt' in {tmp_path} is a directory"
+    os.symlink("loop.txt", tmp_path / "loop.txt")
+    (tmp_path / "manifest.jsonl").write_text('{"doc_id": "b", "file": "loop.txt"}\n', encoding="utf-8")
+    [item] = read_manifest(tmp_path)
+    assert error_of(item.path) == "symlink loop (the link resolves to itself)"
