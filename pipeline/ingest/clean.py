@@ -457,10 +457,9 @@ def clean(source: SourceText, debris: list[re.Pattern]) -> CleanText:
         lines.append(Line(_SPACES.sub(" ", text).strip(), heading or line.heading, line.no))
     if source.format == "text":
         # Debris first (as blank lines), so that a dropped line never glues two paragraphs together.
-        pre = {ln.no for ln in lines if ln.text and any(p.fullmatch(ln.text) for p in debris)}
-        joined = _join_wrapped([ln if ln.no not in pre else Line("", no=ln.no) for ln in lines])
-        originals = {ln.no: ln.text for ln in lines}
-        lines = [ln if ln.no not in pre else Line(originals[ln.no], no=ln.no) for ln in joined]
+        pre = {ln.no: ln for ln in lines if ln.text and any(p.fullmatch(ln.text) for p in debris)}
+        joined = _join_wrapped([Line("", no=ln.no) if ln.no in pre else ln for ln in lines])
+        lines = [pre.get(ln.no, ln) for ln in joined]
     lines = [ln for ln in lines if ln.text]
     debris_nos = {ln.no for ln in lines if any(p.fullmatch(ln.text) for p in debris) or _SYMBOLS_ONLY.match(ln.text)}
 
