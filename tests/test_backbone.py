@@ -217,7 +217,7 @@ def test_bad_input_is_a_clear_error_and_leaves_output_alone(annotator, tmp_path,
 
 def test_cli_reports_bad_input_in_one_line(tmp_path):
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"\xff\xfe\x00\x01")
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")  # a PNG header: binary, not text
     run = subprocess.run([sys.executable, "-m", "pipeline", "annotate", str(bad), "--out", str(tmp_path / "o")],
                          capture_output=True, text=True)
     assert run.returncode == 1

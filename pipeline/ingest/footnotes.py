@@ -18,9 +18,7 @@ MARKER = re.compile(r"\[(\d{1,3})\]")
 
 def find_markers(clean: CleanText) -> list[tuple[str, Span]]:
     markers = []
-    for para in clean.paragraphs:
-        if para.type == "heading":
-            continue
+    for para in clean.paragraphs:  # headings too: an HTML <h2> may cite a note
         for m in MARKER.finditer(clean.text, para.start, para.end):
             markers.append((m.group(1), Span(start=m.start(), end=m.end())))
     return markers

@@ -99,8 +99,11 @@ def read_collection(folder: Path, collection: str, seen: set[str]) -> list[DocIn
             raise InputError(f"{manifest}:{line_no}", f"duplicate doc_id {row['doc_id']!r}")
         seen.add(row["doc_id"])
         path = folder / row["file"]
-        if not path.is_file():
+        if path.is_dir():
+            raise InputError(f"{manifest}:{line_no}", f"file {row['file']!r} in {folder} is a directory")
+        if not path.is_file() and not path.is_symlink():
             raise InputError(f"{manifest}:{line_no}", f"file {row['file']!r} not found in {folder}")
+        # A broken or looping link is listed; read_source names what is wrong with it.
         meta = {k: row.get(k) for k in MANIFEST_FIELDS}
         meta["collection"] = row.get("collection") or collection
         inputs.append(DocInput(path, row["doc_id"], meta))
@@ -171,13 +174,8 @@ def inputs_from_manifest(manifest: str | Path) -> list[DocInput]:
     manifest = Path(manifest)
     if not manifest.is_file():
         raise InputError(manifest, "manifest not found")
-    return read_collection(manifest.parent, "statements" if False else DEFAULT_COLLECTION, set()) \
-        if manifest.name == MANIFEST else _read_other(manifest)
-
-
-def _read_other(manifest: Path) -> list[DocInput]:
-    # A manifest under another name: the same rows, read through a folder view of it.
-    inputs, seen = [], set()
+    inputs: list[DocInput] = []
+    seen: set[str] = set()
     for line_no, row in _manifest_rows(manifest):
         if not row.get("file"):
             raise InputError(f"{manifest}:{line_no}", "missing field file")
