@@ -23,7 +23,7 @@ from tqdm import tqdm
 import pipeline
 from pipeline.ingest.clean import clean, load_debris_patterns
 from pipeline.ingest.footnotes import link_footnotes
-from pipeline.ingest.manifest import DocInput
+from pipeline.ingest.manifest import DEFAULT_COLLECTION, DocInput
 from pipeline.ingest.sources import read_source
 from pipeline.io import LayerWriter
 from pipeline.nlp.language import load_nlp, model_info
@@ -117,9 +117,9 @@ Records = tuple[Document, list[Sentence], list[Entity], list[Claim]]
 
 
 def annotate_to_dir(inputs: Sequence[DocInput], out_dir: str | Path, annotator: Annotator,
-                    progress: bool = True) -> dict[str, int]:
+                    progress: bool = True, compress: bool = False) -> dict[str, int]:
     """Annotate every input and write the four layers into ``out_dir`` atomically."""
-    with LayerWriter(out_dir) as writer:
+    with LayerWriter(out_dir, compress=compress) as writer:
         stream = annotator.annotate_stream(inputs)
         for document, sentences, entities, claims in tqdm(stream, total=len(inputs), desc="documents", unit="doc",
                                                           disable=not progress or len(inputs) < 2):
@@ -129,3 +129,20 @@ def annotate_to_dir(inputs: Sequence[DocInput], out_dir: str | Path, annotator: 
             writer.write("claims", claims)
         writer.commit()
     return writer.counts
+
+
+def collection_dir(out_dir: str | Path, collection: str) -> Path:
+    """Where a collection's layers go: the articles at the top of the output folder (plain JSONL,
+    easy to diff), every other collection in its own subfolder, gzip-compressed."""
+    return Path(out_dir) if collection == DEFAULT_COLLECTION else Path(out_dir) / collection
+
+
+def build_collections(inputs: Sequence[DocInput], out_dir: str | Path, annotator: Annotator,
+                      progress: bool = True) -> dict[str, dict[str, int]]:
+    """Annotate a corpus collection by collection; returns the layer counts of each."""
+    by_collection: dict[str, list[DocInput]] = {}
+    for item in inputs:
+        by_collection.setdefault(item.collection, []).append(item)
+    return {name: annotate_to_dir(items, collection_dir(out_dir, name), annotator, progress,
+                                  compress=name != DEFAULT_COLLECTION)
+            for name, items in by_collection.items()}

@@ -67,19 +67,21 @@ def build(
     stanza_ner_model: Optional[Path] = StanzaNerOpt,
     stanza_pretrain: Optional[Path] = StanzaPretrainOpt,
     overrides: Optional[List[str]] = SetOpt,
+    collection: Optional[List[str]] = typer.Option(
+        None, "--collection", help="Build only this collection (articles, ungd, …). Repeatable; default: all."),
 ):
     """Build the annotation layers from corpus/ (the main job)."""
-    from pipeline.build import Annotator, annotate_to_dir
+    from pipeline.build import Annotator, build_collections
     from pipeline.ingest.manifest import read_manifest, unlisted_files
     from pipeline.quality.gold import CodingError, build_gold
 
     try:
-        inputs = read_manifest(corpus)
+        inputs = read_manifest(corpus, only=collection or None)
         for path in unlisted_files(corpus, inputs):
             typer.echo(f"warning: {path} has no manifest row; skipped", err=True)
         settings = _with_engine(_settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain,
                                 overrides)
-        counts = annotate_to_dir(inputs, out, Annotator(settings))
+        counts = build_collections(inputs, out, Annotator(settings))
         gold = build_gold(out)
         if (out / "README.md").is_file():  # the dataset card: keep its Parquet files in step
             from pipeline.export.huggingface import export as export_dataset
@@ -87,7 +89,8 @@ def build(
             export_dataset(out, "parquet")
     except (InputError, CodingError) as err:
         _fail(str(err))
-    typer.echo(" ".join(f"{k}={v}" for k, v in counts.items()) + f" -> {out}")
+    for name, layer_counts in counts.items():
+        typer.echo(f"{name}: " + " ".join(f"{k}={v}" for k, v in layer_counts.items()))
     if gold:
         typer.echo("gold: " + " ".join(f"{k}={v}" for k, v in gold.items()))
 

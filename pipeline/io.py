@@ -8,6 +8,8 @@ together on ``commit``.
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import os
 import tempfile
@@ -63,13 +65,44 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         raise
 
 
+def layer_path(folder: str | Path, name: str) -> Path:
+    """The file of a layer in a folder: ``name.jsonl``, or ``name.jsonl.gz`` where that is what exists."""
+    plain = Path(folder) / f"{name}.jsonl"
+    packed = plain.with_name(plain.name + ".gz")
+    return packed if packed.is_file() and not plain.is_file() else plain
+
+
+def _open_write(path: Path, compress: bool):
+    if not compress:
+        return open(path, "w", encoding="utf-8", newline="\n")
+    # No file name and mtime 0 in the gzip header: same rows, same bytes.
+    raw = gzip.GzipFile(filename="", mode="wb", fileobj=open(path, "wb"), mtime=0)
+    return _ClosingText(raw)
+
+
+class _ClosingText(io.TextIOWrapper):
+    """A text stream over a GzipFile that also closes the file beneath it."""
+
+    def __init__(self, raw: gzip.GzipFile):
+        super().__init__(raw, encoding="utf-8", newline="\n")
+        self._file = raw.fileobj
+
+    def close(self) -> None:
+        if not self.closed:
+            super().close()
+            self._file.close()
+
+
 class LayerWriter:
     """Writes several layers into temporary files beside their targets; ``commit``
-    renames them all into place. Until then the old files stay untouched."""
+    renames them all into place. Until then the old files stay untouched. With
+    ``compress`` the layers are ``.jsonl.gz`` (deterministic gzip)."""
 
-    def __init__(self, out_dir: str | Path, layers: Iterable[str] = LAYERS):
+    def __init__(self, out_dir: str | Path, layers: Iterable[str] = LAYERS, compress: bool = False):
         self.out_dir = Path(out_dir)
         self.layers = tuple(layers)
+        self.suffix = ".jsonl.gz" if compress else ".jsonl"
+        self.compress = compress
         self._stack = ExitStack()
         self._tmp: dict[str, Path] = {}
         self._writers: dict[str, jsonlines.Writer] = {}
@@ -77,9 +110,9 @@ class LayerWriter:
 
     def __enter__(self) -> "LayerWriter":
         for name in self.layers:
-            tmp = temp_beside(self.out_dir / f"{name}.jsonl")
+            tmp = temp_beside(self.out_dir / f"{name}{self.suffix}")
             self._tmp[name] = tmp
-            fh = self._stack.enter_context(open(tmp, "w", encoding="utf-8", newline="\n"))
+            fh = self._stack.enter_context(_open_write(tmp, self.compress))
             self._writers[name] = jsonlines.Writer(fh, dumps=dumps)
         return self
 
@@ -92,7 +125,7 @@ class LayerWriter:
     def commit(self) -> None:
         self._stack.close()
         for name, tmp in self._tmp.items():
-            publish(tmp, self.out_dir / f"{name}.jsonl")
+            publish(tmp, self.out_dir / f"{name}{self.suffix}")
         self._tmp.clear()
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -118,5 +151,11 @@ def write_text(path: str | Path, text: str) -> None:
 
 
 def read_jsonl(path: str | Path) -> Iterator[dict]:
-    with jsonlines.open(path) as reader:
-        yield from reader
+    """Rows of a ``.jsonl`` or ``.jsonl.gz`` file."""
+    path = Path(path)
+    if path.suffix == ".gz":
+        with gzip.open(path, "rt", encoding="utf-8") as fh, jsonlines.Reader(fh) as reader:
+            yield from reader
+    else:
+        with jsonlines.open(path) as reader:
+            yield from reader

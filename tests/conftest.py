@@ -23,7 +23,7 @@ def annotator():
 def built(annotator, tmp_path_factory):
     """A fresh build of corpus/ (what `stance-corpus build` writes), in a temporary folder."""
     out = tmp_path_factory.mktemp("annotations")
-    annotate_to_dir(read_manifest(ROOT / "corpus"), out, annotator, progress=False)
+    annotate_to_dir(read_manifest(ROOT / "corpus", only=["articles"]), out, annotator, progress=False)
     return out
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.nlp.kb import CountryKB
-from pipeline.settings import Settings
+from pipeline.settings import DATA_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "pipeline" / "data" / "kb_sources"
@@ -16,7 +16,7 @@ SOURCES = ROOT / "pipeline" / "data" / "kb_sources"
 
 @pytest.fixture(scope="module")
 def kb():
-    return CountryKB.from_path(Settings().kb_path)
+    return CountryKB.from_path(DATA_DIR / "country_kb.jsonl")
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +136,7 @@ def test_surnames_link_only_where_unambiguous(kb):
 def test_generator_is_deterministic_and_current(build_kb):
     first, second = build_kb.build(), build_kb.build()
     assert first == second
-    assert first.encode("utf-8") == Settings().kb_path.read_bytes()
+    assert first.encode("utf-8") == (DATA_DIR / "country_kb.jsonl").read_bytes()
 
 
 def test_generator_rejects_an_alias_for_two_countries(build_kb):

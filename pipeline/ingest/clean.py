@@ -28,16 +28,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
-<<<<<<< HEAD
-from pipeline.ingest.sources import SourceText
-from pipeline.schema import Paragraph, Section
-=======
 from dateutil import parser as dateparser
 
 from pipeline.errors import InputError
 from pipeline.ingest.sources import Line, SourceText
-from pipeline.records import Paragraph, Section
->>>>>>> ingest
+from pipeline.schema import Paragraph, Section
 
 BLOCK_SEPARATOR = "\n\n"
 MAX_HEADING_WORDS = 15
@@ -500,15 +495,9 @@ def clean(source: SourceText, debris: list[re.Pattern]) -> CleanText:
         start, end = pos, pos + len(line.text)
         parts.append(line.text)
         pos = end
-<<<<<<< HEAD
-        if _is_heading(lines, i, source.format):
+        if _is_heading(body, i, source.format, has_title):
             sections.append(Section(title=line.text, start=start, end=end, heading_start=start, heading_end=end))
             paragraphs.append(Paragraph(start=start, end=end, type="heading", section=len(sections) - 1))
-=======
-        if _is_heading(body, i, source.format, has_title):
-            sections.append(Section(line.text, start, end, start, end))
-            paragraphs.append(Paragraph(start, end, "heading", len(sections) - 1))
->>>>>>> ingest
             continue
         if not sections:
             sections.append(Section(title=None, start=start, end=end))

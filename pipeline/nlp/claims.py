@@ -372,8 +372,10 @@ class ClaimRules:
     def _skip(self, cue: Token, anchor: Token, entry: Cue) -> bool:
         if cue.ent_type_ or cue.dep_ in ("prep", "mark", "cc"):  # "Shanghai Cooperation Organisation", "thanks to"
             return True
-        if anchor.lemma_ == "be" and entry.stance != "neutral":
-            return True  # "X is Y's ally": a copula states background, not an act
+        if anchor.lemma_ == "be" and (entry.stance != "neutral" or cue.pos_ == "NOUN"):
+            return True  # "X is Y's ally", "It was a vote about…": a copula states background, not an act
+        if cue.dep_ == "amod" and cue.tag_ == "VBN":
+            return True  # "internationally recognized borders": a participle describing a noun
         path = [cue] + list(cue.ancestors)[:3]
         if any(t.lemma_.lower() in self.lex.background for p in path for t in [p, *p.children]):
             return True
