@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from pipeline import schema
 from pipeline.io import read_jsonl
-from pipeline.schema import ClaimRec, DocumentRec, EntityRec, SentenceRec
+from pipeline.schema import Claim, Entity, Sentence
 
 
 def _load(path: Path, model) -> list:
@@ -34,9 +35,11 @@ def _start_end(span) -> tuple[int, int]:
 
 @dataclass
 class Document:
-    record: DocumentRec
-    sentences: list[SentenceRec] = field(default_factory=list)
-    entities: list[EntityRec] = field(default_factory=list)
+    """A document record with its sentences and entities."""
+
+    record: schema.Document
+    sentences: list[Sentence] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
 
     @property
     def doc_id(self) -> str:
@@ -46,15 +49,15 @@ class Document:
     def text(self) -> str:
         return self.record.text
 
-    def sentence_of(self, span) -> Optional[SentenceRec]:
+    def sentence_of(self, span) -> Optional[Sentence]:
         """The sentence that holds ``span`` (any record with start/end, a dict or a (start, end) tuple)."""
         start, end = _start_end(span)
         return next((s for s in self.sentences if s.start <= start and end <= s.end), None)
 
     def footnote(self, label: str):
-        return next((f for f in self.record.footnotes if f["label"] == label), None)
+        return next((f for f in self.record.footnotes if f.label == label), None)
 
-    def entities_in(self, span) -> list[EntityRec]:
+    def entities_in(self, span) -> list[Entity]:
         start, end = _start_end(span)
         return [e for e in self.entities if start <= e.start and e.end <= end]
 
@@ -74,9 +77,9 @@ class Corpus:
         path = Path(path)
         if not (path / "documents.jsonl").is_file():
             raise FileNotFoundError(f"{path}: no documents.jsonl; is this an annotations folder?")
-        return cls(path, _load(path / "documents.jsonl", DocumentRec), _load(path / "sentences.jsonl", SentenceRec),
-                   _load(path / "entities.jsonl", EntityRec), _load(path / "claims.jsonl", ClaimRec),
-                   _load(path / "gold" / "claims.jsonl", ClaimRec))
+        return cls(path, _load(path / "documents.jsonl", schema.Document), _load(path / "sentences.jsonl", Sentence),
+                   _load(path / "entities.jsonl", Entity), _load(path / "claims.jsonl", Claim),
+                   _load(path / "gold" / "claims.jsonl", Claim))
 
     @property
     def documents(self) -> list[Document]:
@@ -85,7 +88,7 @@ class Corpus:
     def document(self, doc_id: str) -> Document:
         return self._documents[doc_id]
 
-    def claims(self, layer: str = "auto", **filters) -> list[ClaimRec]:
+    def claims(self, layer: str = "auto", **filters) -> list[Claim]:
         """Claim rows of ``layer`` ("auto" or "gold") whose fields equal every filter given,
         e.g. ``claims(actor="KAZ", stance="oppose")``."""
         return [c for c in self._claims[layer] if all(getattr(c, k) == v for k, v in filters.items())]

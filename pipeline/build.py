@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from spacy.language import Language
 from tqdm import tqdm
@@ -42,11 +42,13 @@ class Annotator:
         self.settings = settings or Settings()
         self.nlp = nlp or load_nlp(self.settings)
         self.debris = load_debris_patterns(self.settings.debris_path)
-        self.kb = self.nlp.get_pipe("country_linker").kb
+        linker: Any = self.nlp.get_pipe("country_linker")
+        self.kb = linker.kb
         engine = self.nlp.meta.get("engine", {"name": "spacy"})
         base = model_info(self.nlp)
         model = engine.get("model") or {"name": base["name"], "version": base["version"]}
-        stance = self.nlp.get_pipe("claim_stance").model if "claim_stance" in self.nlp.pipe_names else None
+        stance = getattr(self.nlp.get_pipe("claim_stance"), "model", None) if "claim_stance" in self.nlp.pipe_names \
+            else None
         self.record_source = {"version": pipeline.__version__, "model": model["name"],
                               "model_version": model["version"]}
         self.produced_by = {
@@ -90,9 +92,10 @@ class Annotator:
                 done: list[tuple[list, list, list]] = [([], [], []) for _ in group]
                 for doc, (k, base) in self.nlp.pipe(texts, as_tuples=True, batch_size=self.settings.batch_size):
                     sents, ents, claims = done[k]
-                    new = doc_records(doc, group[k].ctx, base, len(sents), len(ents))
-                    for acc, part in zip(done[k], new):
-                        acc.extend(part)
+                    new_sents, new_ents, new_claims = doc_records(doc, group[k].ctx, base, len(sents), len(ents))
+                    sents.extend(new_sents)
+                    ents.extend(new_ents)
+                    claims.extend(new_claims)
                 for p, (sents, ents, claims) in zip(group, done):
                     yield p.document, sents, ents, claims
 

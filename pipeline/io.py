@@ -15,7 +15,7 @@ import os
 import tempfile
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import jsonlines
 
@@ -85,7 +85,7 @@ class _ClosingText(io.TextIOWrapper):
 
     def __init__(self, raw: gzip.GzipFile):
         super().__init__(raw, encoding="utf-8", newline="\n")
-        self._file = raw.fileobj
+        self._file: Any = raw.fileobj
 
     def close(self) -> None:
         if not self.closed:

@@ -140,7 +140,7 @@ class Claim(Record):
 
 
 # Layer file (relative to the annotations folder) -> record model.
-SCHEMAS = {
+SCHEMAS: dict[str, type[Record]] = {
     "documents.jsonl": Document,
     "sentences.jsonl": Sentence,
     "entities.jsonl": Entity,
@@ -150,14 +150,9 @@ SCHEMAS = {
     "gold/coder_b.jsonl": Claim,
     "gold/coder_c_isolated.jsonl": Claim,
 }
-ID_FIELD = {Document: "doc_id", Sentence: "sent_id", Entity: "ent_id", Claim: "claim_id"}
+ID_FIELD: dict[type[Record], str] = {Document: "doc_id", Sentence: "sent_id", Entity: "ent_id", Claim: "claim_id"}
 
 
 def to_dict(record) -> dict:
     """A record as the plain dict that is written (dicts pass through)."""
     return record if isinstance(record, dict) else record.model_dump()
-
-
-# The names the validator reports (``expected a valid ClaimRec record``) and older code use.
-SpanRef, SectionRec, ParagraphRec, FootnoteRec = Span, Section, Paragraph, Footnote
-DocumentRec, SentenceRec, EntityRec, ClaimRec = Document, Sentence, Entity, Claim

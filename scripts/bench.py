@@ -65,6 +65,7 @@ def run_pipeline(paths: list[Path], out_dir: Path, settings_kw: dict | None = No
 
 def run_bare(documents_jsonl: Path) -> dict:
     import spacy
+
     from pipeline.settings import Settings
 
     settings = Settings()

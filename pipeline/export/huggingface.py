@@ -28,13 +28,13 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Literal, Union, get_args, get_origin
+from typing import Callable, Iterable, Iterator, Literal, Optional, Union, get_args, get_origin
 
 from datasets import ClassLabel, Features, Value
 from pydantic import BaseModel
 
-from pipeline.registry import exporters
 from pipeline.io import atomic_path, read_jsonl, write_jsonl, write_text
+from pipeline.registry import exporters
 from pipeline.schema import Claim, Document, Entity, Sentence, Stance, Topic
 
 CONFIGS = ("documents", "sentences", "entities", "claims", "claims_auto", "kb")
@@ -231,7 +231,7 @@ def kb_rows(ann: Path) -> Iterator[dict]:
                "coreferences": [], "relations": relations}
 
 
-GENERATORS: dict[str, tuple[Callable[[Path], Iterable[dict]], Callable[[dict], str]]] = {
+GENERATORS: dict[str, tuple[Callable[[Path], Iterable[dict]], Optional[Callable[[dict], str]]]] = {
     "documents": (document_rows, lambda r: document_split(r["doc_id"])),
     "sentences": (sentence_rows, lambda r: section_split(r["doc_id"], r["section"])),
     "entities": (entity_rows, None),  # split by the section of the entity's sentence
@@ -248,6 +248,7 @@ def split_rows(ann: str | Path, config: str) -> dict[str, list[dict]]:
     if config == "entities":
         sections = _sections(ann)
         split_of = lambda r: section_split(r["doc_id"], sections[r["sent_id"]])  # noqa: E731
+    assert split_of is not None
     out: dict[str, list[dict]] = {s: [] for s in SPLITS}
     for row in gen(ann):
         out[split_of(row)].append(row)

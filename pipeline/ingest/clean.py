@@ -360,7 +360,7 @@ def _split_notes(lines: list[Line], debris: set[int], authors: list[str]):
         trailer.insert(0, before[end - 1].text)
         end -= 1
     body = before[:end]
-    furniture: list[Line] = []
+    furniture = []
     for j, line in enumerate(tail):
         if _is_furniture(line, debris):  # from the first piece of site furniture on, it is all furniture
             furniture = tail[j:]

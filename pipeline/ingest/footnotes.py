@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.ingest.clean import CleanText
 from pipeline.errors import InputError
+from pipeline.ingest.clean import CleanText
 from pipeline.schema import Footnote, Span
 
 MARKER = re.compile(r"\[(\d{1,3})\]")

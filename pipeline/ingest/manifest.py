@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 import jsonlines
 import pycountry
@@ -67,7 +67,8 @@ def statement_meta(path: str | Path, country_name: Optional[str] = None) -> Opti
     if m is None or speaker_type(m["iso3"]) is None:
         return None
     code, session, year = m["iso3"], int(m["session"]), int(m["year"])
-    name = country_name or OBSERVERS.get(code) or pycountry.countries.get(alpha_3=code).name
+    country = pycountry.countries.get(alpha_3=code)
+    name = country_name or OBSERVERS.get(code) or (country.name if country else code)
     return {
         "collection": "ungd", "speaker": code, "speaker_type": speaker_type(code), "session": session, "year": year,
         "title": f"Statement of {name} at the {ordinal(session)} session of the UN General Assembly",
@@ -145,7 +146,7 @@ def unlisted_files(corpus_dir: str | Path, inputs: list[DocInput]) -> list[Path]
                   if p.suffix.lower() in SUFFIXES and p.resolve() not in listed and p.name != "README.md")
 
 
-def inputs_from_paths(paths: list[str | Path], speaker: Optional[str] = None) -> list[DocInput]:
+def inputs_from_paths(paths: Sequence[str | Path], speaker: Optional[str] = None) -> list[DocInput]:
     """Ad-hoc files (``annotate``): the doc_id is the file stem; metadata comes from the header.
     A file named ``ISO3_SESSION_YEAR.txt`` is a statement of that state; ``speaker`` makes a
     single file a statement of the given state."""

@@ -24,6 +24,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import InputError
 
@@ -208,7 +209,7 @@ def _starts_block(el) -> bool:
 def _is_power(sup) -> bool:
     prev = sup.getprevious()
     before = (prev.tail if prev is not None else sup.getparent().text) or ""
-    word = re.search(r"(\S*)$", before).group(1)
+    word = re.search(r"(\S*)$", before).group(1)  # type: ignore[union-attr]  # always matches
     return word.lower().rstrip(".") in _UNITS or word[-1:].isdigit()
 
 
@@ -319,7 +320,7 @@ def _html_source(path: Path, html: str) -> SourceText:
     notes, id_label = _take_notes(tree)
     _mark_footnotes(tree, {label for label, _ in notes}, id_label)
 
-    doc = bare_extraction(tree, with_metadata=True, include_comments=False, include_images=False,
+    doc: Any = bare_extraction(tree, with_metadata=True, include_comments=False, include_images=False,
                           include_tables=True, include_formatting=False, include_links=False, favor_recall=True)
     lines = _body_lines(doc.body) if doc is not None and doc.body is not None else []
     meta: dict = {}

@@ -495,12 +495,12 @@ class ClaimRules:
                 cue_tokens[start] = cue
         negator_of = {}
         for i in cue_tokens:
-            cue = doc[i]
-            verbal = cue.pos_ in ("VERB", "AUX")
-            _, neg = self._negations(cue if verbal else _anchor(cue))
-            inner = [c for c in cue.children if self._is_negator(c)] if not verbal else []
-            if not verbal and self._is_negator(_anchor(cue)):
-                neg = _anchor(cue)  # "circumvent sanctions", "declined support"
+            tok = doc[i]
+            verbal = tok.pos_ in ("VERB", "AUX")
+            _, neg = self._negations(tok if verbal else _anchor(tok))
+            inner = [c for c in tok.children if self._is_negator(c)] if not verbal else []
+            if not verbal and self._is_negator(_anchor(tok)):
+                neg = _anchor(tok)  # "circumvent sanctions", "declined support"
             elif inner:
                 neg = inner[0]
             if neg is not None:
@@ -510,8 +510,8 @@ class ClaimRules:
         speaker = None
         if doc._.speaker:
             speaker = [(None, {"key": None, "countries": [doc._.speaker], "kb_type": "country", "label": "GPE"})]
-        for sent in doc.sents:
-            sent = trim(sent)
+        for whole in doc.sents:
+            sent = trim(whole)
             if sent is None:
                 continue
             footnotes = marker_labels(sent)

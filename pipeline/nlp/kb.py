@@ -113,7 +113,7 @@ class CountryKB:
         return country.qid if country else None
 
     def ruler_patterns(self) -> list[dict]:
-        patterns = []
+        patterns: list[dict] = []
         for entry in self.entries.values():
             for alias in entry.aliases:
                 patterns.append({"label": entry.label, "pattern": alias, "id": entry.id})

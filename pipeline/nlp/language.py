@@ -34,9 +34,9 @@ def create_marker_tokenizer():
         return spacy.tokenizer.Tokenizer(
             nlp.vocab,
             rules=dict(nlp.Defaults.tokenizer_exceptions),
-            prefix_search=spacy.util.compile_prefix_regex(nlp.Defaults.prefixes).search,
-            suffix_search=compile_suffix_regex([_MARKER_PATTERN] + list(nlp.Defaults.suffixes)).search,
-            infix_finditer=compile_infix_regex([_MARKER_PATTERN] + list(nlp.Defaults.infixes)).finditer,
+            prefix_search=spacy.util.compile_prefix_regex(list(nlp.Defaults.prefixes or [])).search,
+            suffix_search=compile_suffix_regex([_MARKER_PATTERN] + list(nlp.Defaults.suffixes or [])).search,
+            infix_finditer=compile_infix_regex([_MARKER_PATTERN] + list(nlp.Defaults.infixes or [])).finditer,
             token_match=nlp.Defaults.token_match,
             url_match=nlp.Defaults.url_match,
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.tokens import Doc
 
@@ -68,8 +69,8 @@ def doc_records(doc: Doc, ctx: DocContext, base: int = 0, first_sent: int = 0, f
 def _sentences(doc: Doc, ctx: DocContext, base: int, first: int) -> list[Sentence]:
     para_starts = [p.start for p in ctx.paragraphs]
     out: list[Sentence] = []
-    for sent in doc.sents:
-        sent = trim(sent)
+    for whole in doc.sents:
+        sent = trim(whole)
         if sent is None:
             continue
         start, end = base + sent.start_char, base + sent.end_char
@@ -89,12 +90,13 @@ def _sentences(doc: Doc, ctx: DocContext, base: int, first: int) -> list[Sentenc
 def _entities(doc: Doc, ctx: DocContext, sentence_at, base: int, first: int) -> list[Entity]:
     out: list[Entity] = []
     for ent in doc.ents:
-        if ent.label_ not in ctx.labels:
+        if ent.label_ not in ctx.labels:  # ctx.labels are the EntityLabel values
             continue
+        label: Any = ent.label_
         source = ent._.ner_source or ("entity_ruler" if ent.ent_id_ else "ner")
         out.append(Entity(
             doc_id=ctx.doc_id, ent_id=entity_id(ctx.doc_id, first + len(out)),
-            sent_id=sentence_at(ent.start_char).sent_id, start=base + ent.start_char, end=base + ent.end_char, text=ent.text, label=ent.label_, country=ent._.country,
+            sent_id=sentence_at(ent.start_char).sent_id, start=base + ent.start_char, end=base + ent.end_char, text=ent.text, label=label, country=ent._.country,
             countries=list(ent._.countries or []), kb_id=ent._.kb_id, kb_entry=ent._.kb_entry, kb_type=ent._.kb_type,
             source=source, produced_by={"component": f"{source}+country_linker", **ctx.produced_by},
         ))

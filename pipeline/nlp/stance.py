@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -25,7 +25,7 @@ class ClaimStance:
     def __init__(self, nlp: Language, name: str, spans_key: str):
         self.name = name
         self.spans_key = spans_key
-        self.model = None
+        self.model: Any = None
         self.model_path: Optional[Path] = None
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, model_path: Optional[str] = None):

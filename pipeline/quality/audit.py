@@ -19,13 +19,13 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import jsonlines
 import pycountry
 from pydantic import ValidationError
 
-from pipeline.schema import ID_FIELD, SCHEMAS, ClaimRec, DocumentRec, EntityRec, SentenceRec
+from pipeline.schema import ID_FIELD, SCHEMAS, Claim, Document, Entity, Sentence
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 
@@ -49,7 +49,7 @@ class _Checker:
     def add(self, file, line, record, problem, expected):
         self.violations.append(Violation(file, line, record, problem, expected))
 
-    def parse(self, name: str, text: str) -> list[tuple[int, object]]:
+    def parse(self, name: str, text: str) -> list[tuple[int, Any]]:
         """Parse and schema-check every line; return (line number, record) for the valid ones."""
         model = SCHEMAS[name]
         rows = []
@@ -109,7 +109,7 @@ def validate_dir(path: str | Path) -> list[Violation]:
 
 def validate_files(files: dict[str, str]) -> list[Violation]:
     c = _Checker()
-    docs: dict[str, DocumentRec] = {}
+    docs: dict[str, Document] = {}
     for n, d in c.parse("documents.jsonl", files.get("documents.jsonl", "")):
         if d.doc_id in docs:
             c.add("documents.jsonl", n, d.doc_id, "duplicate doc_id", "unique doc_id")
@@ -117,7 +117,7 @@ def validate_files(files: dict[str, str]) -> list[Violation]:
         docs[d.doc_id] = d
         _check_document(c, n, d)
 
-    sentences: dict[str, SentenceRec] = {}
+    sentences: dict[str, Sentence] = {}
     for n, s in c.parse("sentences.jsonl", files.get("sentences.jsonl", "")):
         doc = docs.get(s.doc_id)
         if s.sent_id in sentences:
@@ -139,7 +139,7 @@ def validate_files(files: dict[str, str]) -> list[Violation]:
             c.add("sentences.jsonl", n, s.sent_id, f"footnotes {s.footnotes} do not match the markers in the sentence",
                   f"{markers}")
 
-    entities: dict[str, EntityRec] = {}
+    entities: dict[str, Entity] = {}
     for n, e in c.parse("entities.jsonl", files.get("entities.jsonl", "")):
         if e.ent_id in entities:
             c.add("entities.jsonl", n, e.ent_id, "duplicate ent_id", "unique ent_id")
@@ -161,13 +161,13 @@ def validate_files(files: dict[str, str]) -> list[Violation]:
             c.add("entities.jsonl", n, e.ent_id, f"countries {e.countries} disagree with country {e.country}",
                   f"[{e.country!r}]")
 
-    for name in [n for n, model in SCHEMAS.items() if model is ClaimRec]:
+    for name in [n for n, model in SCHEMAS.items() if model is Claim]:
         if name in files:
             _check_claims(c, name, c.parse(name, files[name]), docs, sentences, entities)
     return c.violations
 
 
-def _check_document(c: _Checker, n: int, d: DocumentRec) -> None:
+def _check_document(c: _Checker, n: int, d: Document) -> None:
     name, rid = "documents.jsonl", d.doc_id
     digest = hashlib.sha256(d.text.encode("utf-8")).hexdigest()
     if digest != d.text_sha256:
@@ -193,9 +193,9 @@ def _check_document(c: _Checker, n: int, d: DocumentRec) -> None:
     for p in d.paragraphs:
         if p.type == "heading":
             continue
-        for m in MARKER.finditer(d.text, p.start, p.end):
-            if (m.start(), m.end()) not in cited:
-                c.add(name, n, rid, f"marker {m.group(0)} at {m.start()} has no note", "a note for every marker")
+        for hit in MARKER.finditer(d.text, p.start, p.end):
+            if (hit.start(), hit.end()) not in cited:
+                c.add(name, n, rid, f"marker {hit.group(0)} at {hit.start()} has no note", "a note for every marker")
 
 
 def _check_claims(c, name, rows, docs, sentences, entities) -> None:
@@ -255,7 +255,7 @@ def coverage(claims: list[dict], sentences: dict[str, dict], documents: list[dic
     """Claims per country and section, stance per country, footnote backing."""
     per_country = Counter(r["actor"] for r in claims)
     per_section = Counter(sentences[r["sent_id"]]["section_title"] or "(untitled)" for r in claims if r["sent_id"] in sentences)
-    stance = defaultdict(Counter)
+    stance: dict[str, Counter] = defaultdict(Counter)
     for r in claims:
         stance[r["actor"]][r["stance"]] += 1
     backed = sum(1 for r in claims if r["footnotes"])
@@ -286,7 +286,7 @@ def audit_report(path: str | Path) -> str:
         pairs.append(("coder_a vs coder_b", coder_a, coder_b))
     for name, ref, other in pairs:
         # The reference decides which documents are compared.
-        c = compare_claims(ref, other, sentence_rows, names=tuple(name.split(" vs ")),
+        c = compare_claims(ref, other, sentence_rows, names=(name.split(" vs ")[0], name.split(" vs ")[-1]),
                            documents={r["doc_id"] for r in ref})
         parts.append(format_scores(f"{name} (P/R/F1 per layer; reference = first)", c))
         parts.append(format_agreement(f"{name}: agreement", c))

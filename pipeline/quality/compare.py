@@ -230,7 +230,7 @@ def compare_claims(reference: Sequence[dict], other: Sequence[dict], sentences: 
                          if shared_fn else None)
 
     return Comparison(
-        names=tuple(names), documents=docs,
+        names=(names[0], names[1]), documents=docs,
         claim_detection=scores["claim_detection"], actor=scores["actor"], stance=scores["stance"],
         stance_per_label=scores["stance_per_label"], stance_macro_f1=scores["stance_macro_f1"],
         semeval_f_avg=scores["semeval_f_avg"], footnote_accuracy=footnote_accuracy, confusion=confusion,

@@ -44,7 +44,7 @@ def compare_entities(a: Iterable[dict], b: Iterable[dict], names: tuple[str, str
                      doc_ids: Optional[Iterable[str]] = None) -> dict:
     a, b = list(a), list(b)
     docs = sorted(set(doc_ids) if doc_ids is not None else {e["doc_id"] for e in a + b})
-    by_doc = {name: {d: [] for d in docs} for name in names}
+    by_doc: dict[str, dict[str, list]] = {name: {d: [] for d in docs} for name in names}
     for name, rows in zip(names, (a, b)):
         for e in rows:
             if e["doc_id"] in by_doc[name]:

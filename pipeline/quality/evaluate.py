@@ -10,6 +10,7 @@ double-coded documents. The text shows the per-document scores and the coders' a
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pipeline.io import read_jsonl
 from pipeline.quality.compare import compare_claims, format_agreement, format_scores
@@ -22,7 +23,8 @@ def evaluation_report(annotations_dir: str | Path) -> tuple[str, dict]:
     gold = list(read_jsonl(d / "gold" / "claims.jsonl"))
     sentences = list(read_jsonl(d / "sentences.jsonl"))
     gold_docs = sorted({r["doc_id"] for r in gold})
-    parts, figures = [], {"documents": {}}
+    parts: list[str] = []
+    figures: dict[str, Any] = {"documents": {}}
     for doc_id in gold_docs:
         c = compare_claims(gold, auto, sentences, names=("gold", "automatic"), documents=[doc_id])
         figures["documents"][doc_id] = c.to_dict()

@@ -38,9 +38,9 @@ def _weights(n: int, sample_weight) -> np.ndarray:
     return np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=float)
 
 
-def unit_prf(y_true: Sequence[bool], y_pred: Sequence[bool], sample_weight=None) -> PRF:
+def unit_prf(truth: Sequence[bool] | np.ndarray, predicted: Sequence[bool] | np.ndarray, sample_weight=None) -> PRF:
     """P/R/F1 of the positive class; items where neither side is positive do not change them."""
-    y_true, y_pred = np.asarray(y_true, dtype=bool), np.asarray(y_pred, dtype=bool)
+    y_true, y_pred = np.asarray(truth, dtype=bool), np.asarray(predicted, dtype=bool)
     w = _weights(len(y_true), sample_weight)
     keep = w > 0
     counts = dict(tp=int(np.sum(w * (y_true & y_pred))), n_reference=int(np.sum(w * y_true)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pycountry
 
@@ -36,7 +37,7 @@ def is_party(code) -> bool:
 
 
 def _read_jsonl(path: Path, problems: list[str]) -> list[tuple[int, dict]]:
-    rows = []
+    rows: list[Any] = []
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -129,7 +130,7 @@ def check_sheet(sheet_path: str | Path, packet_path: str | Path) -> list[str]:
     sentences = {r["sent_key"]: r for _, r in packet}
     listed = {(r["sent_key"], c["actor"], c["target"]) for _, r in packet for c in r["candidates"]}
     seen: dict[tuple, int] = {}
-    covered = set()
+    covered: set[tuple] = set()
     for n, row in _read_jsonl(sheet_path, problems):
         where = f"{sheet_path}:{n}"
         problems += _check_row(where, row, sentences.get(row.get("sent_key")), listed)
@@ -138,6 +139,6 @@ def check_sheet(sheet_path: str | Path, packet_path: str | Path) -> list[str]:
             problems.append(f"{where}: duplicate of line {seen[key]} (same sent_key, actor, target and span)")
         seen.setdefault(key, n)
         covered.add(key[:3])
-    for key in sorted(listed - covered):
-        problems.append(f"{sheet_path}: candidate {key[1]}->{key[2]} of {key[0]} has no row")
+    for missing in sorted(listed - covered):
+        problems.append(f"{sheet_path}: candidate {missing[1]}->{missing[2]} of {missing[0]} has no row")
     return problems

@@ -21,8 +21,8 @@ from pathlib import Path
 import jinja2
 
 from pipeline.api import Corpus
-from pipeline.quality.compare import disagreements
 from pipeline.io import write_text
+from pipeline.quality.compare import disagreements
 from pipeline.schema import STANCES
 
 STANCE_COLOURS = {"support": "#2e7d32", "oppose": "#c62828", "neutral": "#1565c0"}

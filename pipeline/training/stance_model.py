@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
 from pipeline import registry
-from pipeline.schema import STANCES
 from pipeline.registry import stance_models
+from pipeline.schema import STANCES
 
 MODEL_FILE = "model.json"
 TFIDF_FILE = "tfidf_lr.joblib"
@@ -70,6 +70,9 @@ def _proba_in_label_order(probs: np.ndarray, classes) -> np.ndarray:
 class _Kind:
     """What every model kind shares: ``predict`` is the most probable label (ties: the first in
     ``STANCES``)."""
+
+    def predict_proba(self, texts) -> np.ndarray:
+        raise NotImplementedError
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         return np.argmax(self.predict_proba(texts), axis=1)
@@ -118,7 +121,7 @@ class TfidfLR(_Kind):
 
     def __init__(self, seed: int = 0, epochs: int = 10):
         self.seed = seed
-        self.model = None
+        self.model: Any = None
 
     def _pipeline(self):
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -167,7 +170,7 @@ class TextCat(_Kind):
 
     def __init__(self, seed: int = 0, epochs: int = 10):
         self.seed, self.epochs = seed, epochs
-        self.nlp = None
+        self.nlp: Any = None
 
     def fit(self, texts, labels, groups=None) -> "TextCat":
         import random

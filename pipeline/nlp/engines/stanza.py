@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -75,7 +75,7 @@ class StanzaNER:
     def __init__(self, nlp: Language, name: str, pretokenized: bool):
         self.name = name
         self.pretokenized = pretokenized
-        self.stanza = None
+        self.stanza: Any = None
         self.model_name = "ner"
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, model_dir: Optional[str] = None,

@@ -14,7 +14,7 @@ from pipeline.ingest.clean import clean, load_debris_patterns
 from pipeline.ingest.sources import read_source
 from pipeline.settings import Settings
 
-UNGD = Path(__file__).resolve().parents[2] / "corpus" / "ungd"
+UNGD = Path(__file__).resolve().parents[3] / "corpus" / "ungd"
 STATEMENTS = sorted(UNGD.glob("session7[78]_*/*.txt"))
 DEBRIS = load_debris_patterns(Settings().debris_path)
 

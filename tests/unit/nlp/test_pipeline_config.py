@@ -7,9 +7,9 @@ import json
 import subprocess
 import sys
 
+from conftest import ROOT, SEED_ID
 from typer.testing import CliRunner
 
-from conftest import ROOT, SEED_ID
 from pipeline.cli import app
 
 

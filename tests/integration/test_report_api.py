@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT, load
+
 from pipeline import Corpus
 from pipeline.report.html import write_report
 

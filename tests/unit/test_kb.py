@@ -10,7 +10,7 @@ import pytest
 from pipeline.nlp.kb import CountryKB
 from pipeline.settings import DATA_DIR
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "pipeline" / "data" / "kb_sources"
 
 

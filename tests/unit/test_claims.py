@@ -4,8 +4,8 @@ import json
 
 import pycountry
 import pytest
-
 from conftest import ROOT, load
+
 from pipeline.ingest.manifest import DocInput
 from pipeline.schema import STANCES, TOPICS
 

@@ -6,11 +6,11 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT, SEED_ID
+
 from pipeline.build import annotate_to_dir
-from pipeline.ingest.manifest import DocInput
 from pipeline.errors import InputError
+from pipeline.ingest.manifest import DocInput
 
 SECTION_TITLES = [
     "Common trends in Russia’s relations with Central Asian countries during the Russian-Ukrainian war.",

@@ -8,7 +8,7 @@ from datasets import ClassLabel, load_dataset
 
 from pipeline.export.huggingface import CONFIGS, FEATURES, SPLITS, card_header, export, write_card_header
 
-ANN = Path(__file__).resolve().parent.parent / "annotations"
+ANN = Path(__file__).resolve().parents[2] / "annotations"
 LAYER_FILES = {"documents": "documents.jsonl", "sentences": "sentences.jsonl", "entities": "entities.jsonl",
                "claims": "gold/claims.jsonl", "claims_auto": "claims.jsonl", "kb": "documents.jsonl"}
 

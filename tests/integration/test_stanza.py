@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.quality.engine_agreement import agreement_report, compare_entities
 from pipeline.nlp.engines.stanza import attach_markers
+from pipeline.quality.engine_agreement import agreement_report, compare_entities
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED_FILE = ROOT / "corpus" / "000_88c6a071fbcc8006.txt"
 KEEP = {"GPE", "NORP"}  # few tags: the tiny model tags something after a handful of steps
 

@@ -1,25 +1,25 @@
 """The HTML report's Jinja2 templates: exact markup of one sentence, escaping, and the whole page
-parsed without a browser (tests/test_report_api.py opens it in Chromium)."""
+parsed without a browser (tests/integration/test_report_api.py opens it in Chromium)."""
 
 from types import SimpleNamespace
 
 import lxml.html
-
 from conftest import ROOT, load
+
 from pipeline.api import Document
 from pipeline.report.html import country_colour, environment, sentence_view, write_report
-from pipeline.schema import DocumentRec, EntityRec, SentenceRec
+from pipeline.schema import Document, Entity, Sentence
 
 TEXT = 'Kazakhstan said "A<B" & more.[1] Next.'
 
 
 def tiny_document():
     marker = TEXT.index("[1]")
-    record = DocumentRec.model_construct(doc_id="d1", text=TEXT, title="T", paragraphs=[], footnotes=[
+    record = Document.model_construct(doc_id="d1", text=TEXT, title="T", paragraphs=[], footnotes=[
         {"label": "1", "text": "A note", "url": None, "markers": [{"start": marker, "end": marker + 3}]}])
-    sentence = SentenceRec.model_construct(doc_id="d1", sent_id="d1:s000", start=0, end=marker + 3,
+    sentence = Sentence.model_construct(doc_id="d1", sent_id="d1:s000", start=0, end=marker + 3,
                                            text=TEXT[:marker + 3], paragraph=0, footnotes=["1"])
-    entity = EntityRec.model_construct(doc_id="d1", ent_id="d1:e0000", sent_id="d1:s000", start=0, end=10,
+    entity = Entity.model_construct(doc_id="d1", ent_id="d1:e0000", sent_id="d1:s000", start=0, end=10,
                                        text="Kazakhstan", label="GPE", country="KAZ", countries=["KAZ"], kb_id="Q232")
     return Document(record, [sentence], [entity]), sentence
 

@@ -12,7 +12,7 @@ from pipeline.schema import STANCES
 from pipeline.training.stance_model import StanceModel, model_input
 from pipeline.training.train import cross_validate, dataset_revision, load_examples, run_training
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ANN = ROOT / "annotations"
 
 NEW_TEXT = """Positions in the Caspian region

@@ -12,7 +12,7 @@ from pipeline.nlp.kb import CountryKB
 from pipeline.quality.packets import Names, PacketBuilder, load_terms
 from pipeline.quality.sheets import check_sheet
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "annotations" / "gold" / "ungd"
 
 

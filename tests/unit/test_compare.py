@@ -4,8 +4,8 @@ lists, bootstrap intervals over documents, and the real figures the README repor
 import json
 
 import pytest
-
 from conftest import ROOT
+
 from pipeline.quality.compare import compare_claims, disagreements, format_agreement, format_scores
 from pipeline.quality.scoring import span_scores, unit_prf
 

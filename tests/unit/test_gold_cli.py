@@ -3,9 +3,9 @@
 import json
 import shutil
 
+from conftest import ROOT, load
 from typer.testing import CliRunner
 
-from conftest import ROOT, load
 from pipeline.cli import app
 
 ANN = ROOT / "annotations"

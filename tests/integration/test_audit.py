@@ -3,8 +3,8 @@
 import json
 import random
 
-
 from conftest import ROOT
+
 from pipeline.quality.audit import validate_dir, validate_files
 from pipeline.schema import SCHEMAS
 
