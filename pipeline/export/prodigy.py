@@ -11,7 +11,8 @@ task's text; ``token_end`` is inclusive, as in Prodigy.
 - a claim row: ``label`` = the stance in capitals (``SUPPORT``/``OPPOSE``/``NEUTRAL``), with
   ``row_id``, ``actor``, ``target``, ``topic``, ``note``;
 - a relation ``ACTOR``/``TARGET`` from a claim span (head) to a mention (child); ``head`` and
-  ``child`` are the last tokens of the two spans.
+  ``child`` are the last tokens of the two spans; ``row_id`` names the claim row it belongs to
+  (claim rows that share a span share its offsets, which is all Prodigy relates).
 
 Load with ``prodigy db-in DATASET tasks.jsonl``; ``prodigy db-out DATASET > reviewed.jsonl``
 gives the file that ``stance-corpus import --format prodigy`` reads back. A claim span the
@@ -65,7 +66,7 @@ def tasks(bundles) -> list[dict]:
                         if child is not None:
                             relations.append({"head": sp["token_end"], "child": child["token_end"],
                                               "head_span": _bare(sp), "child_span": _bare(child),
-                                              "label": role.upper()})
+                                              "label": role.upper(), "row_id": sp["row_id"]})
             out.append({"text": u.text, "tokens": tokens, "spans": spans, "relations": relations,
                         "meta": {"doc_id": u.doc_id, "paragraph": u.index, "offset": u.start}})
     return out
@@ -102,6 +103,9 @@ def read_review(path: Path, base) -> Imported:
             related = {"ACTOR": [], "TARGET": []}
             for rel in task.get("relations") or []:
                 h = rel.get("head_span") or {}
+                # Spans with the same offsets share relations; an exported one names its row.
+                if rel.get("row_id") not in (None, sp.get("row_id")):
+                    continue
                 if (h.get("start"), h.get("end")) == (sp["start"], sp["end"]) and rel.get("label") in related:
                     ch = rel["child_span"]
                     related[rel["label"]].append((offset + ch["start"], offset + ch["end"]))
