@@ -12,8 +12,9 @@ goes where its section goes). In each ``Doc``:
 
 ``OUT/spacy/config.cfg`` comes from ``spacy init config`` (English, ``ner`` + ``spancat``,
 optimised for efficiency, CPU) with the paths to the two files, the project's tokenizer and
-``spans_key = "claims"``; its suggester proposes every n-gram up to the longest claim. Train
-with ``python -m spacy train OUT/spacy/config.cfg --output models/spans``.
+``spans_key = "claims"``; its suggester proposes every n-gram up to the longest claim. The
+paths are relative to ``OUT/spacy``: train there (``cd OUT/spacy && python -m spacy train
+config.cfg --output model``) or pass ``--paths.train``/``--paths.dev``.
 """
 
 from __future__ import annotations
@@ -68,7 +69,6 @@ def train_config(max_claim_tokens: int) -> str:
     spancat["spans_key"] = SPANS_KEY
     spancat["suggester"] = {"@misc": "spacy.ngram_range_suggester.v1", "min_size": 1,
                             "max_size": max(1, max_claim_tokens)}
-    # The relative paths are read from the config's own folder when training runs there.
     return config.to_str()
 
 
