@@ -25,15 +25,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Optional, get_args
 from xml.sax.saxutils import quoteattr
 
 from pipeline.export.common import (STANCE_LABELS, ExportError, counts, load_corpus, paragraph_units, row_id,
                                     write_json)
 from pipeline.export.review import Imported, Region, codes, resolve, write_baseline
+from pipeline.io import write_text
 from pipeline.registry import exporters
 from pipeline.schema import TOPICS, Entity
-from typing import get_args
 
 MENTION_LABELS = get_args(Entity.model_fields["label"].annotation)
 TEXT_NAME = "text"
@@ -116,8 +116,6 @@ def export_labelstudio(ann, out=None, *, layer: str = "auto", collection: Option
     bundles = load_corpus(ann, layer, collection, doc_ids)
     all_tasks = tasks(bundles)
     write_json(out / "tasks.json", all_tasks)
-    from pipeline.io import write_text
-
     write_text(out / "config.xml", label_config())
     write_baseline(out, "labelstudio", layer, bundles)
     return {"labelstudio": counts(bundles, tasks=len(all_tasks))}

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from pipeline.export.common import ExportError, dumps, row_id, sha256, write_json
+from pipeline.export.common import ExportError, row_id, sha256, write_json
 from pipeline.io import write_jsonl
 from pipeline.schema import STANCES, TOPICS
 
@@ -318,5 +318,3 @@ def conflict_line(c: dict) -> str:
     parts = [f"{f} {b[f]!r}->{a[f]!r}" for f in c["fields"]]
     return f"{c['kind']:<8} {where}: {b['actor']}->{b['target']} " + ", ".join(parts)
 
-
-__all__ = ["import_review", "write_sheet", "conflict_line", "Region", "Imported", "Baseline", "dumps"]

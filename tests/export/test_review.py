@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -233,3 +232,15 @@ def test_committed_gold_sheet_comes_back_byte_identical(tmp_path):
 
     write_sheet(result, sheet)
     assert sheet.read_bytes() == (ann / "gold" / "sheets" / f"{doc}.jsonl").read_bytes()
+
+
+def test_committed_gold_layer_survives_label_studio(tmp_path):
+    """Label Studio export of the whole committed gold layer -> import -> the same rows, no conflicts."""
+    ann = ROOT / "annotations"
+    registry.get("exporters", "labelstudio")(ann, tmp_path, layer="gold")
+    result = import_review("labelstudio", tmp_path / "labelstudio" / "tasks.json")
+    gold = layer_rows(ann, "gold/claims.jsonl")
+    assert result.conflicts == [] and len(result.rows) == len(gold) == 189
+    expanded = [r.model_dump() for r in expand(result.items, ann, "review")]
+    key = lambda r: (r["sent_id"], r["start"], r["end"], r["actor"], r["target"], r["stance"], r["topic"], r["note"])  # noqa: E731
+    assert sorted(map(key, expanded)) == sorted(map(key, gold))
