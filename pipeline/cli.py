@@ -172,20 +172,54 @@ def evaluate(
 @app.command()
 def export(
     annotations: Path = typer.Option(Path("annotations"), help="Folder with the layers and gold/."),
-    fmt: str = typer.Option("parquet", "--format", help="parquet (annotations/parquet/, what the card loads) or jsonl (annotations/hf/)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Write here instead of into the annotations folder."),
+    fmt: str = typer.Option("parquet", "--format", help="parquet (annotations/parquet/, what the card loads), jsonl "
+                            "(annotations/hf/), or an interchange format: prodigy, spacy, conll, brat, doccano, "
+                            "labelstudio, webanno, dna, networks (see docs/exports.md)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write here (default: the annotations folder for "
+                                       "parquet/jsonl, exports/ for the others)."),
+    layer: str = typer.Option("auto", "--layer", help="Claim layer of the interchange formats: auto or gold."),
+    collection: Optional[str] = typer.Option(None, "--collection", help="Only the documents of this collection."),
+    doc_ids: Optional[List[str]] = typer.Option(None, "--doc", help="Only this document (repeatable)."),
 ):
-    """Write the corpus in an interchange format (see README, "Exports")."""
+    """Write the corpus in an interchange format (see docs/exports.md)."""
     from pipeline import registry
+    from pipeline.export.common import ExportError
 
     if fmt not in registry.names("exporters"):
         _fail(f"--format must be one of {', '.join(registry.names('exporters'))}")
+    filters = {k: v for k, v in (("layer", layer if layer != "auto" else None), ("collection", collection),
+                                 ("doc_ids", doc_ids or None)) if v is not None}
     try:
-        counts = registry.get("exporters", fmt)(annotations, out)
+        counts = registry.get("exporters", fmt)(annotations, out, **filters)
     except FileNotFoundError as err:
         _fail(f"{err.filename}: missing; run `stance-corpus build` first")
+    except (ExportError, InputError) as err:
+        _fail(str(err))
     for config, splits in counts.items():
         typer.echo(f"{config}: " + " ".join(f"{k}={v}" for k, v in splits.items()))
+
+
+@app.command("import")
+def import_annotations(
+    path: Path = typer.Argument(..., help="The file (or brat folder) the annotation tool gave back."),
+    fmt: str = typer.Option(..., "--format", help="labelstudio, prodigy, doccano or brat."),
+    out: Path = typer.Option(..., "--out", help="The coding sheet to write (JSONL, the form of gold/sheets/)."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="review_baseline.json of the export "
+                                            "(default: next to PATH)."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Also write the conflicts as JSON here."),
+):
+    """Bring corrected annotations back as a coding sheet; list what changed against the export."""
+    from pipeline.export.common import ExportError
+    from pipeline.export.review import conflict_line, import_review, write_sheet
+
+    try:
+        result = import_review(fmt, path, baseline)
+    except ExportError as err:
+        _fail(str(err))
+    write_sheet(result, out, report)
+    for c in result.conflicts:
+        typer.echo(conflict_line(c))
+    typer.echo(" ".join(f"{k}={v}" for k, v in result.summary().items()) + f" -> {out}")
 
 
 @app.command()

@@ -26,7 +26,12 @@ _BUILTIN = {
     "engines": {"spacy": "pipeline.nlp.engines.spacy", "stanza": "pipeline.nlp.engines.stanza"},
     "stance_models": {"majority": "pipeline.training.stance_model", "tfidf_lr": "pipeline.training.stance_model",
                       "textcat": "pipeline.training.stance_model"},
-    "exporters": {"parquet": "pipeline.export.huggingface", "jsonl": "pipeline.export.huggingface"},
+    "exporters": {"parquet": "pipeline.export.huggingface", "jsonl": "pipeline.export.huggingface",
+                  "prodigy": "pipeline.export.prodigy", "spacy": "pipeline.export.spacy_docbin",
+                  "conll": "pipeline.export.conll", "brat": "pipeline.export.brat",
+                  "doccano": "pipeline.export.doccano", "labelstudio": "pipeline.export.labelstudio",
+                  "webanno": "pipeline.export.webanno", "dna": "pipeline.export.dna",
+                  "networks": "pipeline.export.networks"},
 }
 _REGISTRIES = {"engines": engines, "stance_models": stance_models, "exporters": exporters}
 

@@ -333,17 +333,27 @@ def load(ann: str | Path, config: str, split: str | None = None):
     return load_dataset(str(ann), config, split=split)
 
 
+def _no_filters(fmt: str, filters: dict) -> None:
+    if any(v not in (None, "auto") for v in filters.values()):
+        from pipeline.export.common import ExportError
+
+        raise ExportError(f"--format {fmt} writes every config and split; --layer, --collection and --doc apply to "
+                         "the interchange formats")
+
+
 @exporters.register("parquet")
-def export_parquet(ann: str | Path, out: str | Path | None = None) -> dict[str, dict[str, int]]:
+def export_parquet(ann: str | Path, out: str | Path | None = None, **filters) -> dict[str, dict[str, int]]:
     """The Parquet files the dataset card loads, and the card's YAML header."""
+    _no_filters("parquet", filters)
     counts = export(ann, "parquet", out)
     write_card_header(Path(out or ann) / "README.md", "parquet")
     return counts
 
 
 @exporters.register("jsonl")
-def export_hf_jsonl(ann: str | Path, out: str | Path | None = None) -> dict[str, dict[str, int]]:
+def export_hf_jsonl(ann: str | Path, out: str | Path | None = None, **filters) -> dict[str, dict[str, int]]:
     """The same configs and splits as JSONL (for reading and diffing)."""
+    _no_filters("jsonl", filters)
     counts = export(ann, "jsonl", out)
     if out is not None:
         write_card_header(Path(out) / "README.md", "jsonl")

@@ -1,0 +1,70 @@
+"""CoNLL-style IOB columns: one token per line, one sentence per block.
+
+``OUT/conll/corpus.conll``: each sentence starts with comment lines ``# doc_id = ...``,
+``# sent_id = ...``, ``# text = ...``; then ``TOKEN<TAB>NER<TAB>CLAIM`` per token, where
+``NER`` tags the mentions (entity labels) and ``CLAIM`` the claim spans (label = stance),
+both in IOB2 (``B-GPE``, ``I-GPE``, ``O``). Tags come from spaCy's
+``offsets_to_biluo_tags`` and ``biluo_to_iob`` over the project's tokenizer.
+
+IOB cannot hold overlapping spans: claim rows that share a span and a stance are one span;
+where two claim spans overlap (a clause inside a claimed sentence, or one span with two
+stances), the first in layer order is kept and the others are counted as
+``claim_spans_dropped`` in the export's figures. The full rows are in the JSONL layers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from pipeline.export.common import blank_nlp, counts, load_corpus
+from pipeline.io import write_text
+from pipeline.registry import exporters
+
+
+def _non_overlapping(spans: list[tuple[int, int, str]]) -> tuple[list[tuple[int, int, str]], int]:
+    kept: list[tuple[int, int, str]] = []
+    dropped = 0
+    for s in dict.fromkeys(spans):  # identical rows -> one span, order kept
+        if any(s[0] < k[1] and k[0] < s[1] for k in kept):
+            dropped += 1
+        else:
+            kept.append(s)
+    return kept, dropped
+
+
+def conll_text(bundles) -> tuple[str, int, int]:
+    from spacy.training import biluo_to_iob, offsets_to_biluo_tags
+
+    nlp = blank_nlp()
+    blocks, dropped, n_sent = [], 0, 0
+    for b in bundles:
+        ents_by = {}
+        for e in b.entities:
+            ents_by.setdefault(e["sent_id"], []).append(e)
+        claims_by = {}
+        for c in b.claims:
+            claims_by.setdefault(c["sent_id"], []).append(c)
+        for s in b.sentences:
+            doc = nlp(s["text"])
+            off = s["start"]
+            ner = [(e["start"] - off, e["end"] - off, e["label"]) for e in ents_by.get(s["sent_id"], [])]
+            claims, d = _non_overlapping([(c["start"] - off, c["end"] - off, c["stance"])
+                                          for c in claims_by.get(s["sent_id"], [])])
+            dropped += d
+            ner_tags = biluo_to_iob(offsets_to_biluo_tags(doc, ner))
+            claim_tags = biluo_to_iob(offsets_to_biluo_tags(doc, claims))
+            lines = [f"# doc_id = {b.doc_id}", f"# sent_id = {s['sent_id']}", f"# text = {' '.join(s['text'].split())}"]
+            lines += [f"{t.text}\t{n}\t{c}" for t, n, c in zip(doc, ner_tags, claim_tags) if not t.is_space]
+            blocks.append("\n".join(lines))
+            n_sent += 1
+    return ("\n\n".join(blocks) + "\n" if blocks else ""), n_sent, dropped
+
+
+@exporters.register("conll")
+def export_conll(ann, out=None, *, layer: str = "auto", collection: Optional[str] = None, doc_ids=None) -> dict:
+    out = Path(out or "exports") / "conll"
+    bundles = load_corpus(ann, layer, collection, doc_ids)
+    text, n_sent, dropped = conll_text(bundles)
+    write_text(out / "corpus.conll", text)
+    return {"conll": counts(bundles, sentences=n_sent, claim_spans_dropped=dropped)}

@@ -1,0 +1,117 @@
+"""doccano JSONL for sequence labeling with relations, one line per paragraph.
+
+Each line of ``OUT/doccano/tasks.jsonl``: ``text`` (the paragraph), ``entities``
+(``id, label, start_offset, end_offset``), ``relations`` (``id, from_id, to_id, type``), and
+extra keys that doccano keeps as the example's metadata: ``doc_id``, ``paragraph``, ``offset``
+(where the paragraph starts in the document, in code points) and ``claims``.
+
+- a mention: ``label`` = the entity label;
+- a claim row: ``label`` = ``stance:topic`` (``oppose:military``): doccano has no attributes on
+  a span, so the topic travels in the label;
+- relations ``actor``/``target`` from a claim to its mentions;
+- ``claims``: per claim entity ``start_offset, end_offset, n`` (its rank among claim entities
+  with the same offsets) and the row's ``actor``, ``target``, ``note``: the codes of an actor
+  or target that has no mention in the span, which a relation cannot carry.
+
+Offsets: doccano counts ``start_offset``/``end_offset`` in UTF-16 code units (JavaScript
+string indices) unless a project counts grapheme clusters; they are converted here, so a
+character beyond the Basic Multilingual Plane (an emoji, 𝔘) counts two.
+
+Reading back (``stance-corpus import --format doccano``): a claim entity takes its codes from
+``claims`` when an entry has its offsets and rank, else from the countries of the mentions it
+is related to. Removing one of several claim rows that share a span shifts the ranks after
+it; review such rows in Label Studio or brat, whose regions carry their own codes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Optional
+
+from pipeline.export.common import (ExportError, codepoint_offset, counts, load_corpus, paragraph_units,
+                                    utf16_offsets)
+from pipeline.export.review import Imported, Region, codes, resolve, write_baseline
+from pipeline.io import read_jsonl, write_jsonl
+from pipeline.registry import exporters
+
+
+def tasks(bundles) -> list[dict]:
+    out = []
+    for b in bundles:
+        for u in paragraph_units(b):
+            u16 = utf16_offsets(u.text)
+            entities, relations, claims, by_ent, rank = [], [], [], {}, defaultdict(int)
+            for e in u.entities:
+                eid = len(entities) + 1
+                by_ent[e["ent_id"]] = eid
+                entities.append({"id": eid, "label": e["label"], "start_offset": u16[e["start"] - u.start],
+                                 "end_offset": u16[e["end"] - u.start]})
+            for c in u.claims:
+                eid = len(entities) + 1
+                s, e = u16[c["start"] - u.start], u16[c["end"] - u.start]
+                entities.append({"id": eid, "label": f"{c['stance']}:{c['topic']}", "start_offset": s, "end_offset": e})
+                claims.append({"start_offset": s, "end_offset": e, "n": rank[(s, e)], "actor": c["actor"],
+                               "target": c["target"], "note": c.get("note")})
+                rank[(s, e)] += 1
+                for role in ("actor", "target"):
+                    for ent_id in c[f"{role}_mentions"]:
+                        if ent_id in by_ent:
+                            relations.append({"id": len(relations) + 1, "from_id": eid, "to_id": by_ent[ent_id],
+                                              "type": role})
+            out.append({"text": u.text, "entities": entities, "relations": relations, "doc_id": u.doc_id,
+                        "paragraph": u.index, "offset": u.start, "claims": claims})
+    return out
+
+
+@exporters.register("doccano")
+def export_doccano(ann, out=None, *, layer: str = "auto", collection: Optional[str] = None, doc_ids=None) -> dict:
+    out = Path(out or "exports") / "doccano"
+    bundles = load_corpus(ann, layer, collection, doc_ids)
+    all_tasks = tasks(bundles)
+    write_jsonl(out / "tasks.jsonl", all_tasks)
+    write_baseline(out, "doccano", layer, bundles)
+    return {"doccano": counts(bundles, tasks=len(all_tasks))}
+
+
+def read_review(path: Path, base) -> Imported:
+    imported = Imported()
+    try:
+        lines = list(read_jsonl(path))
+    except Exception as err:
+        raise ExportError(f"{path}: not valid JSONL ({err})") from None
+    for n, task in enumerate(lines, 1):
+        where = f"{path}:{n}"
+        # doccano exports the extra keys either at the top level or under "meta".
+        meta = dict(task.get("meta") or {}, **{k: task[k] for k in ("doc_id", "offset", "claims") if k in task})
+        if not {"doc_id", "offset"} <= set(meta) or "text" not in task:
+            raise ExportError(f"{where}: a line needs text, doc_id and offset (exported by stance-corpus?)")
+        doc_id, offset, text = meta["doc_id"], meta["offset"], task["text"]
+        base.check_text(doc_id, offset, text, where)
+        ents = {e["id"]: e for e in task.get("entities") or []}
+        table = {(c["start_offset"], c["end_offset"], c["n"]): c for c in meta.get("claims") or []}
+        rank: dict[tuple, int] = defaultdict(int)
+        for eid in sorted(ents):
+            e = ents[eid]
+            stance, sep, topic = str(e.get("label", "")).partition(":")
+            if not sep:
+                continue  # a mention
+            s16, e16 = e["start_offset"], e["end_offset"]
+            try:
+                start, end = codepoint_offset(text, s16), codepoint_offset(text, e16)
+            except ExportError as err:
+                raise ExportError(f"{where}: entity {eid}: {err}") from None
+            row = table.get((s16, e16, rank[(s16, e16)]), {})
+            rank[(s16, e16)] += 1
+            related = {"actor": [], "target": []}
+            for rel in task.get("relations") or []:
+                other = ents.get(rel.get("to_id"))
+                if rel.get("from_id") == eid and rel.get("type") in related and other is not None:
+                    related[rel["type"]].append((offset + codepoint_offset(text, other["start_offset"]),
+                                                 offset + codepoint_offset(text, other["end_offset"])))
+            imported.regions.append(Region(
+                doc_id=doc_id, start=offset + start, end=offset + end, text=text[start:end], stance=stance,
+                actors=resolve(codes(row.get("actor")), related["actor"], doc_id, base),
+                targets=resolve(codes(row.get("target")), related["target"], doc_id, base),
+                topic=topic or None, note=row.get("note"), where=f"{where} entity {eid}"))
+    return imported
