@@ -8,14 +8,15 @@ from conftest import ROOT, load
 
 from pipeline.api import Document
 from pipeline.report.html import country_colour, environment, sentence_view, write_report
-from pipeline.schema import Document, Entity, Sentence
+from pipeline import schema
+from pipeline.schema import Entity, Sentence
 
 TEXT = 'Kazakhstan said "A<B" & more.[1] Next.'
 
 
 def tiny_document():
     marker = TEXT.index("[1]")
-    record = Document.model_construct(doc_id="d1", text=TEXT, title="T", paragraphs=[], footnotes=[
+    record = schema.Document.model_construct(doc_id="d1", text=TEXT, title="T", paragraphs=[], footnotes=[
         {"label": "1", "text": "A note", "url": None, "markers": [{"start": marker, "end": marker + 3}]}])
     sentence = Sentence.model_construct(doc_id="d1", sent_id="d1:s000", start=0, end=marker + 3,
                                            text=TEXT[:marker + 3], paragraph=0, footnotes=["1"])

@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from tests.export.conftest import DOC_ID
+from tests.unit.export.conftest import DOC_ID
 
 runner = CliRunner()
 

@@ -13,7 +13,7 @@ import pytest
 
 from pipeline import registry
 from pipeline.export.common import utf16_offsets
-from tests.export.conftest import DOC_ID
+from tests.unit.export.conftest import DOC_ID
 
 
 def export(fmt, tiny, out, **kw):
@@ -340,7 +340,7 @@ def test_networks_read_back_with_networkx(tiny, tmp_path):
     with open(folder / "state_state_edges.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     slices = {(r["collection"], r["year"]) for r in rows}
-    assert slices == {("Test Press", "2024"), ("*", "*")}
+    assert slices == {("articles", "2024"), ("*", "*")}
     assert int(next(r for r in rows if r["source"] == "KAZ" and r["collection"] == "*")["count"]) == 2
 
 
@@ -362,7 +362,7 @@ def test_same_input_same_bytes(fmt, tiny, tmp_path):
 
 def test_filters(tiny, tmp_path):
     assert export("dna", tiny, tmp_path, collection="Nobody")["dna"]["statements"] == 0
-    assert export("dna", tiny, tmp_path, collection="Test Press")["dna"]["statements"] == 6
+    assert export("dna", tiny, tmp_path, collection="articles")["dna"]["statements"] == 6
     assert export("dna", tiny, tmp_path, doc_ids=[DOC_ID], layer="gold")["dna"]["statements"] == 6
     with pytest.raises(ValueError, match="documents.jsonl: no document nope"):
         export("dna", tiny, tmp_path, doc_ids=["nope"])

@@ -11,9 +11,9 @@ from pipeline import registry
 from pipeline.export.common import codepoint_offset
 from pipeline.export.review import import_review
 from pipeline.quality.gold import expand
-from tests.export.conftest import DOC_ID
+from tests.unit.export.conftest import DOC_ID
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 S1 = f"{DOC_ID}:s001"  # "🙂 Kazakhstan condemned Russia."
 
 
