@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import List, Optional
@@ -19,6 +20,20 @@ def _settings(model: Optional[str], allow_orphans: bool) -> Settings:
     if model:
         s = replace(s, spacy_model=model)
     return replace(s, strict_footnotes=not allow_orphans)
+
+
+def _check_out(out: Path, force: bool = True) -> None:
+    """An output folder we can write, and (without ``force``) not the corpus's own layers."""
+    if out.exists() and not out.is_dir():
+        raise InputError(out, "--out names a file; give a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputError(out, f"cannot create the output folder ({err.strerror})") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise InputError(out, "cannot write into the output folder (permission denied)")
+    if not force and ((out / "gold" / "sheets").is_dir() or (out / "GUIDELINES.md").is_file()):
+        raise InputError(out, "holds the corpus layers (gold, guidelines); write elsewhere or pass --force")
 
 
 def _fail(message: str) -> None:
@@ -96,7 +111,7 @@ def build(
 
 @app.command()
 def annotate(
-    paths: List[Path] = typer.Argument(..., help=".txt or .html files"),
+    paths: Optional[List[Path]] = typer.Argument(None, help=".txt or .html files"),
     out: Path = typer.Option(..., "--out", help="Folder for the JSONL layers."),
     model: Optional[str] = ModelOpt,
     allow_orphans: bool = OrphansOpt,
@@ -107,19 +122,31 @@ def annotate(
     stance_model: Optional[Path] = typer.Option(
         None, "--stance-model", help="Folder of a model saved by `stance-corpus train`: it sets stance and confidence."),
     overrides: Optional[List[str]] = SetOpt,
+    speaker: Optional[str] = typer.Option(
+        None, "--speaker", help="ISO3 code of the state speaking in the one file given (a statement)."),
+    manifest: Optional[Path] = typer.Option(
+        None, "--manifest", help="JSONL, one row per input: file (relative to the manifest), doc_id, speaker, …"),
+    force: bool = typer.Option(False, "--force", help="Write even into a folder that holds the corpus layers."),
 ):
-    """Annotate any .txt or .html files into the same layers."""
+    """Annotate any .txt or .html files into the same layers.
+
+    A file named ISO3_SESSION_YEAR.txt (the UN General Debate convention) is a statement of that
+    state: "we", "my Government" and the like are the speaking state."""
     from pipeline.build import Annotator, annotate_to_dir
-    from pipeline.ingest.manifest import inputs_from_paths
+    from pipeline.ingest.manifest import inputs_from_manifest, inputs_from_paths
 
     try:
+        if bool(paths) == bool(manifest):
+            raise InputError(manifest or "annotate", "give input files or --manifest FILE (one of the two)")
+        inputs = inputs_from_manifest(manifest) if manifest else inputs_from_paths(paths or [], speaker)
+        _check_out(out, force)
         if stance_model is not None:
             if not (stance_model / "model.json").is_file():
                 raise InputError(stance_model, "not a stance model folder (no model.json); train one with `stance-corpus train`")
             overrides = [*(overrides or []), f"paths.stance_model={stance_model}"]
         settings = _with_engine(_settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain,
                                 overrides)
-        counts = annotate_to_dir(inputs_from_paths(paths), out, Annotator(settings))
+        counts = annotate_to_dir(inputs, out, Annotator(settings))
     except InputError as err:
         _fail(str(err))
     typer.echo(" ".join(f"{k}={v}" for k, v in counts.items()) + f" -> {out}")
