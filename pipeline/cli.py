@@ -354,6 +354,41 @@ def gold_expand(
     typer.echo(f"{len(rows)} rows from {len({r.claim_id for r in rows})} claims -> {out}")
 
 
+@gold_app.command("reliability")
+def gold_reliability(
+    gold_dir: Path = typer.Argument(Path("annotations/gold/ungd"), help="Folder with sample.csv, packets/ and sheets/."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Report to write (default GOLD_DIR/RELIABILITY.md)."),
+    resamples: int = typer.Option(1000, help="Bootstrap resamples of documents."),
+    seed: int = typer.Option(0, help="Seed of the bootstrap."),
+):
+    """Krippendorff's alpha and agreement of the double-coded UNGD sheets over all packet units."""
+    from pipeline.quality.reliability import write_report
+
+    try:
+        report = write_report(gold_dir, out, resamples, seed)
+    except InputError as err:
+        _fail(str(err))
+    stance = report.scopes["overall"][0]
+    typer.echo(f"stance alpha (all {stance.units} units, {stance.documents} documents) = {stance.alpha:.3f} "
+               f"-> {out or gold_dir / 'RELIABILITY.md'}")
+
+
+@gold_app.command("build-ungd")
+def gold_build_ungd(
+    gold_dir: Path = typer.Argument(Path("annotations/gold/ungd"), help="Folder with sample.csv, packets/ and sheets/."),
+    out: Optional[Path] = typer.Option(None, "--out", help="File to write (default GOLD_DIR/claims.jsonl)."),
+):
+    """Gold claims of the UNGD sample: adjudicated sheets for reliability documents, else the coder's sheet."""
+    from pipeline.quality.ungd_gold import build
+
+    try:
+        rows = build(gold_dir, out)
+    except InputError as err:
+        _fail(str(err))
+    splits = {s: sum(r["split"] == s for r in rows) for s in ("dev", "eval")}
+    typer.echo(f"{len(rows)} gold rows (dev={splits['dev']} eval={splits['eval']}) -> {out or gold_dir / 'claims.jsonl'}")
+
+
 def main() -> None:  # pragma: no cover
     app(prog_name="stance-corpus")
 
