@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from pipeline import schema
 from pipeline.io import read_jsonl
@@ -55,7 +55,9 @@ class Document:
         return next((s for s in self.sentences if s.start <= start and end <= s.end), None)
 
     def footnote(self, label: str):
-        return next((f for f in self.record.footnotes if f.label == label), None)
+        # Records are loaded unvalidated (model_construct): nested values stay plain dicts.
+        notes: list[Any] = self.record.footnotes
+        return next((f for f in notes if f["label"] == label), None)
 
     def entities_in(self, span) -> list[Entity]:
         start, end = _start_end(span)

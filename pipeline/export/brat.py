@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Optional, get_args
+from typing import Any, Optional, get_args
 
 import pycountry
 
@@ -60,7 +60,7 @@ def _clean(note: str) -> str:
 
 def ann_text(bundle) -> str:
     text, lines = bundle.text, []
-    tid = {}
+    tid: dict[Any, Any] = {}
     counters = {"R": 0, "A": 0, "#": 0}
 
     def nxt(kind: str) -> int:
@@ -181,7 +181,7 @@ def read_review(path: Path, base) -> Imported:
             if e.type != "Claim":
                 continue
             start, end = spans[e.id]
-            related = {"Actor": [], "Target": []}
+            related: dict[str, list] = {"Actor": [], "Target": []}
             for rel in doc.relations:
                 if rel.arguments.get("Arg1") == e.id and rel.type in related:
                     related[rel.type].append(spans[rel.arguments["Arg2"]])

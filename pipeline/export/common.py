@@ -106,7 +106,7 @@ def load_corpus(ann: str | Path, layer: str = "auto", collection: Optional[str] 
     for name, attr in (("sentences.jsonl", "sentences"), ("entities.jsonl", "entities"), (LAYERS[layer], "claims")):
         path = ann / name
         for n, rec in _read(path):
-            bundle = bundles.get(rec.get("doc_id"))
+            bundle = bundles.get(rec.get("doc_id") or "")
             if bundle is None:
                 continue
             what = rec.get("claim_id") or rec.get("ent_id") or rec.get("sent_id") or "record"
@@ -177,7 +177,7 @@ def write_json(path: str | Path, obj) -> None:
     write_text(path, dumps(obj, indent=1) + "\n")
 
 
-def counts(bundles: list[DocBundle], **extra: int) -> dict[str, dict[str, int]]:
+def counts(bundles: list[DocBundle], **extra: int) -> dict[str, int]:
     """What the CLI prints after an export."""
     out = {"documents": len(bundles), "entities": sum(len(b.entities) for b in bundles),
            "claim_rows": sum(len(b.claims) for b in bundles)}

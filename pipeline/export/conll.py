@@ -15,7 +15,7 @@ stances), the first in layer order is kept and the others are counted as
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from pipeline.export.common import blank_nlp, counts, load_corpus
 from pipeline.io import write_text
@@ -39,10 +39,10 @@ def conll_text(bundles) -> tuple[str, int, int]:
     nlp = blank_nlp()
     blocks, dropped, n_sent = [], 0, 0
     for b in bundles:
-        ents_by = {}
+        ents_by: dict[Any, Any] = {}
         for e in b.entities:
             ents_by.setdefault(e["sent_id"], []).append(e)
-        claims_by = {}
+        claims_by: dict[Any, Any] = {}
         for c in b.claims:
             claims_by.setdefault(c["sent_id"], []).append(c)
         for s in b.sentences:

@@ -41,7 +41,11 @@ def tasks(bundles) -> list[dict]:
     for b in bundles:
         for u in paragraph_units(b):
             u16 = utf16_offsets(u.text)
-            entities, relations, claims, by_ent, rank = [], [], [], {}, defaultdict(int)
+            entities: list[dict] = []
+            relations: list[dict] = []
+            claims: list = []
+            by_ent: dict = {}
+            rank: dict = defaultdict(int)
             for e in u.entities:
                 eid = len(entities) + 1
                 by_ent[e["ent_id"]] = eid
@@ -103,7 +107,7 @@ def read_review(path: Path, base) -> Imported:
                 raise ExportError(f"{where}: entity {eid}: {err}") from None
             row = table.get((s16, e16, rank[(s16, e16)]), {})
             rank[(s16, e16)] += 1
-            related = {"actor": [], "target": []}
+            related: dict[str, list] = {"actor": [], "target": []}
             for rel in task.get("relations") or []:
                 other = ents.get(rel.get("to_id"))
                 if rel.get("from_id") == eid and rel.get("type") in related and other is not None:

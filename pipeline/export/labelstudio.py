@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional, get_args
+from typing import Any, Optional, get_args
 from xml.sax.saxutils import quoteattr
 
 from pipeline.export.common import (STANCE_LABELS, ExportError, counts, load_corpus, paragraph_units, row_id,
@@ -100,7 +100,7 @@ def tasks(bundles) -> list[dict]:
                         if ent_id in region_of:
                             result.append({"type": "relation", "from_id": rid, "to_id": region_of[ent_id],
                                            "direction": "right", "labels": [role]})
-            task = {"data": {"text": u.text, "doc_id": u.doc_id, "paragraph": u.index, "offset": u.start,
+            task: dict[str, Any] = {"data": {"text": u.text, "doc_id": u.doc_id, "paragraph": u.index, "offset": u.start,
                              "title": b.doc.get("title"), "date": b.doc.get("date")}}
             if result:
                 model = sorted({c["annotator"] for c in u.claims}) or ["pipeline.entities"]
@@ -167,7 +167,7 @@ def read_review(path: Path, base) -> Imported:
             v = r.get("value") or {}
             labels = v.get("labels") or []
             extra = per_region.get(rid, {})
-            related = {"actor": [], "target": []}
+            related: dict[str, list] = {"actor": [], "target": []}
             for rel in relations:
                 other = regions.get(rel.get("to_id"))
                 for role in rel.get("labels") or []:

@@ -100,7 +100,7 @@ def read_review(path: Path, base) -> Imported:
             stance = str(sp.get("label", "")).lower()
             if stance not in ("support", "oppose", "neutral"):
                 continue  # a mention
-            related = {"ACTOR": [], "TARGET": []}
+            related: dict[str, list] = {"ACTOR": [], "TARGET": []}
             for rel in task.get("relations") or []:
                 h = rel.get("head_span") or {}
                 # Spans with the same offsets share relations; an exported one names its row.

@@ -25,7 +25,7 @@ import importlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from pipeline.export.common import ExportError, row_id, sha256, write_json
 from pipeline.io import write_jsonl
@@ -172,6 +172,7 @@ def _rows(imported: Imported, base: Baseline) -> tuple[list[dict], list[dict]]:
         if bad:
             problems.append({"kind": "invalid", "where": where, "problem": bad})
             continue
+        assert sent is not None  # no problem found, so the region lies in a sentence
         for actor in r.actors:
             for target in r.targets:
                 if actor == target:
@@ -312,7 +313,7 @@ def conflict_line(c: dict) -> str:
     if c["kind"] == "invalid":
         return f"invalid  {where}: {c['problem']}"
     if c["kind"] in ("added", "removed"):
-        r = c.get("after") or c.get("before")
+        r: Any = c.get("after") or c.get("before")
         return f"{c['kind']:<8} {where}: {r['actor']}->{r['target']} {r['stance']} {r['text'][:60]!r}"
     b, a = c["before"], c["after"]
     parts = [f"{f} {b[f]!r}->{a[f]!r}" for f in c["fields"]]

@@ -148,11 +148,11 @@ def unit_matrix(doc: DocUnits, measure: str) -> Matrix:
 
     ``stance`` / ``position`` / ``<field>_all``: all units (``none`` where no position);
     ``<field>_both``: only the units where every coder gave a position."""
-    rows: Matrix = []
+    rows: list[list] = []
     for unit in doc.keys:
         stance = doc.column("stance", unit)
         if measure == "position":
-            rows.append(["none" if s == NONE else "position" for s in stance])
+            rows.append(["none" if s == NONE else "position" for s in stance])  # type: ignore[arg-type]
         elif measure.endswith("_both"):
             if NONE not in stance:
                 rows.append(doc.column(measure[: -len("_both")], unit))

@@ -13,7 +13,7 @@ from pipeline.errors import InputError
 from pipeline.quality import reliability as rel
 from pipeline.quality.ungd_gold import gold_rows
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "annotations" / "gold" / "ungd"
 
 LINE = "We condemn Xland. We thank Yland for its aid and we thank Zland."
