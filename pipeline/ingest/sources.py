@@ -301,11 +301,16 @@ def _body_lines(body) -> list[Line]:
     return lines
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
 def _html_source(path: Path, html: str) -> SourceText:
     import lxml.html
     from lxml import etree
     from trafilatura import bare_extraction
 
+    # Control characters are not text, and lxml refuses them in the tree it builds.
+    html = _CONTROL.sub("", html)
     try:
         tree = lxml.html.fromstring(html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError) as err:
