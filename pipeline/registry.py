@@ -1,19 +1,24 @@
 """The project's registries (``catalogue``, as spaCy and thinc use it).
 
-Each pluggable kind of thing has one registry; an implementation registers itself in its own
-module, and the registry imports that module when the name is first asked for, so adding an
-engine, a stance model or an export format is one new module plus its entry point line:
+Each pluggable kind of thing has one registry, and one package whose modules implement it:
 
-- ``engines``: name -> function ``(settings) -> spacy.Language`` that assembles the pipeline;
-- ``stance_models``: name -> class of a trained stance classifier (``fit``/``predict_proba``/
-  ``save``/``load``);
-- ``exporters``: name -> function ``(annotations_dir, out_dir, **options) -> dict`` that writes
-  one interchange format.
+- ``engines`` (``pipeline/nlp/engines/``): name -> function ``(settings) -> spacy.Language``
+  that assembles the pipeline;
+- ``stance_models`` (``pipeline/training/``): name -> class of a trained stance classifier
+  (``fit``/``predict_proba``/``save``/``load``);
+- ``exporters`` (``pipeline/export/``): name -> function ``(annotations_dir, out_dir, **filters)
+  -> dict`` that writes one interchange format.
+
+An implementation registers itself in its own module (``@exporters.register("brat")``). When a
+name is first asked for, every module of the kind's package is imported, so adding an engine,
+a stance model or an export format is one new module and nothing else. Other packages can add
+names through the entry-point groups ``stance_corpus_engines`` (and so on).
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 
 import catalogue
 
@@ -21,36 +26,31 @@ engines = catalogue.create("stance_corpus", "engines", entry_points=True)
 stance_models = catalogue.create("stance_corpus", "stance_models", entry_points=True)
 exporters = catalogue.create("stance_corpus", "exporters", entry_points=True)
 
-# Built-in implementations: the module that registers each name (imported on first use).
-_BUILTIN = {
-    "engines": {"spacy": "pipeline.nlp.engines.spacy", "stanza": "pipeline.nlp.engines.stanza"},
-    "stance_models": {"majority": "pipeline.training.stance_model", "tfidf_lr": "pipeline.training.stance_model",
-                      "textcat": "pipeline.training.stance_model"},
-    "exporters": {"parquet": "pipeline.export.huggingface", "jsonl": "pipeline.export.huggingface",
-                  "prodigy": "pipeline.export.prodigy", "spacy": "pipeline.export.spacy_docbin",
-                  "conll": "pipeline.export.conll", "brat": "pipeline.export.brat",
-                  "doccano": "pipeline.export.doccano", "labelstudio": "pipeline.export.labelstudio",
-                  "webanno": "pipeline.export.webanno", "dna": "pipeline.export.dna",
-                  "networks": "pipeline.export.networks"},
-}
 _REGISTRIES = {"engines": engines, "stance_models": stance_models, "exporters": exporters}
+_PACKAGES = {"engines": "pipeline.nlp.engines", "stance_models": "pipeline.training", "exporters": "pipeline.export"}
+_DISCOVERED: set[str] = set()
+
+
+def _discover(kind: str) -> None:
+    """Import every module of the kind's package once (each registers what it implements)."""
+    if kind in _DISCOVERED:
+        return
+    package = importlib.import_module(_PACKAGES[kind])
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{package.__name__}.{module.name}")
+    _DISCOVERED.add(kind)
 
 
 def get(kind: str, name: str):
-    """The registered object, importing its built-in module first; a clear error names the choices."""
+    """The registered object; a clear error names the choices."""
     registry = _REGISTRIES[kind]
-    module = _BUILTIN[kind].get(name)
-    if module and name not in registry.get_all():
-        importlib.import_module(module)
+    if name not in registry.get_all():
+        _discover(kind)
     if name not in registry.get_all():
         raise ValueError(f"unknown {kind[:-1].replace('_', ' ')} {name!r}; choose one of {', '.join(names(kind))}")
     return registry.get(name)
 
 
 def names(kind: str) -> list[str]:
-    return sorted(set(_BUILTIN[kind]) | set(_REGISTRIES[kind].get_all()))
-
-
-def register_builtin(kind: str, name: str, module: str) -> None:
-    """Declare a built-in implementation (used when a new module joins the package)."""
-    _BUILTIN[kind][name] = module
+    _discover(kind)
+    return sorted(_REGISTRIES[kind].get_all())
