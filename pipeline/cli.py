@@ -36,6 +36,15 @@ def _check_out(out: Path, force: bool = True) -> None:
         raise InputError(out, "holds the corpus layers (gold, guidelines); write elsewhere or pass --force")
 
 
+def _missing(folder: Path, err: FileNotFoundError) -> str:
+    """What a command needs that the folder lacks, said for a corpus folder and an annotate output."""
+    name = Path(err.filename or "").name
+    if "gold" in Path(err.filename or "").parts:
+        return (f"{folder}: no gold layer ({err.filename}); the automatic layer can only be scored against gold "
+                "— code a sheet and run `stance-corpus gold build`, or point --annotations at the corpus")
+    return f"{err.filename}: missing; {folder} holds no {name} layer (write one with `stance-corpus build` or `annotate`)"
+
+
 def _fail(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(1)
@@ -188,7 +197,7 @@ def evaluate(
     try:
         text, figures = evaluation_report(annotations)
     except FileNotFoundError as err:
-        _fail(f"{err.filename}: missing; run `stance-corpus build` first")
+        _fail(_missing(annotations, err))
     typer.echo(text)
     if json_out:
         from pipeline.io import write_text
@@ -262,6 +271,9 @@ def train(
     """Train and cross-validate stance classifiers on the gold claims; save the final model."""
     from pipeline.training.train import run_training
 
+    if not (annotations / "README.md").is_file() or not (annotations / "gold" / "claims.jsonl").is_file():
+        _fail(f"{annotations}: not a dataset folder (training needs the dataset card README.md and gold/claims.jsonl, "
+              "as `stance-corpus build` writes them into annotations/)")
     report = run_training(annotations, out, folds=folds, epochs=epochs, seed=seed, curve=curve, results=results)
     typer.echo(report)
 
