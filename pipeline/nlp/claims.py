@@ -115,6 +115,7 @@ class Lexicon:
     first_person_determiners: frozenset
     speaker_nouns: frozenset  # "my country", "our Government", "my delegation"
     aggression_nouns: frozenset  # a stance toward "the invasion of X" is toward the invader
+    war_context: frozenset  # words that put a recognition cue's sentence about the war
 
     @classmethod
     def from_path(cls, path: str | Path) -> "Lexicon":
@@ -308,6 +309,19 @@ class ClaimRules:
             return [(None, {"key": None, "countries": [self.war_party], "kb_type": "country", "label": "GPE"})]
         return chosen
 
+    def _about_the_war(self, cue: Token, entry: Cue, sent) -> bool:
+        """May a cue with no country in reach default to the party to the war (GUIDELINES §3)?
+        Not when it takes a clause ("we recognize that the challenges…": a judgement, not an act);
+        a recognition cue also needs the war in its sentence (a contested territory, an
+        annexation, a referendum…), else "we recognize the urgency" would be a position."""
+        if any(c.dep_ in ("ccomp", "mark") or c.lower_ == "that" for c in cue.children):
+            return False
+        if entry.topic != "recognition":
+            return True
+        if any(ent._.kb_type == "territory" for ent in sent.ents):
+            return True
+        return any(t.lemma_.lower() in self.lex.war_context for t in sent)
+
     def _aggression_of(self, tok: Token) -> Optional[Token]:
         """The aggression noun whose victim ``tok`` names: "the invasion of Ukraine", "aggression
         against Ukraine", "the war in Ukraine"; else None."""
@@ -443,7 +457,8 @@ class ClaimRules:
                         continue
             target_codes = sorted({c for _, e in targets for c in e["countries"]} - actor_codes)
             confidence = 0.8 - (0.2 if how not in ("subject", "modifier", "speaker") else 0.0)
-            if not target_codes and entry.war_default and self.war_party not in actor_codes:
+            if not target_codes and entry.war_default and self.war_party not in actor_codes \
+                    and self._about_the_war(cue, entry, sent):
                 target_codes = [self.war_party]
                 confidence -= 0.2
             if not target_codes:
