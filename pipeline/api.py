@@ -55,7 +55,9 @@ class Document:
         return next((s for s in self.sentences if s.start <= start and end <= s.end), None)
 
     def footnote(self, label: str):
-        return next((f for f in self.record.footnotes if f.label == label), None)
+        # records are loaded without validation: nested footnotes stay dicts
+        return next((f for f in self.record.footnotes
+                     if (f["label"] if isinstance(f, dict) else f.label) == label), None)
 
     def entities_in(self, span) -> list[Entity]:
         start, end = _start_end(span)

@@ -477,7 +477,7 @@ class _JsonlSplit:
             self.tmp.unlink(missing_ok=True)
 
 
-WRITERS = {"jsonl": _JsonlSplit, "parquet": _ParquetSplit}
+WRITERS: dict[str, type[_JsonlSplit] | type[_ParquetSplit]] = {"jsonl": _JsonlSplit, "parquet": _ParquetSplit}
 
 
 def export(ann: str | Path = "annotations", fmt: str = "parquet", out: str | Path | None = None,
@@ -491,7 +491,8 @@ def export(ann: str | Path = "annotations", fmt: str = "parquet", out: str | Pat
     src = Source(ann)
     counts: dict[str, dict[str, int]] = {}
     for config in configs:
-        writers = {s: WRITERS[fmt](out / rel_path(config, s, fmt), FEATURES[config]) for s in SPLITS}
+        writers: dict[str, _JsonlSplit | _ParquetSplit] = {
+            s: WRITERS[fmt](out / rel_path(config, s, fmt), FEATURES[config]) for s in SPLITS}
         try:
             for split, row in split_rows(ann, config, src):
                 writers[split].add(row)

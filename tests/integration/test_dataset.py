@@ -12,8 +12,19 @@ import yaml
 from datasets import ClassLabel, load_dataset
 from huggingface_hub import DatasetCard
 
-from pipeline.export.huggingface import (CONFIGS, DEFAULT_CONFIG, FEATURES, SPLITS, DatasetError, card_header,
-                                         export, export_parquet, layer_texts, rehydrate, write_card_header)
+from pipeline.export.huggingface import (
+    CONFIGS,
+    DEFAULT_CONFIG,
+    FEATURES,
+    SPLITS,
+    DatasetError,
+    card_header,
+    export,
+    export_parquet,
+    layer_texts,
+    rehydrate,
+    write_card_header,
+)
 
 ANN = Path(__file__).resolve().parents[2] / "annotations"
 LAYER_FILES = {"documents": "documents.jsonl", "sentences": "sentences.jsonl", "entities": "entities.jsonl",
@@ -103,7 +114,8 @@ def test_seed_text_is_withheld_and_rehydrates(loaded, texts):
     with pytest.raises(DatasetError, match=SEED):
         rehydrate(loaded["claims"], {SEED: texts[SEED] + " "}, hashes)
     back = rehydrate(loaded["claims"], {SEED: texts[SEED]}, hashes)
-    raw = {(r["claim_id"], r["actor"], r["target"]): r["text"] for r in map(json.loads, (ANN / "gold" / "claims.jsonl").open())}
+    gold_rows = map(json.loads, (ANN / "gold" / "claims.jsonl").open())
+    raw = {(r["claim_id"], r["actor"], r["target"]): r["text"] for r in gold_rows}
     for split in SPLITS:
         for row in back[split]:
             assert row["text"] == raw[(row["claim_id"], row["actor"], row["target"])]
@@ -207,7 +219,8 @@ def test_second_collection_loads_with_its_collection_column(two_collections):
     got = [r for s in auto for r in auto[s] if r["collection"] == "ungd"]
     assert want and sorted((r["claim_id"], r["actor"], r["target"]) for r in got) == \
         sorted((r["claim_id"], r["actor"], r["target"]) for r in want)
-    assert {r["collection"] for s in auto for r in auto[s] if r["doc_id"] in ("unseen_caucasus_2024", SEED)} == {"articles"}
+    articles = {r["collection"] for s in auto for r in auto[s] if r["doc_id"] in ("unseen_caucasus_2024", SEED)}
+    assert articles == {"articles"}
     docs = load_dataset(str(ann), "documents", cache_dir=cache)
     side = {d["doc_id"]: (s, d["collection"], d["text"] is None) for s in docs for d in docs[s]}
     # eval statements of the gold sample are in test, dev ones in train; statements keep their text (CC0)
@@ -248,7 +261,8 @@ def test_upload_folder_holds_card_licence_and_parquet_only(two_collections, tmp_
     files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert files == {"README.md", "LICENSE.md"} | {f"parquet/{c}/{s}.parquet" for c in counts for s in counts[c]
                                                    if counts[c][s]}
-    assert (out / "README.md").read_text().split("\n---\n", 1)[1] == (ann / "README.md").read_text().split("\n---\n", 1)[1]
+    prose = lambda p: p.read_text().split("\n---\n", 1)[1]  # noqa: E731
+    assert prose(out / "README.md") == prose(ann / "README.md")
     assert all(oct(p.stat().st_mode & 0o777) == "0o644" for p in out.rglob("*") if p.is_file())
 
 
