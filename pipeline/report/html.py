@@ -1,142 +1,377 @@
-"""A static HTML report to read the corpus by eye (no CDN, works offline).
+"""A static HTML report to read the corpus by eye (no CDN, no network; works offline and in print).
 
-Each document is rendered displaCy-style: entities as marks coloured by country, claim
-sentences underlined in their stance colour (with the claim rows as a tooltip), footnote markers
-linked to their notes. A per-country table and a matplotlib chart (stance counts per country,
-gold beside automatic) and the gold-vs-automatic disagreement list follow.
+Layout of the output folder:
 
-The page is rendered from Jinja2 templates in ``pipeline/report/templates`` (``index.html.j2``
-includes ``document.html.j2``, which uses the ``sentence`` macro of ``sentence.html.j2``; the
-style sheet is ``report.css``) with autoescaping on, so every text from the corpus is
-HTML-escaped. Python only prepares plain views of the data (``document_view``, ``sentence_view``).
+- ``index.html``: the collections, agreement of the automatic layer with gold per collection;
+- ``<collection>/index.html``: filters (country, stance, layer, document) over every claim row,
+  the network of who supports or opposes whom (static SVG, ``networkx`` layout; all years and one
+  per year), the actor × target matrix, the documents, and every gold/automatic disagreement
+  linked to its sentence;
+- ``<collection>/<doc_id>.html``: the document. A claimed sentence is underlined and followed by
+  its (actor → target, stance) pairs written out as text, one badge per pair, gold and automatic
+  each in its own layer that a checkbox shows or hides (plain HTML + CSS, so keyboard and touch
+  work and print shows both). Entities are marked with their country code and linked to Wikidata.
+
+Stances use the Okabe–Ito colour-blind-safe palette and a second cue besides colour: an icon and a
+word in every badge (✓ support, ✗ oppose, ○ neutral) and a line pattern (solid / wavy / dotted
+underline; solid / dashed / dotted edges in the network).
+
+Pages are rendered from the Jinja2 templates in ``pipeline/report/templates`` with autoescaping,
+so every text from the corpus is HTML-escaped. Layers are read per collection (articles at the
+top of the annotations folder, other collections in subfolders, ``.jsonl`` or ``.jsonl.gz``);
+document pages are written one document at a time. Every file is written atomically, mode 0644,
+and the same layers give the same bytes.
 """
 
 from __future__ import annotations
 
 import colorsys
 import hashlib
+import math
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterable, Iterator, Optional
 
 import jinja2
 
-from pipeline.api import Corpus
-from pipeline.io import write_text
+from pipeline.export.huggingface import Source, _by_document, collections, gold_path
+from pipeline.io import layer_path, write_text
 from pipeline.quality.compare import disagreements
 from pipeline.schema import STANCES
 
-STANCE_COLOURS = {"support": "#2e7d32", "oppose": "#c62828", "neutral": "#1565c0"}
-CHART = "stance_by_country.png"
+# Okabe & Ito (2008) colour-blind-safe colours, each with an icon and a line style.
+STANCE_STYLE = {
+    "support": {"colour": "#0072B2", "icon": "✓", "dash": ""},
+    "oppose": {"colour": "#D55E00", "icon": "✗", "dash": "8 4"},
+    "neutral": {"colour": "#555555", "icon": "○", "dash": "2 4"},
+}
+STANCE_COLOURS = {k: v["colour"] for k, v in STANCE_STYLE.items()}
+LAYER_NAMES = {"gold": "gold", "auto": "automatic"}
+WIKIDATA = "https://www.wikidata.org/wiki/"
+NETWORK_NODES = 30  # the most active states; the matrix and the claim table hold the rest
+MATRIX_SIZE = 25
 
 
 def country_colour(code: str) -> str:
-    """A stable pastel colour per country code."""
+    """A stable pastel colour per country code (background of entity marks; the code is written too)."""
     hue = int(hashlib.sha256(code.encode()).hexdigest()[:4], 16) / 0xFFFF
-    r, g, b = colorsys.hls_to_rgb(hue, 0.85, 0.6)
+    r, g, b = colorsys.hls_to_rgb(hue, 0.88, 0.6)
     return f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
 
 
 def environment() -> jinja2.Environment:
     """The report's templates (``pipeline/report/templates``), HTML-escaping every value."""
-    return jinja2.Environment(loader=jinja2.PackageLoader("pipeline.report", "templates"), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                              keep_trailing_newline=True)
+    env = jinja2.Environment(loader=jinja2.PackageLoader("pipeline.report", "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    env.globals.update(styles=STANCE_STYLE, stances=list(STANCES), layer_names=LAYER_NAMES, wikidata=WIKIDATA)
+    return env
 
 
-def sentence_view(doc, sentence, claims) -> dict:
-    """What the sentence template needs: the sentence cut into text, entity and footnote-marker
-    segments, and the claim summary when the sentence is claimed."""
-    text, segments, pos = doc.text, [], sentence.start
-    events = sorted([(e.start, e.end, "ent", e) for e in doc.entities_in(sentence)]
-                    + [(m["start"], m["end"], "fn", fn["label"]) for fn in doc.record.footnotes for m in fn["markers"]
-                       if sentence.start <= m["start"] < sentence.end], key=lambda x: (x[0], -x[1]))
-    for start, end, kind, item in events:
-        if start < pos:
+def sentence_anchor(sent_id: str) -> str:
+    return "s-" + sent_id.rsplit(":", 1)[-1]
+
+
+def page_name(doc_id: str) -> str:
+    return f"{doc_id}.html"
+
+
+# ---------------------------------------------------------------- views
+
+
+def pair_view(claim: dict, layer: str) -> dict:
+    return {"actor": claim["actor"], "target": claim["target"], "stance": claim["stance"], "layer": layer,
+            "topic": claim.get("topic") or "", "cue": claim.get("cue") or ""}
+
+
+def sentence_view(text: str, sentence: dict, entities: list[dict], markers: list[tuple[str, int, int]],
+                  claims: dict[str, list[dict]]) -> dict:
+    """One sentence cut into text, entity and footnote-marker segments, with its claim pairs per
+    layer (``claims``: layer -> rows of this sentence)."""
+    start, end = sentence["start"], sentence["end"]
+    events: list[tuple[int, int, str, Any]] = sorted([(e["start"], e["end"], "ent", e) for e in entities]
+                    + [(s, e, "fn", label) for label, s, e in markers if start <= s < end],
+                    key=lambda x: (x[0], -x[1]))
+    segments, pos = [], start
+    roles: dict[str, set[str]] = defaultdict(set)
+    for rows in claims.values():
+        for c in rows:
+            for m in c.get("actor_mentions") or []:
+                roles[m].add("actor")
+            for m in c.get("target_mentions") or []:
+                roles[m].add("target")
+    for s, e, kind, item in events:
+        if s < pos:
             continue  # nested spans: the outer one wins
-        segments.append({"kind": "text", "text": text[pos:start]})
+        segments.append({"kind": "text", "text": text[pos:s]})
         if kind == "ent":
-            code = item.country or ("+".join(item.countries) if item.countries else "")
-            segments.append({"kind": "ent", "text": text[start:end], "code": code, "label": item.label,
-                             "kb_id": item.kb_id or "", "colour": country_colour(code) if code else "#eee"})
+            code = item.get("country") or "+".join(item.get("countries") or [])
+            segments.append({"kind": "ent", "text": text[s:e], "code": code, "label": item["label"],
+                             "kb_id": item.get("kb_id") or "", "colour": country_colour(code) if code else "#eeeeee",
+                             "roles": " ".join(sorted(roles.get(item["ent_id"], ())))})
         else:
             segments.append({"kind": "fn", "label": item})
-        pos = end
-    segments.append({"kind": "text", "text": text[pos:sentence.end]})
-    claim = None
-    if claims:
-        claim = {"stance": Counter(c.stance for c in claims).most_common(1)[0][0], "count": len(claims),
-                 "tip": "; ".join(f"{c.actor}→{c.target} {c.stance} ({c.topic})" for c in claims)}
-    return {"segments": segments, "claim": claim}
+        pos = e
+    segments.append({"kind": "text", "text": text[pos:end]})
+    pairs = {layer: [pair_view(c, layer) for c in rows] for layer, rows in claims.items() if rows}
+    stances = Counter(p["stance"] for rows in pairs.values() for p in rows)
+    return {"id": sentence_anchor(sentence["sent_id"]), "sent_id": sentence["sent_id"], "segments": segments,
+            "pairs": pairs, "stance": stances.most_common(1)[0][0] if stances else None,
+            "layers": " ".join(sorted(pairs))}
 
 
-def document_view(doc, claims_by_sent) -> dict:
-    by_para = defaultdict(list)
-    for s in doc.sentences:
-        by_para[s.paragraph].append(s)
-    paragraphs = [{"type": para["type"], "label": para.get("label"),
-                   "sentences": [sentence_view(doc, s, claims_by_sent.get(s.sent_id, [])) for s in by_para[i]]}
-                  for i, para in enumerate(doc.record.paragraphs)]
-    notes = [{"label": fn["label"], "text": fn["text"], "url": fn.get("url")} for fn in doc.record.footnotes]
-    return {"doc_id": doc.doc_id, "title": doc.record.title or doc.doc_id, "paragraphs": paragraphs, "notes": notes}
+def document_view(doc: dict, sentences: list[dict], entities: list[dict], claims: dict[str, dict[str, list[dict]]],
+                  collection: str) -> dict:
+    """The page of one document; ``claims``: layer -> sent_id -> rows."""
+    text = doc["text"]
+    markers = [(fn["label"], m["start"], m["end"]) for fn in doc["footnotes"] for m in fn["markers"]]
+    ents_by_sent: dict[str, list[dict]] = defaultdict(list)
+    for e in entities:
+        ents_by_sent[e["sent_id"]].append(e)
+    by_para: dict[int, list[dict]] = defaultdict(list)
+    for s in sentences:
+        view = sentence_view(text, s, ents_by_sent[s["sent_id"]], markers,
+                             {layer: rows.get(s["sent_id"], []) for layer, rows in claims.items()})
+        by_para[s["paragraph"]].append(view)
+    paragraphs = [{"type": p["type"], "label": p.get("label"), "sentences": by_para[i]}
+                  for i, p in enumerate(doc["paragraphs"])]
+    notes = [{"label": fn["label"], "text": fn["text"], "url": fn.get("url")} for fn in doc["footnotes"]]
+    counts = {layer: sum(len(v) for v in rows.values()) for layer, rows in claims.items()}
+    return {"doc_id": doc["doc_id"], "title": doc.get("title") or doc["doc_id"], "collection": collection,
+            "meta": _doc_meta(doc), "paragraphs": paragraphs, "notes": notes, "counts": counts,
+            "has_gold": "gold" in claims}
 
 
-def stance_counts(claims) -> dict[str, Counter]:
-    counts: dict[str, Counter] = defaultdict(Counter)
+def _doc_meta(doc: dict) -> list[tuple[str, str]]:
+    out = []
+    for key in ("speaker", "speaker_name", "speaker_post", "session", "year", "date", "publisher", "licence"):
+        if doc.get(key) not in (None, ""):
+            out.append((key, str(doc[key])))
+    if doc.get("authors"):
+        out.append(("authors", ", ".join(doc["authors"])))
+    return out
+
+
+# ---------------------------------------------------------------- network and matrix
+
+
+def _edges(claims: Iterable[dict]) -> dict[tuple[str, str, str], int]:
+    return dict(Counter((c["actor"], c["target"], c["stance"]) for c in claims))
+
+
+def network_svg(claims: list[dict], title: str, max_nodes: int = NETWORK_NODES) -> dict:
+    """Who supports or opposes whom: nodes are states, an edge actor → target per stance (width by
+    number of claim rows). Laid out with ``networkx.shell_layout`` (most active states inside) and returned as the
+    pieces of a static SVG."""
+    import networkx as nx
+
+    edges = _edges(c for c in claims if c["stance"] in ("support", "oppose"))
+    degree: Counter = Counter()
+    for (a, t, _), n in edges.items():
+        degree[a] += n
+        degree[t] += n
+    keep = {k for k, _ in sorted(degree.items(), key=lambda kv: (-kv[1], kv[0]))[:max_nodes]}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(sorted(keep))
+    for (a, t, s), n in sorted(edges.items()):
+        if a in keep and t in keep:
+            w = graph.get_edge_data(a, t, {}).get("weight", 0) + n
+            graph.add_edge(a, t, weight=w)
+    size, pad = 720, 40
+    # Shells by activity (most active inside): every label stays readable, and the layout is the
+    # same for the same claims (no random start).
+    ranked = sorted(graph, key=lambda k: (-degree[k], k))
+    shells = [ranked[:1], ranked[1:9], ranked[9:]] if len(ranked) > 9 else [ranked[:1], ranked[1:]]
+    pos = (nx.shell_layout(graph, nlist=[sh for sh in shells if sh]) if len(graph) > 1
+           else {k: (0.0, 0.0) for k in graph})
+    reach = max((max(abs(x), abs(y)) for x, y in pos.values()), default=1.0) or 1.0
+    pos = {k: (x / reach, y / reach) for k, (x, y) in pos.items()}
+    xy = {k: (pad + (x + 1) / 2 * (size - 2 * pad), pad + (y + 1) / 2 * (size - 2 * pad)) for k, (x, y) in pos.items()}
+    lines = []
+    for (a, t, s), n in sorted(edges.items()):
+        if a not in xy or t not in xy or a == t:
+            continue
+        (x1, y1), (x2, y2) = xy[a], xy[t]
+        dx, dy = x2 - x1, y2 - y1
+        dist = math.hypot(dx, dy) or 1.0
+        # stop short of the node circle; a support and an oppose edge of one pair sit side by side
+        off = 3 if s == "support" else -3
+        ox, oy = -dy / dist * off, dx / dist * off
+        lines.append({"x1": round(x1 + dx / dist * 17 + ox, 1), "y1": round(y1 + dy / dist * 17 + oy, 1),
+                      "x2": round(x2 - dx / dist * 19 + ox, 1), "y2": round(y2 - dy / dist * 19 + oy, 1),
+                      "stance": s, "width": round(min(1 + math.log2(n), 6), 1), "n": n, "actor": a, "target": t})
+    nodes = [{"code": k, "x": round(x, 1), "y": round(y, 1), "n": degree[k]} for k, (x, y) in sorted(xy.items())]
+    return {"title": title, "size": size, "nodes": nodes, "edges": lines, "dropped": len(degree) - len(keep)}
+
+
+def matrix_view(claims: list[dict], size: int = MATRIX_SIZE) -> dict:
+    """Actor × target counts per stance for the most active actors and targets."""
+    cells: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    actors: Counter = Counter()
+    targets: Counter = Counter()
     for c in claims:
-        counts[c.actor][c.stance] += 1
-    return counts
+        cells[(c["actor"], c["target"])][c["stance"]] += 1
+        actors[c["actor"]] += 1
+        targets[c["target"]] += 1
+    top = lambda cnt: [k for k, _ in sorted(cnt.items(), key=lambda kv: (-kv[1], kv[0]))[:size]]  # noqa: E731
+    rows, cols = top(actors), top(targets)
+    return {"rows": rows, "cols": cols,
+            "cells": {a: [(t, [(s, cells[(a, t)][s]) for s in STANCES if cells[(a, t)][s]]) for t in cols]
+                      for a in rows},
+            "more_actors": max(len(actors) - len(rows), 0), "more_targets": max(len(targets) - len(cols), 0)}
 
 
-def write_chart(gold, auto, path: Path) -> None:
-    import matplotlib
+# ---------------------------------------------------------------- agreement
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
 
-    g, a = stance_counts(gold), stance_counts(auto)
-    # Most claims first; ties by code, so the chart does not depend on set order.
-    countries = sorted(set(g) | set(a), key=lambda k: (-(sum(g[k].values()) + sum(a[k].values())), k))
-    x = np.arange(len(countries))
-    fig, ax = plt.subplots(figsize=(max(6, len(countries) * 0.9), 4), dpi=100)
-    width = 0.4
-    for offset, counts, hatch, name in ((-width / 2, g, "", "gold"), (width / 2, a, "//", "automatic")):
-        bottom = np.zeros(len(countries))
-        for stance in STANCES:
-            values = np.array([counts[c][stance] for c in countries])
-            ax.bar(x + offset, values, width, bottom=bottom, color=STANCE_COLOURS[stance], hatch=hatch,
-                   edgecolor="white", label=f"{stance} ({name})")
-            bottom += values
-    ax.set_xticks(x, countries)
-    ax.set_ylabel("claim rows")
-    ax.set_title("Stance per actor country: gold (left bar) and automatic (right bar, hatched)")
-    ax.legend(fontsize=7, ncol=2)
-    fig.tight_layout()
-    tmp = path.with_suffix(".tmp.png")
-    fig.savefig(tmp, metadata={"Software": None})
-    plt.close(fig)
-    tmp.replace(path)
+def agreement(gold: list[dict], auto: list[dict]) -> Optional[dict]:
+    """Automatic vs gold over (sentence, actor, target, stance) rows of the documents with gold."""
+    if not gold:
+        return None
+    docs = {c["doc_id"] for c in gold}
+    g = {(c["sent_id"], c["actor"], c["target"], c["stance"]) for c in gold}
+    a = {(c["sent_id"], c["actor"], c["target"], c["stance"]) for c in auto if c["doc_id"] in docs}
+    tp = len(g & a)
+    p = tp / len(a) if a else 0.0
+    r = tp / len(g) if g else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {"documents": len(docs), "gold": len(g), "auto": len(a), "tp": tp,
+            "precision": f"{p:.3f}", "recall": f"{r:.3f}", "f1": f"{f1:.3f}"}
+
+
+# ---------------------------------------------------------------- writing
+
+
+@dataclass
+class CollectionData:
+    name: str
+    folder: Path
+    documents: list[dict] = field(default_factory=list)  # metadata only, no text
+    auto: list[dict] = field(default_factory=list)
+    gold: Optional[list[dict]] = None
+
+
+def _strip(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k not in ("produced_by",)}
+
+
+def _year(doc: dict) -> str:
+    if doc.get("year"):
+        return str(doc["year"])
+    return (doc.get("date") or "")[:4] or "undated"
+
+
+def load_collection(ann: Path, name: str, folder: Path) -> CollectionData:
+    data = CollectionData(name, folder)
+    for doc in Source.read(folder, "documents"):
+        data.documents.append({k: doc.get(k) for k in ("doc_id", "title", "speaker", "year", "date", "session")}
+                              | {"year": _year(doc)})
+    data.auto = [_strip(c) for c in Source.read(folder, "claims")]
+    gpath = gold_path(ann, name, folder)
+    if gpath.is_file():
+        data.gold = [_strip(c) for c in Source.read(gpath.parent, "claims")]
+    return data
+
+
+def _by_sent(rows: Iterable[dict]) -> dict[str, dict[str, list[dict]]]:
+    out: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for c in rows:
+        out[c["doc_id"]][c["sent_id"]].append(c)
+    return out
+
+
+def _documents_with_layers(folder: Path) -> Iterator[tuple[dict, list[dict], list[dict]]]:
+    """Each document with its sentences and entities (the layers are written document by document)."""
+    sents = _by_document(Source.read(folder, "sentences"), layer_path(folder, "sentences"))
+    ents = _by_document(Source.read(folder, "entities"), layer_path(folder, "entities"))
+    s_next, e_next = next(sents, None), next(ents, None)
+    for doc in Source.read(folder, "documents"):
+        did = doc["doc_id"]
+        s_rows: list[dict] = []
+        e_rows: list[dict] = []
+        if s_next is not None and s_next[0] == did:
+            s_rows, s_next = s_next[1], next(sents, None)
+        if e_next is not None and e_next[0] == did:
+            e_rows, e_next = e_next[1], next(ents, None)
+        yield doc, s_rows, e_rows
+
+
+def claim_table(data: CollectionData, docs: dict[str, dict]) -> list[dict]:
+    rows = []
+    for layer, claims in (("gold", data.gold or []), ("auto", data.auto)):
+        for c in claims:
+            rows.append({"layer": layer, "doc_id": c["doc_id"], "year": docs[c["doc_id"]]["year"],
+                         "href": f"{page_name(c['doc_id'])}#{sentence_anchor(c['sent_id'])}",
+                         "actor": c["actor"], "target": c["target"], "stance": c["stance"],
+                         "text": c.get("text") or ""})
+    return rows
+
+
+def write_collection(env: jinja2.Environment, ann: Path, data: CollectionData, out: Path) -> dict:
+    folder_out = out / data.name
+    docs = {d["doc_id"]: d for d in data.documents}
+    gold_by = _by_sent(data.gold or [])
+    auto_by = _by_sent(data.auto)
+    sent_text: dict[str, tuple[str, str]] = {}
+    diff_sents = set()
+    diffs: list[dict] = []
+    if data.gold is not None:
+        gold_docs = {c["doc_id"] for c in data.gold}
+        diffs = disagreements(data.gold, [c for c in data.auto if c["doc_id"] in gold_docs])
+        diff_sents = {d["sent_id"] for d in diffs}
+    doc_template = env.get_template("document.html.j2")
+    for doc, sentences, entities in _documents_with_layers(data.folder):
+        did = doc["doc_id"]
+        layers: dict[str, dict[str, list[dict]]] = {"auto": auto_by.get(did, {})}
+        if data.gold is not None:
+            layers = {"gold": gold_by.get(did, {}), **layers}
+        view = document_view(doc, sentences, entities, layers, data.name)
+        write_text(folder_out / page_name(did), doc_template.render(doc=view, root="../"))
+        for s in sentences:
+            if s["sent_id"] in diff_sents:
+                sent_text[s["sent_id"]] = (did, s["text"])
+    fmt = lambda rows: ", ".join(f"{a}→{t} {s}" for a, t, s, *_ in rows) or "no claim"  # noqa: E731
+    disagreement_rows = [{"sent_id": d["sent_id"], "gold": fmt(d["a"]), "auto": fmt(d["b"]),
+                          "doc_id": sent_text[d["sent_id"]][0], "text": sent_text[d["sent_id"]][1],
+                          "href": f"{page_name(sent_text[d['sent_id']][0])}#{sentence_anchor(d['sent_id'])}"}
+                         for d in diffs if d["sent_id"] in sent_text]
+    years = sorted({d["year"] for d in data.documents})
+    claims_all = (data.gold or []) + data.auto
+    networks = []
+    for layer, rows in (("gold", data.gold), ("auto", data.auto)):
+        if not rows:
+            continue
+        networks.append(network_svg(rows, f"{LAYER_NAMES[layer]} layer, all years"))
+        if len(years) > 1:
+            for y in years:
+                in_year = [c for c in rows if docs[c["doc_id"]]["year"] == y]
+                if in_year:
+                    networks.append(network_svg(in_year, f"{LAYER_NAMES[layer]} layer, {y}"))
+    doc_rows = [{"doc_id": d["doc_id"], "title": d.get("title") or d["doc_id"], "speaker": d.get("speaker") or "",
+                 "year": d["year"], "href": page_name(d["doc_id"]),
+                 "gold": sum(len(v) for v in gold_by.get(d["doc_id"], {}).values()) if data.gold is not None else None,
+                 "auto": sum(len(v) for v in auto_by.get(d["doc_id"], {}).values())} for d in data.documents]
+    countries = sorted({c["actor"] for c in claims_all} | {c["target"] for c in claims_all})
+    summary = {"name": data.name, "documents": len(data.documents), "auto": len(data.auto),
+               "gold": None if data.gold is None else len(data.gold),
+               "gold_documents": len({c["doc_id"] for c in data.gold or []}),
+               "agreement": agreement(data.gold or [], data.auto), "disagreements": len(disagreement_rows),
+               "years": years}
+    page = env.get_template("collection.html.j2").render(
+        c=summary, documents=doc_rows, claims=claim_table(data, docs), countries=countries, networks=networks,
+        matrix=matrix_view(claims_all), disagreements=disagreement_rows, root="../")
+    write_text(folder_out / "index.html", page)
+    return summary
 
 
 def write_report(annotations: str | Path, out_dir: str | Path) -> Path:
-    corpus = Corpus.load(annotations)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    auto, gold = corpus.claims("auto"), corpus.claims("gold")
-    write_chart(gold, auto, out / CHART)
-    claims_by_sent = defaultdict(list)
-    for c in auto:
-        claims_by_sent[c.sent_id].append(c)
-    g, a = stance_counts(gold), stance_counts(auto)
-    summary = [{"actor": k, "counts": [(g[k][s], a[k][s]) for s in STANCES]} for k in sorted(set(g) | set(a))]
-    sentences = {s.sent_id: s for d in corpus.documents for s in d.sentences}
-    diffs = disagreements([c.model_dump() for c in gold], [c.model_dump() for c in auto])
-    fmt = lambda rows: ", ".join(f"{r[0]}→{r[1]} {r[2]}" for r in rows) or "no claim"
-    page = environment().get_template("index.html.j2").render(
-        stances=list(STANCES), summary=summary, chart=CHART,
-        documents=[document_view(d, claims_by_sent) for d in corpus.documents],
-        n_disagreements=len(diffs),
-        disagreements=[{"sent_id": d["sent_id"], "gold": fmt(d["a"]), "automatic": fmt(d["b"]),
-                        "text": sentences[d["sent_id"]].text} for d in diffs if d["sent_id"] in sentences])
-    write_text(out / "index.html", page)
+    """Write the report into ``out_dir``; returns the path of its ``index.html``."""
+    ann, out = Path(annotations), Path(out_dir)
+    found = collections(ann)
+    if not found:
+        raise FileNotFoundError(f"{ann}: no documents layer; is this an annotations folder?")
+    env = environment()
+    summaries = [write_collection(env, ann, load_collection(ann, name, folder), out) for name, folder in found]
+    write_text(out / "index.html", env.get_template("index.html.j2").render(collections=summaries, root=""))
     return out / "index.html"

@@ -58,6 +58,11 @@ def load_examples(annotations: str | Path, cache_dir: Optional[str] = None) -> d
 
     ann = str(annotations)
     claims = load_dataset(ann, "claims", cache_dir=cache_dir)
+    if (Path(ann) / "documents.jsonl").is_file():
+        # The card withholds the text of documents under copyright; the layers hold it.
+        from pipeline.export.huggingface import layer_texts, rehydrate
+
+        claims = rehydrate(claims, layer_texts(ann))
     entities = load_dataset(ann, "entities", cache_dir=cache_dir)
     spans = {}
     for split in entities.values():

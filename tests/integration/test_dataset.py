@@ -1,12 +1,30 @@
-"""The dataset card loads with `datasets` for every config, with the declared features."""
+"""The dataset card loads with `datasets` for every config, with the declared features; the
+card's metadata goes through huggingface_hub; withheld text comes back by rehydration; a corpus
+folder with a second collection (three UN statements built here) loads with one split scheme."""
 
+import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from datasets import ClassLabel, load_dataset
+from huggingface_hub import DatasetCard
 
-from pipeline.export.huggingface import CONFIGS, FEATURES, SPLITS, card_header, export, write_card_header
+from pipeline.export.huggingface import (
+    CONFIGS,
+    DEFAULT_CONFIG,
+    FEATURES,
+    SPLITS,
+    DatasetError,
+    card_header,
+    export,
+    export_parquet,
+    layer_texts,
+    rehydrate,
+    write_card_header,
+)
 
 ANN = Path(__file__).resolve().parents[2] / "annotations"
 LAYER_FILES = {"documents": "documents.jsonl", "sentences": "sentences.jsonl", "entities": "entities.jsonl",
@@ -28,13 +46,22 @@ def loaded(cache):
 
 
 @pytest.fixture(scope="module")
-def texts(loaded):
-    return {d["doc_id"]: d["text"] for split in loaded["documents"].values() for d in split}
+def texts():
+    return layer_texts(ANN)
+
+
+SEED = "besa2023_central_asia"
 
 
 def test_card_header_is_current():
     card = (ANN / "README.md").read_text(encoding="utf-8")
-    assert card.startswith(card_header("parquet"))
+    assert card.startswith(card_header(ANN))
+    meta = DatasetCard(card).data.to_dict()  # the public API reads it back
+    assert meta["annotations_creators"] == ["machine-generated"] and "stance-detection" in meta["tags"]
+    assert {"text-classification", "token-classification"} <= set(meta["task_categories"])
+    assert [c["config_name"] for c in meta["configs"] if c.get("default")] == [DEFAULT_CONFIG]
+    assert "cc0-1.0" in meta["license"] and meta["license_link"] == "LICENSE.md" and (ANN / "LICENSE.md").is_file()
+    assert "machine annotators (language\nmodels)" in card
     for section in ("## Dataset Details", "## Uses", "## Dataset Structure", "## Dataset Creation",
                     "## Bias, Risks, and Limitations", "## Licence", "## Citation"):
         assert section in card
@@ -43,7 +70,7 @@ def test_card_header_is_current():
 def test_committed_split_files_are_regenerated_byte_identically(tmp_path):
     export(ANN, "parquet", tmp_path)
     first = {p.relative_to(tmp_path): p.read_bytes() for p in sorted(tmp_path.rglob("*.parquet"))}
-    assert len(first) == len(CONFIGS) * len(SPLITS)
+    assert set(first) == {p.relative_to(ANN) for p in (ANN / "parquet").rglob("*.parquet")}
     export(ANN, "parquet", tmp_path)
     assert {p.relative_to(tmp_path): p.read_bytes() for p in sorted(tmp_path.rglob("*.parquet"))} == first
     for rel, data in first.items():
@@ -72,20 +99,44 @@ def test_classlabel_round_trip(loaded):
                 assert stance.int2str(row["stance"]) == by_key[(row["claim_id"], row["actor"], row["target"])]
 
 
+def test_seed_text_is_withheld_and_rehydrates(loaded, texts):
+    docs = {d["doc_id"]: d for split in SPLITS for d in loaded["documents"][split]}
+    assert docs[SEED]["text"] is None and docs[SEED]["text_withheld"]
+    assert docs[SEED]["text_sha256"] == hashlib.sha256(texts[SEED].encode()).hexdigest()
+    open_doc = docs["unseen_caucasus_2024"]
+    assert open_doc["text"] == texts["unseen_caucasus_2024"] and not open_doc["text_withheld"]
+    for name in ("sentences", "claims", "claims_auto"):
+        rows = [r for s in SPLITS for r in loaded[name][s] if r["doc_id"] == SEED]
+        assert rows and all(r["text"] is None for r in rows), name
+    passages = [p for s in SPLITS for r in loaded["kb"][s] if r["id"] == SEED for p in r["passages"]]
+    assert passages and all(p["text"] == [None] for p in passages)
+    hashes = {d: r["text_sha256"] for d, r in docs.items()}
+    with pytest.raises(DatasetError, match=SEED):
+        rehydrate(loaded["claims"], {SEED: texts[SEED] + " "}, hashes)
+    back = rehydrate(loaded["claims"], {SEED: texts[SEED]}, hashes)
+    gold_rows = map(json.loads, (ANN / "gold" / "claims.jsonl").open())
+    raw = {(r["claim_id"], r["actor"], r["target"]): r["text"] for r in gold_rows}
+    for split in SPLITS:
+        for row in back[split]:
+            assert row["text"] == raw[(row["claim_id"], row["actor"], row["target"])]
+
+
 def test_offsets_hold_after_loading(loaded, texts):
     for name in ("sentences", "entities", "claims", "claims_auto"):
         for split in SPLITS:
             for row in loaded[name][split]:
-                assert texts[row["doc_id"]][row["start"]:row["end"]] == row["text"], (name, row)
+                if row["text"] is not None:
+                    assert texts[row["doc_id"]][row["start"]:row["end"]] == row["text"], (name, row)
     for split in SPLITS:
         for doc in loaded["documents"][split]:
             for fn in doc["footnotes"]:
                 for m in fn["markers"]:
-                    assert doc["text"][m["start"]:m["end"]] == f"[{fn['label']}]"
+                    assert texts[doc["doc_id"]][m["start"]:m["end"]] == f"[{fn['label']}]"
         for rec in loaded["kb"][split]:
             text = texts[rec["document_id"]]
             for item in rec["passages"] + rec["entities"]:
-                assert [text[s:e] for s, e in item["offsets"]] == item["text"]
+                if item["text"] != [None]:
+                    assert [text[s:e] for s, e in item["offsets"]] == item["text"]
 
 
 def test_kb_shape(loaded):
@@ -106,14 +157,14 @@ def test_kb_shape(loaded):
     assert {"ISO3166-1", "Wikidata"} <= dbs
 
 
-def test_splits_are_grouped(loaded):
-    for name in ("sentences", "claims", "claims_auto"):
-        sides = {s: {(r["doc_id"], r["section"]) for r in loaded[name][s]} for s in SPLITS}
-        assert not sides["train"] & sides["test"]
-        assert sides["test"], name
-    for key in ("claim_id", "sent_id"):
-        sides = {s: set(loaded["claims"][s][key]) for s in SPLITS}
-        assert not sides["train"] & sides["test"]
+def test_one_split_scheme_by_document(loaded):
+    """Every config puts a document's rows in the same split, so configs join on doc_id."""
+    side = {d["doc_id"]: s for s in SPLITS for d in loaded["documents"][s]}
+    for name in CONFIGS:
+        for split in SPLITS:
+            key = "document_id" if name == "kb" else "doc_id"
+            assert {r[key] for r in loaded[name][split]} <= {d for d, s in side.items() if s == split}, name
+    assert side == {SEED: "test", "unseen_caucasus_2024": "train"}
 
 
 def test_jsonl_export_loads_with_same_features(tmp_path, loaded, cache):
@@ -121,7 +172,7 @@ def test_jsonl_export_loads_with_same_features(tmp_path, loaded, cache):
     first = {p: p.read_bytes() for p in sorted(tmp_path.rglob("*.jsonl"))}
     export(ANN, "jsonl", tmp_path)
     assert {p: p.read_bytes() for p in sorted(tmp_path.rglob("*.jsonl"))} == first
-    write_card_header(tmp_path / "README.md", "jsonl")
+    write_card_header(tmp_path / "README.md", "jsonl", prose_from=ANN / "README.md")
     for name in CONFIGS:
         ds = load_dataset(str(tmp_path), name, cache_dir=cache)
         for split in SPLITS:
@@ -132,3 +183,108 @@ def test_jsonl_export_loads_with_same_features(tmp_path, loaded, cache):
                 # pyarrow's JSON reader infers ISO dates as timestamps (the reason the card loads Parquet)
                 assert [d.pop("date")[:10] for d in got] == [d.pop("date") for d in want]
             assert got == want
+
+
+# ---------------------------------------------------------------- a second collection
+
+STATEMENTS = ("BGR_78_2023", "AGO_77_2022", "BDI_77_2022")  # eval, not sampled, dev
+
+
+@pytest.fixture(scope="module")
+def two_collections(tmp_path_factory):
+    """The committed articles and gold plus three UN statements built into ``ungd/`` (gzip)."""
+    from pipeline.build import Annotator, build_collections
+    from pipeline.ingest.manifest import read_manifest
+    from pipeline.settings import Settings
+
+    root = tmp_path_factory.mktemp("two")
+    ann = root / "annotations"
+    shutil.copytree(ANN, ann, ignore=shutil.ignore_patterns("parquet", "hf", "packets", "sheets", "example_packets"))
+    inputs = [i for i in read_manifest(ANN.parent / "corpus", only=["ungd"]) if i.doc_id in STATEMENTS]
+    assert len(inputs) == len(STATEMENTS)
+    build_collections(inputs, ann, Annotator(Settings()), progress=False)
+    counts = export_parquet(ann)
+    return ann, counts, str(root / "cache")
+
+
+def test_second_collection_loads_with_its_collection_column(two_collections):
+    ann, counts, cache = two_collections
+    assert (ann / "ungd" / "claims.jsonl.gz").is_file() and not (ann / "ungd" / "claims.jsonl").exists()
+    auto = load_dataset(str(ann), "claims_auto", cache_dir=cache)
+    default = load_dataset(str(ann), cache_dir=cache)  # the card's default config
+    assert {s: default[s].num_rows for s in default} == {s: auto[s].num_rows for s in auto}
+    from pipeline.io import read_jsonl
+
+    want = [r for r in read_jsonl(ann / "ungd" / "claims.jsonl.gz")]
+    got = [r for s in auto for r in auto[s] if r["collection"] == "ungd"]
+    assert want and sorted((r["claim_id"], r["actor"], r["target"]) for r in got) == \
+        sorted((r["claim_id"], r["actor"], r["target"]) for r in want)
+    articles = {r["collection"] for s in auto for r in auto[s] if r["doc_id"] in ("unseen_caucasus_2024", SEED)}
+    assert articles == {"articles"}
+    docs = load_dataset(str(ann), "documents", cache_dir=cache)
+    side = {d["doc_id"]: (s, d["collection"], d["text"] is None) for s in docs for d in docs[s]}
+    # eval statements of the gold sample are in test, dev ones in train; statements keep their text (CC0)
+    assert side["BGR_78_2023"] == ("test", "ungd", False) and side["BDI_77_2022"] == ("train", "ungd", False)
+    assert side["AGO_77_2022"][0] == ("test" if int(hashlib.sha256(b"AGO_77_2022").hexdigest(), 16) % 5 == 0
+                                      else "train")
+    for name in CONFIGS:  # every config carries both collections, split by document
+        ds = load_dataset(str(ann), name, cache_dir=cache)
+        for split in ds:
+            for r in ds[split]:
+                doc = r.get("doc_id") or r["document_id"]
+                assert (split, r["collection"]) == side[doc][:2], (name, doc)
+    texts = layer_texts(ann)
+    for r in got:
+        assert texts[r["doc_id"]][r["start"]:r["end"]] == r["text"]
+
+
+def test_empty_split_gets_no_file_and_no_card_entry(two_collections, tmp_path):
+    ann, _, cache = two_collections
+    only = tmp_path / "ann"
+    shutil.copytree(ann, only)
+    # drop every gold row of the train documents: the claims config has a test split only
+    rows = [json.loads(x) for x in (only / "gold" / "claims.jsonl").read_text().splitlines()]
+    (only / "gold" / "claims.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows if r["doc_id"] == SEED))
+    counts = export_parquet(only)
+    assert counts["claims"]["train"] == 0 and not (only / "parquet" / "claims" / "train.parquet").exists()
+    meta = yaml.safe_load((only / "README.md").read_text().split("---\n")[1])
+    claims = next(c for c in meta["configs"] if c["config_name"] == "claims")
+    assert [f["split"] for f in claims["data_files"]] == ["test"]
+    ds = load_dataset(str(only), "claims", cache_dir=cache + "2")
+    assert list(ds) == ["test"] and ds["test"].num_rows == len([r for r in rows if r["doc_id"] == SEED])
+
+
+def test_upload_folder_holds_card_licence_and_parquet_only(two_collections, tmp_path):
+    ann, counts, _ = two_collections
+    out = tmp_path / "hub"
+    assert export_parquet(ann, out) == counts
+    files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert files == {"README.md", "LICENSE.md"} | {f"parquet/{c}/{s}.parquet" for c in counts for s in counts[c]
+                                                   if counts[c][s]}
+    prose = lambda p: p.read_text().split("\n---\n", 1)[1]  # noqa: E731
+    assert prose(out / "README.md") == prose(ann / "README.md")
+    assert all(oct(p.stat().st_mode & 0o777) == "0o644" for p in out.rglob("*") if p.is_file())
+
+
+def test_row_groups_are_bounded(two_collections):
+    import pyarrow.parquet as pq
+
+    from pipeline.export.huggingface import ROW_GROUP
+
+    ann, counts, _ = two_collections
+    for config, splits in counts.items():
+        for split, n in splits.items():
+            if n:
+                meta = pq.ParquetFile(ann / "parquet" / config / f"{split}.parquet").metadata
+                assert meta.num_rows == n and all(meta.row_group(i).num_rows <= ROW_GROUP
+                                                  for i in range(meta.num_row_groups))
+
+
+def test_citation_cff_names_the_ungd_sources():
+    cff = yaml.safe_load((ANN.parent / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0" and cff["title"] and cff["authors"]
+    readme = " ".join((ANN.parent / "corpus" / "ungd" / "README.md").read_text(encoding="utf-8").split())
+    titles = [r["title"] for r in cff["references"]]
+    for title in ("Understanding State Preferences With Text As Data: Introducing the UN General Debate Corpus",
+                  "Words to Unite Nations: The Complete UN General Debate Corpus, 1946-Present"):
+        assert title in titles and title in readme

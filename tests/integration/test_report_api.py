@@ -75,25 +75,57 @@ def chromium():
     return path
 
 
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--hide-scrollbars",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
 def test_html_report_in_headless_chromium(tmp_path):
     browser = chromium()
     out = tmp_path / "report"
     page = write_report(ANN, out)
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run([browser, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120).stdout
-    auto = load(ANN / "claims.jsonl")
+    flags = [*FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
+
+    def dom(path, fragment=""):
+        return subprocess.run([browser, *flags, "--dump-dom", path.as_uri() + fragment], capture_output=True,
+                              text=True, timeout=120).stdout
+
+    auto, gold = load(ANN / "claims.jsonl"), load(ANN / "gold" / "claims.jsonl")
     entities = load(ANN / "entities.jsonl")
-    assert 'data-chart="loaded"' in dom  # the PNG chart was found and decoded
-    assert len(re.findall(r'<span class="claim (?:support|oppose|neutral)" data-claims=', dom)) == len({r["sent_id"] for r in auto})
-    assert len(re.findall(r'<mark class="ent"', dom)) == len(entities)
-    assert dom.count('data-country="KAZ"') == sum(1 for e in entities if e["country"] == "KAZ")
-    assert 'href="#note-besa2023_central_asia-7"' in dom and 'id="note-besa2023_central_asia-7"' in dom
-    assert "<table id=\"summary\">" in dom and 'id="disagreements"' in dom
-    # offline: no scripts or stylesheets from elsewhere, images are local files
-    assert "<script" not in dom and "<link" not in dom and not re.search(r'src="https?:', dom)
-    shot = out / "screenshot.png"
-    subprocess.run([browser, *flags, "--window-size=1200,1600", f"--screenshot={shot}", page.as_uri()],
-                   capture_output=True, timeout=120, check=True)
-    assert shot.stat().st_size > 10_000
+    seed = dom(out / "articles" / "besa2023_central_asia.html")
+    # every (actor -> target, stance) pair is written out as text, in its layer
+    for layer, rs in (("gold", gold), ("auto", auto)):
+        want = sorted(f"{r['actor']} → {r['target']} {r['stance']}" for r in rs
+                      if r["doc_id"] == "besa2023_central_asia")
+        pattern = rf'<span class="pair (support|oppose|neutral) {layer}" data-actor="([A-Z]+)" data-target="([A-Z]+)"'
+        got = sorted(f"{actor} → {target} {stance}" for stance, actor, target in re.findall(pattern, seed))
+        assert got == want and want, layer
+    doc_entities = [e for e in entities if e["doc_id"] == "besa2023_central_asia"]
+    assert len(re.findall(r'<mark class="ent"', seed)) == len(doc_entities)
+    assert 'href="https://www.wikidata.org/wiki/Q232"' in seed  # Kazakhstan's QID is a link
+    assert 'id="show-gold"' in seed and 'id="show-auto"' in seed
+    assert 'href="#note-7"' in seed and 'id="note-7"' in seed
+    # the collection page: filters run offline from the URL hash
+    coll = out / "articles" / "index.html"
+    everything = dom(coll)
+    n_rows = len(gold) + len(auto)
+    assert f'data-filtered="{n_rows}"' in everything
+    kaz_oppose = sum(1 for r in gold + auto if r["stance"] == "oppose" and "KAZ" in (r["actor"], r["target"]))
+    assert f'data-filtered="{kaz_oppose}"' in dom(coll, "#country=KAZ&stance=oppose") and kaz_oppose
+    assert "<svg" in everything and 'id="matrix-table"' in everything and 'id="disagreements"' in everything
+    # every disagreement links to a sentence anchor that exists on its page
+    links = re.findall(r'<li><a href="([^"#]+\.html)#(s-s\d+)"', everything)
+    assert len(links) == everything.count("<li><a href=") > 0
+    for page_name_, anchor in re.findall(r'<li><a href="([^"#]+\.html)#(s-s\d+)"', everything):
+        assert f'id="{anchor}"' in (out / "articles" / page_name_).read_text(encoding="utf-8")
+    # offline: no external scripts, stylesheets or images
+    for html in (seed, everything, dom(page)):
+        assert "<link" not in html and not re.search(r'src="https?:', html)
+    for p in out.rglob("*"):
+        if p.is_file():
+            assert p.stat().st_mode & 0o777 == 0o644, p
+    for name, target, size in (("document.png", out / "articles" / "besa2023_central_asia.html", "1100,1500"),
+                               ("collection.png", coll, "1100,1500"), ("index.png", page, "1000,700")):
+        shot = tmp_path / name
+        subprocess.run([browser, *flags, f"--window-size={size}", f"--screenshot={shot}", target.as_uri()],
+                       capture_output=True, timeout=120, check=True)
+        assert shot.stat().st_size > 10_000

@@ -1,61 +1,76 @@
-"""The HTML report's Jinja2 templates: exact markup of one sentence, escaping, and the whole page
-parsed without a browser (tests/integration/test_report_api.py opens it in Chromium)."""
-
-from types import SimpleNamespace
+"""The HTML report's Jinja2 templates: exact markup of one sentence with two pairs in two layers,
+escaping, the network and matrix views, and the pages parsed without a browser
+(tests/integration/test_report_api.py opens them in Chromium)."""
 
 import lxml.html
 from conftest import ROOT, load
 
-from pipeline.api import Document
-from pipeline.report.html import country_colour, environment, sentence_view, write_report
-from pipeline import schema
-from pipeline.schema import Entity, Sentence
+from pipeline.report.html import country_colour, environment, matrix_view, network_svg, sentence_view, write_report
 
 TEXT = 'Kazakhstan said "A<B" & more.[1] Next.'
 
 
-def tiny_document():
-    marker = TEXT.index("[1]")
-    record = schema.Document.model_construct(doc_id="d1", text=TEXT, title="T", paragraphs=[], footnotes=[
-        {"label": "1", "text": "A note", "url": None, "markers": [{"start": marker, "end": marker + 3}]}])
-    sentence = Sentence.model_construct(doc_id="d1", sent_id="d1:s000", start=0, end=marker + 3,
-                                           text=TEXT[:marker + 3], paragraph=0, footnotes=["1"])
-    entity = Entity.model_construct(doc_id="d1", ent_id="d1:e0000", sent_id="d1:s000", start=0, end=10,
-                                       text="Kazakhstan", label="GPE", country="KAZ", countries=["KAZ"], kb_id="Q232")
-    return Document(record, [sentence], [entity]), sentence
-
-
 def test_sentence_markup_is_exact_and_escaped():
-    doc, sentence = tiny_document()
-    claims = [SimpleNamespace(actor="KAZ", target="RUS", stance="oppose", topic="diplomacy"),
-              SimpleNamespace(actor="KAZ", target="UKR", stance="oppose", topic='"war" & <peace>')]
-    macro = environment().get_template("sentence.html.j2").module.sentence
-    got = str(macro("d1", sentence_view(doc, sentence, claims)))
+    marker = TEXT.index("[1]")
+    sentence = {"sent_id": "d1:s000", "start": 0, "end": marker + 3, "paragraph": 0}
+    entity = {"ent_id": "d1:e0000", "sent_id": "d1:s000", "start": 0, "end": 10, "label": "GPE", "country": "KAZ",
+              "countries": ["KAZ"], "kb_id": "Q232"}
+    claims = {"gold": [{"actor": "KAZ", "target": "RUS", "stance": "oppose", "actor_mentions": ["d1:e0000"],
+                        "target_mentions": []}],
+              "auto": [{"actor": "KAZ", "target": "RUS", "stance": "oppose"},
+                       {"actor": "KAZ", "target": "UKR", "stance": "support"}]}
+    view = sentence_view(TEXT, sentence, [entity], [("1", marker, marker + 3)], claims)
+    got = str(environment().get_template("sentence.html.j2").module.sentence("d1", view))
+    pair = ('<span class="pair {s} {layer}" data-actor="KAZ" data-target="{t}" data-stance="{s}"><span class="lyr">'
+            '{name}</span> KAZ → {t} <span class="icon" aria-hidden="true">{icon}</span> {s}</span>')
     assert got == (
-        '<span class="claim oppose" data-claims="2" title="KAZ→RUS oppose (diplomacy); '
-        'KAZ→UKR oppose (&#34;war&#34; &amp; &lt;peace&gt;)">'
-        f'<mark class="ent" data-country="KAZ" title="GPE Q232" style="background:{country_colour("KAZ")}">'
-        'Kazakhstan<span class="code">KAZ</span></mark> said &#34;A&lt;B&#34; &amp; more.'
-        '<a class="fn" href="#note-d1-1" id="ref-d1-1">[1]</a></span>')
-    # unclaimed: no claim span around the same body
-    assert str(macro("d1", sentence_view(doc, sentence, []))).startswith('<mark class="ent" data-country="KAZ"')
+        '<span class="claim oppose" id="s-s000" data-layers="auto gold">'
+        '<mark class="ent" data-country="KAZ" data-role="actor" title="GPE Q232" '
+        f'style="background:{country_colour("KAZ")}">'
+        'Kazakhstan<a class="code" href="https://www.wikidata.org/wiki/Q232">KAZ</a></mark> said '
+        '&#34;A&lt;B&#34; &amp; more.<a class="fn" href="#note-1" id="ref-1">[1]</a></span>'
+        ' <span class="pairs gold">' + pair.format(s="oppose", layer="gold", name="gold", t="RUS", icon="✗") + '</span>'
+        ' <span class="pairs auto">' + pair.format(s="oppose", layer="auto", name="automatic", t="RUS", icon="✗")
+        + " " + pair.format(s="support", layer="auto", name="automatic", t="UKR", icon="✓") + '</span>')
+    bare = sentence_view(TEXT, sentence, [entity], [], {"auto": []})
+    assert str(environment().get_template("sentence.html.j2").module.sentence("d1", bare)).startswith(
+        '<span class="sent" id="s-s000"><mark class="ent" data-country="KAZ"')
 
 
 def test_templates_autoescape():
-    env = environment()
-    assert env.from_string("{{ x }}").render(x="<script>") == "&lt;script&gt;"
+    assert environment().from_string("{{ x }}").render(x="<script>") == "&lt;script&gt;"
 
 
-def test_report_page_structure(tmp_path):
+def test_network_and_matrix_views():
+    claims = [{"actor": "KAZ", "target": "RUS", "stance": "oppose"}] * 3 + [
+        {"actor": "KAZ", "target": "UKR", "stance": "support"}] * 2 + [
+        {"actor": "UZB", "target": "RUS", "stance": "neutral"},
+        {"actor": "TJK", "target": "RUS", "stance": "support"}]
+    net = network_svg(claims, "t", max_nodes=3)
+    assert [n["code"] for n in net["nodes"]] == ["KAZ", "RUS", "UKR"] and net["dropped"] == 1  # TJK is least active
+    assert sorted((e["actor"], e["target"], e["stance"], e["n"]) for e in net["edges"]) == [
+        ("KAZ", "RUS", "oppose", 3), ("KAZ", "UKR", "support", 2)]  # neutral rows are not edges
+    assert network_svg(claims, "t", max_nodes=3) == net  # same claims, same picture
+    m = matrix_view(claims)
+    assert m["rows"] == ["KAZ", "TJK", "UZB"] and m["cols"] == ["RUS", "UKR"]
+    assert m["cells"]["KAZ"] == [("RUS", [("oppose", 3)]), ("UKR", [("support", 2)])]
+
+
+def test_report_pages(tmp_path):
     page = write_report(ROOT / "annotations", tmp_path)
-    html = page.read_text(encoding="utf-8")
-    root = lxml.html.fromstring(html)
-    auto, entities = load(ROOT / "annotations" / "claims.jsonl"), load(ROOT / "annotations" / "entities.jsonl")
-    assert len(root.xpath('//span[@data-claims]')) == len({r["sent_id"] for r in auto})
-    assert len(root.xpath('//mark[@class="ent"]')) == len(entities)
-    assert root.xpath('//li[@id="note-besa2023_central_asia-7"]') and root.xpath('//table[@id="summary"]')
-    summary = {tr[0].text: [int(td.text) for td in tr[1:]] for tr in root.xpath('//table[@id="summary"]/tr[td]')}
-    kaz = [r for r in auto if r["actor"] == "KAZ"]
-    assert summary["KAZ"][1::2] == [sum(r["stance"] == s for r in kaz) for s in ("support", "oppose", "neutral")]
-    assert write_report(ROOT / "annotations", tmp_path / "again").read_bytes() == page.read_bytes()
-    assert (tmp_path / "again" / "stance_by_country.png").read_bytes() == (tmp_path / "stance_by_country.png").read_bytes()
+    index = lxml.html.fromstring(page.read_text(encoding="utf-8"))
+    auto, gold = load(ROOT / "annotations" / "claims.jsonl"), load(ROOT / "annotations" / "gold" / "claims.jsonl")
+    row = index.xpath('//table[@id="collections"]//tr[td/a[@href="articles/index.html"]]/td')
+    assert [td.text_content() for td in row][3:5] == [str(len(auto)), f"{len(gold)} (2)"]
+    coll = lxml.html.fromstring((tmp_path / "articles" / "index.html").read_text(encoding="utf-8"))
+    table = coll.xpath('//table[@id="claims"]/tbody/tr')
+    assert len(table) == len(auto) + len(gold)
+    assert sum(tr.get("data-stance") == "oppose" and tr.get("data-layer") == "gold" for tr in table) == \
+        sum(r["stance"] == "oppose" for r in gold)
+    assert coll.xpath('//figure[@class="network"]/svg') and coll.xpath('//table[@id="matrix-table"]')
+    docs = sorted(p.name for p in (tmp_path / "articles").glob("*.html"))
+    assert docs == ["besa2023_central_asia.html", "index.html", "unseen_caucasus_2024.html"]
+    again = write_report(ROOT / "annotations", tmp_path / "again")
+    for p in tmp_path.glob("articles/*.html"):
+        assert (tmp_path / "again" / "articles" / p.name).read_bytes() == p.read_bytes()
+    assert again.read_bytes() == page.read_bytes()
