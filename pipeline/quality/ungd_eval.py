@@ -235,13 +235,14 @@ def ungd_report(layer_dir: str | Path, gold_dir: str | Path, corpus_dir: str | P
     splits = read_splits(gold_dir / "sample.csv")
     gold_rows = list(read_jsonl(gold_dir / "claims.jsonl"))
     wanted = set(splits)
-    documents = {d["doc_id"]: d["text"] for d in read_jsonl(_layer(layer_dir, "documents")) if d["doc_id"] in wanted}
+    documents = {d["doc_id"]: d["text"] for d in read_jsonl(layer_file(layer_dir, "documents"))
+                 if d["doc_id"] in wanted}
     absent = sorted(wanted - set(documents))
     if absent:
-        raise InputError(_layer(layer_dir, "documents"),
+        raise InputError(layer_file(layer_dir, "documents"),
                          f"{len(absent)} sampled statement(s) missing, first: {absent[0]}")
-    claims = list(read_jsonl(_layer(layer_dir, "claims")))
-    sentences = list(read_jsonl(_layer(layer_dir, "sentences")))
+    claims = list(read_jsonl(layer_file(layer_dir, "claims")))
+    sentences = list(read_jsonl(layer_file(layer_dir, "sentences")))
     parts, figures = [], {}
     for name in (SPLITS if split == "all" else (split,)):
         docs = sorted(d for d, s in splits.items() if s == name)
@@ -255,7 +256,7 @@ def ungd_report(layer_dir: str | Path, gold_dir: str | Path, corpus_dir: str | P
     return "\n\n".join(parts), figures
 
 
-def _layer(layer_dir: Path, name: str) -> Path:
+def layer_file(layer_dir: Path, name: str) -> Path:
     """A layer file of the folder (``.jsonl`` or ``.jsonl.gz``, as ``build`` writes a collection)."""
     path = layer_path(layer_dir, name)
     if not path.is_file():
