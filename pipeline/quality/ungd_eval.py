@@ -26,7 +26,7 @@ separately. ``eval`` is the frozen split: it is measured here and never used to 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
@@ -206,8 +206,9 @@ def align_layers(gold_rows: Sequence[dict], auto_claims: Sequence[dict], auto_se
 
 
 def score(aligned: Aligned, documents: Iterable[str], n_resamples: int = 1000, seed: int = 0) -> Comparison:
-    return compare_claims(aligned.gold, aligned.auto, aligned.units, names=("gold", "automatic"),
-                          documents=sorted(documents), n_resamples=n_resamples, seed=seed)
+    c = compare_claims(aligned.gold, aligned.auto, aligned.units, names=("gold", "automatic"),
+                       documents=sorted(documents), n_resamples=n_resamples, seed=seed)
+    return replace(c, footnote_accuracy=None)  # statements have no footnotes: nothing to compare
 
 
 def format_ungd(title: str, c: Comparison, aligned: Aligned) -> str:

@@ -221,8 +221,11 @@ def validate_votes(layer: str, annotations_dir: str | Path = "annotations",
     elif layer == "auto":
         only = set(read_splits(Path(ungd_gold) / "sample.csv")) if sample_only else None
         docs, rows, text = auto_layer(Path(annotations_dir) / "ungd", only)
+        toward = [r for r in rows if r["target"] == RUSSIA]
+        implicit = sum(1 for r in toward if not r.get("target_mentions", True))
         scope = f"layer: automatic ({Path(annotations_dir) / 'ungd'}); {len(docs)} statements" \
-            + (" (only the statements sampled for the gold)" if sample_only else "")
+            + (" (only the statements sampled for the gold)" if sample_only else "") \
+            + f"; rows toward RUS {len(toward)}, of them with no mention of Russia in the sentence {implicit}"
     else:
         raise InputError(layer, "--layer must be auto or gold")
     items = statements(docs, rows, text, votes)
