@@ -186,18 +186,54 @@ def save_pipeline(
 
 @app.command()
 def evaluate(
-    annotations: Path = typer.Option(Path("annotations"), help="Folder with claims.jsonl and gold/."),
+    annotations: Path = typer.Option(Path("annotations"), help="Folder with claims.jsonl and gold/ (ungd/ for UNGD)."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write all figures as JSON here."),
+    collection: Optional[List[str]] = typer.Option(
+        None, "--collection", help="articles or ungd (repeatable); default: each collection the folder holds."),
+    split: str = typer.Option("all", "--split", help="UNGD gold split: dev, eval (frozen, never tuned on) or all."),
+    ungd_gold: Path = typer.Option(Path("annotations/gold/ungd"), "--ungd-gold", help="UNGD gold folder."),
+    corpus: Path = typer.Option(Path("corpus"), help="Corpus folder (the UNGD statement files)."),
 ):
-    """Score the automatic claim layer against gold, per document, and coder A against coder B."""
+    """Score the automatic claim layer against gold, per document, and coder A against coder B;
+    with --collection ungd, against the UNGD gold, dev and eval reported apart."""
     import json
 
-    from pipeline.quality.evaluate import evaluation_report
+    from pipeline.quality.evaluate import collections_report
 
     try:
-        text, figures = evaluation_report(annotations)
+        text, figures = collections_report(annotations, collection, split, ungd_gold, corpus)
     except FileNotFoundError as err:
         _fail(_missing(annotations, err))
+    except InputError as err:
+        _fail(str(err))
+    typer.echo(text)
+    if json_out:
+        from pipeline.io import write_text
+
+        write_text(json_out, json.dumps(figures, indent=1, sort_keys=True) + "\n")
+
+
+@app.command("validate-votes")
+def validate_votes(
+    layer: str = typer.Option("auto", "--layer", help="auto (ANNOTATIONS/ungd/) or gold (the sampled statements)."),
+    annotations: Path = typer.Option(Path("annotations"), help="Folder whose ungd/ holds the automatic layer."),
+    ungd_gold: Path = typer.Option(Path("annotations/gold/ungd"), "--ungd-gold", help="UNGD gold folder."),
+    corpus: Path = typer.Option(Path("corpus"), help="Corpus folder (statements and ungd/unga_votes.csv)."),
+    sample_only: bool = typer.Option(False, "--sample-only", help="auto: only the statements sampled for the gold."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the figures as JSON here."),
+):
+    """Compare each state's net stance toward Russia in its statement with its UN vote (ES-11/4 for
+    session 77, ES-11/6 for 78). Validation only: the votes never feed training or tuning."""
+    import json
+
+    from pipeline.quality.votes import validate_votes as run
+
+    try:
+        text, figures = run(layer, annotations, ungd_gold, corpus, sample_only=sample_only)
+    except FileNotFoundError as err:
+        _fail(f"{err.filename}: missing")
+    except InputError as err:
+        _fail(str(err))
     typer.echo(text)
     if json_out:
         from pipeline.io import write_text

@@ -21,7 +21,7 @@ The units, built from the claim rows of the documents compared:
   mean Jaccard).
 
 Every P/R/F1, kappa, accuracy and Jaccard comes from scikit-learn (``pipeline.quality.scoring``),
-alpha from ``krippendorff``. ``bootstrap`` holds percentile 95 % intervals for the P/R/F1 figures
+alpha from ``krippendorff``. ``bootstrap`` holds percentile 95 % intervals for the P/R/F1 figures (per stance too)
 from resampling whole documents with replacement (``scipy.stats.bootstrap``, seeded); with fewer
 than two documents there is nothing to resample and the intervals are ``None``.
 """
@@ -45,7 +45,8 @@ N_RESAMPLES = 1000
 # The figures the bootstrap gives intervals for (keys of ``Bootstrap.intervals``).
 _PRF_LEVELS = ("claim_detection", "actor", "stance")
 BOOTSTRAP_FIGURES = tuple(f"{level}_{m}" for level in _PRF_LEVELS for m in ("precision", "recall", "f1")) \
-    + ("stance_macro_f1", "semeval_f_avg")
+    + ("stance_macro_f1", "semeval_f_avg") \
+    + tuple(f"stance_{label}_{m}" for label in STANCES for m in ("precision", "recall", "f1"))
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,8 @@ def _scores(levels: dict[str, _Level], doc_weights: Optional[np.ndarray] = None)
 
 def _bootstrap_vector(scores: dict) -> np.ndarray:
     figures = {f"{level}_{m}": getattr(scores[level], m) for level in _PRF_LEVELS for m in ("precision", "recall", "f1")}
+    figures |= {f"stance_{label}_{m}": getattr(prf, m) for label, prf in scores["stance_per_label"].items()
+                for m in ("precision", "recall", "f1")}
     return np.array([figures[name] if name in figures else scores[name] for name in BOOTSTRAP_FIGURES], dtype=float)
 
 

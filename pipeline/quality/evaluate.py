@@ -5,6 +5,9 @@ renders too): one comparison per gold document (automatic vs gold), one over all
 together (its bootstrap intervals resample the documents), and coder A against coder B over the
 double-coded documents. The text shows the per-document scores and the coders' agreement;
 ``--json`` writes every record.
+
+``collections_report`` adds the UN General Debate statements (``--collection ungd``): the
+automatic layer against the UNGD gold, per split (``pipeline.quality.ungd_eval``).
 """
 
 from __future__ import annotations
@@ -38,4 +41,35 @@ def evaluation_report(annotations_dir: str | Path) -> tuple[str, dict]:
         figures["coders"] = c.to_dict()
         figures["agreement"] = figures["coders"]["agreement"]
         parts.append(format_agreement("coder_a vs coder_b", c))
+    return "\n\n".join(parts), figures
+
+
+COLLECTIONS = ("articles", "ungd")
+
+
+def collections_report(annotations_dir: str | Path, collections: list[str] | None = None, split: str = "all",
+                       ungd_gold: str | Path = Path("annotations/gold/ungd"),
+                       corpus_dir: str | Path = Path("corpus")) -> tuple[str, dict]:
+    """``evaluate`` over the chosen collections (default: each one whose layer ``annotations_dir``
+    holds). The articles' figures keep their top-level keys; the UNGD figures go under ``ungd``."""
+    from pipeline.errors import InputError
+    from pipeline.quality.ungd_eval import ungd_report
+
+    d = Path(annotations_dir)
+    unknown = sorted(set(collections or ()) - set(COLLECTIONS))
+    if unknown:
+        raise InputError(d, f"--collection must be one of {', '.join(COLLECTIONS)}, not {unknown[0]!r}")
+    present = {"articles": (d / "claims.jsonl").is_file(),
+               "ungd": any((d / "ungd" / f"claims.{ext}").is_file() for ext in ("jsonl.gz", "jsonl"))}
+    chosen = list(collections) if collections else [c for c in COLLECTIONS if present[c]]
+    if not chosen:
+        raise InputError(d, "holds no claim layer (claims.jsonl or ungd/claims.jsonl.gz); run `stance-corpus build`")
+    parts: list[str] = []
+    figures: dict[str, Any] = {}
+    if "articles" in chosen:
+        text, figures = evaluation_report(d)
+        parts.append(text)
+    if "ungd" in chosen:
+        text, figures["ungd"] = ungd_report(d / "ungd", ungd_gold, corpus_dir, split)
+        parts.append(text)
     return "\n\n".join(parts), figures
