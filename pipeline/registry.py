@@ -8,7 +8,9 @@ engine, a stance model or an export format is one new module plus its entry poin
 - ``stance_models``: name -> class of a trained stance classifier (``fit``/``predict_proba``/
   ``save``/``load``);
 - ``exporters``: name -> function ``(annotations_dir, out_dir, **options) -> dict`` that writes
-  one interchange format.
+  one interchange format;
+- ``executors``: name -> class ``(n_process=, scheduler=)`` whose ``map(settings, cache_dir, shards)``
+  runs the NLP stage over shards of documents (``pipeline.executors``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import catalogue
 engines = catalogue.create("stance_corpus", "engines", entry_points=True)
 stance_models = catalogue.create("stance_corpus", "stance_models", entry_points=True)
 exporters = catalogue.create("stance_corpus", "exporters", entry_points=True)
+executors = catalogue.create("stance_corpus", "executors", entry_points=True)
 
 # Built-in implementations: the module that registers each name (imported on first use).
 _BUILTIN = {
@@ -32,8 +35,9 @@ _BUILTIN = {
                   "doccano": "pipeline.export.doccano", "labelstudio": "pipeline.export.labelstudio",
                   "webanno": "pipeline.export.webanno", "dna": "pipeline.export.dna",
                   "networks": "pipeline.export.networks"},
+    "executors": {"local": "pipeline.executors", "dask": "pipeline.executors"},
 }
-_REGISTRIES = {"engines": engines, "stance_models": stance_models, "exporters": exporters}
+_REGISTRIES = {"engines": engines, "stance_models": stance_models, "exporters": exporters, "executors": executors}
 
 
 def get(kind: str, name: str):
