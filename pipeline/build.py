@@ -40,11 +40,14 @@ from pipeline.ingest.footnotes import link_footnotes
 from pipeline.ingest.manifest import DEFAULT_COLLECTION, DocInput
 from pipeline.ingest.sources import read_source
 from pipeline.io import (
+    BUILD_FILE,
     LAYERS,
     LayerWriter,
     atomic_path,
+    check_build_files,
     dumps,
     file_sha256,
+    read_build_state,
     recover_tree,
     remove_temp_files,
     staged_tree,
@@ -145,7 +148,6 @@ Records = tuple[Document, list[Sentence], list[Entity], list[Claim]]
 
 
 CACHE_DIR = ".cache"
-BUILD_FILE = "build.json"
 BUILD_FORMAT = 1
 # Code whose change can change the rows: part of the pipeline fingerprint.
 _CODE = ("build.py", "io.py", "schema.py", "settings.py", "ingest", "nlp")
@@ -236,7 +238,8 @@ def record_lines(records: Records) -> dict[str, tuple[str, int]]:
     """A document's rows as the layer text they become: layer -> (lines, count)."""
     document, sentences, entities, claims = records
     out = {}
-    for layer, rows in zip(LAYERS, ([document], sentences, entities, claims)):
+    groups: tuple[list[Any], ...] = ([document], sentences, entities, claims)
+    for layer, rows in zip(LAYERS, groups):
         out[layer] = ("".join(dumps(to_dict(r)) + "\n" for r in rows), len(rows))
     return out
 
@@ -334,29 +337,6 @@ def _extra_inputs(out: Path) -> dict[str, str]:
     return dict(_files_digest(files, out))
 
 
-def read_build_state(out: str | Path) -> dict:
-    path = Path(out) / BUILD_FILE
-    try:
-        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    except (OSError, json.JSONDecodeError):
-        return {}
-
-
-def check_build_files(out: str | Path, state: dict | None = None) -> list[tuple[str, str]]:
-    """(file, problem) for every generated file that ``build.json`` lists and that is missing
-    or whose sha256 differs."""
-    out = Path(out)
-    state = read_build_state(out) if state is None else state
-    problems = []
-    for rel, digest in (state.get("files") or {}).items():
-        path = out / rel
-        if not path.is_file():
-            problems.append((rel, "missing"))
-        elif file_sha256(path) != digest:
-            problems.append((rel, "sha256 differs from build.json"))
-    return problems
-
-
 def build_corpus(inputs: Sequence[DocInput], out: str | Path, settings: Settings, executor=None,
                  n_process: int = 1, progress: bool = True) -> BuildResult:
     """Build the layers of every collection in ``inputs`` (others already in ``out`` are kept),
@@ -387,7 +367,12 @@ def build_corpus(inputs: Sequence[DocInput], out: str | Path, settings: Settings
     collections = {k: v for k, v in (previous.get("collections") or {}).items() if k not in by_collection}
     files: dict[str, str] = {}
     with staged_tree(out) as stage:
+        intact = {rel for rel in (previous.get("files") or {})} - {rel for rel, _ in check_build_files(out, previous)}
         for name, jobs in by_collection.items():
+            before = (previous.get("collections") or {}).get(name)
+            if before and before["documents"] == keys[name] and set(layer_files(name)) <= intact:
+                collections[name] = before  # same documents, same rows: the files stay as they are
+                continue
             counts = write_layers(jobs, stage / CACHE_DIR, collection_dir(stage, name), name != DEFAULT_COLLECTION)
             collections[name] = {"documents": keys[name], "counts": counts}
         gold = build_gold(stage)

@@ -28,6 +28,8 @@ import jsonlines
 from pipeline.schema import to_dict
 
 LAYERS = ("documents", "sentences", "entities", "claims")
+# Written last by ``stance-corpus build``: the sha256 of every file the build generated.
+BUILD_FILE = "build.json"
 FILE_MODE = 0o644
 # JSON allows these raw inside strings, but line-based readers split on them: write them escaped.
 _LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
@@ -278,3 +280,27 @@ def staged_tree(folder: str | Path) -> Iterator[Path]:
     finally:
         if staging.exists():
             shutil.rmtree(staging)
+
+
+def read_build_state(folder: str | Path) -> dict:
+    """``build.json`` of an output folder ({} when there is none or it is unreadable)."""
+    path = Path(folder) / BUILD_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+
+
+def check_build_files(folder: str | Path, state: dict | None = None) -> list[tuple[str, str]]:
+    """(file, problem) for every generated file that ``build.json`` lists and that is missing
+    or whose sha256 differs."""
+    folder = Path(folder)
+    state = read_build_state(folder) if state is None else state
+    problems = []
+    for rel, digest in sorted((state.get("files") or {}).items()):
+        path = folder / rel
+        if not path.is_file():
+            problems.append((rel, "missing"))
+        elif file_sha256(path) != digest:
+            problems.append((rel, f"sha256 differs from {BUILD_FILE}"))
+    return problems
