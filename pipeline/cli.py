@@ -79,6 +79,35 @@ def _with_engine(s: Settings, engine: str, stanza_dir, stanza_ner_model, stanza_
     return replace(s, engine=engine, engine_options=options, config_overrides=config)
 
 
+NProcessOpt = typer.Option(1, "--n-process", min=1, help="Worker processes for the NLP stage (each loads the "
+                           "pipeline once); the layers are the same bytes for any number.")
+ExecutorOpt = typer.Option("local", "--executor", help="Where the NLP stage runs: local (this machine; "
+                           "--n-process workers) or dask (dask.distributed).")
+SchedulerOpt = typer.Option(None, "--scheduler", help="With --executor dask: the address of a running scheduler "
+                            "(default: a LocalCluster of --n-process workers).")
+
+
+def _executor(name: str, n_process: int, scheduler: Optional[str]):
+    from pipeline import registry
+
+    if name not in registry.names("executors"):
+        _fail(f"--executor must be one of {', '.join(registry.names('executors'))}")
+    if scheduler and name != "dask":
+        _fail("--scheduler needs --executor dask")
+    return registry.get("executors", name)(n_process=n_process, scheduler=scheduler)
+
+
+def _import_build():
+    """``pipeline.build`` (and spaCy) without importing torch: components that need it (the
+    stanza engine, an encoder) import it themselves when they load."""
+    from pipeline.executors import torch_hidden
+
+    with torch_hidden():
+        import pipeline.build
+
+    return pipeline.build
+
+
 @app.command()
 def build(
     corpus: Path = typer.Option(Path("corpus"), help="Folder with the sources and manifest.jsonl."),
@@ -92,11 +121,16 @@ def build(
     overrides: Optional[List[str]] = SetOpt,
     collection: Optional[List[str]] = typer.Option(
         None, "--collection", help="Build only this collection (articles, ungd, …). Repeatable; default: all."),
+    n_process: int = NProcessOpt,
+    executor: str = ExecutorOpt,
+    scheduler: Optional[str] = SchedulerOpt,
 ):
-    """Build the annotation layers from corpus/ (the main job)."""
-    from pipeline.build import Annotator, build_collections
+    """Build the annotation layers from corpus/ (the main job).
+
+    Only documents whose source, manifest row or pipeline changed are annotated again (the
+    others come from <out>/.cache/); on an unchanged corpus nothing is written."""
     from pipeline.ingest.manifest import read_manifest, unlisted_files
-    from pipeline.quality.gold import CodingError, build_gold
+    from pipeline.quality.gold import CodingError
 
     try:
         inputs = read_manifest(corpus, only=collection or None)
@@ -104,18 +138,20 @@ def build(
             typer.echo(f"warning: {path} has no manifest row; skipped", err=True)
         settings = _with_engine(_settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain,
                                 overrides)
-        counts = build_collections(inputs, out, Annotator(settings))
-        gold = build_gold(out)
-        if (out / "README.md").is_file():  # the dataset card: keep its Parquet files in step
-            from pipeline.export.huggingface import export as export_dataset
-
-            export_dataset(out, "parquet")
+        run = _executor(executor, n_process, scheduler)
+        result = _import_build().build_corpus(inputs, out, settings, run, n_process)
     except (InputError, CodingError) as err:
         _fail(str(err))
-    for name, layer_counts in counts.items():
-        typer.echo(f"{name}: " + " ".join(f"{k}={v}" for k, v in layer_counts.items()))
-    if gold:
-        typer.echo("gold: " + " ".join(f"{k}={v}" for k, v in gold.items()))
+    for name, layer_counts in result.counts.items():
+        typer.echo(f"{name}: " + " ".join(f"{k}={layer_counts[k]}" for k in ("documents", "sentences", "entities",
+                                                                             "claims")))
+    if result.gold:
+        typer.echo("gold: " + " ".join(f"{k}={v}" for k, v in result.gold.items()))
+    if result.unchanged:
+        typer.echo(f"up to date: {result.total} documents unchanged; nothing written")
+    else:
+        typer.echo(f"annotated {result.annotated} of {result.total} documents "
+                   f"({result.total - result.annotated} from the cache)")
 
 
 @app.command()
@@ -136,12 +172,14 @@ def annotate(
     manifest: Optional[Path] = typer.Option(
         None, "--manifest", help="JSONL, one row per input: file (relative to the manifest), doc_id, speaker, …"),
     force: bool = typer.Option(False, "--force", help="Write even into a folder that holds the corpus layers."),
+    n_process: int = NProcessOpt,
+    executor: str = ExecutorOpt,
+    scheduler: Optional[str] = SchedulerOpt,
 ):
     """Annotate any .txt or .html files into the same layers.
 
     A file named ISO3_SESSION_YEAR.txt (the UN General Debate convention) is a statement of that
     state: "we", "my Government" and the like are the speaking state."""
-    from pipeline.build import Annotator, annotate_to_dir
     from pipeline.ingest.manifest import inputs_from_manifest, inputs_from_paths
 
     try:
@@ -155,7 +193,9 @@ def annotate(
             overrides = [*(overrides or []), f"paths.stance_model={stance_model}"]
         settings = _with_engine(_settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain,
                                 overrides)
-        counts = annotate_to_dir(inputs, out, Annotator(settings))
+        run = _executor(executor, n_process, scheduler)
+        counts = _import_build().annotate_to_dir(inputs, out, settings=settings, executor=run,
+                                                       n_process=n_process)
     except InputError as err:
         _fail(str(err))
     typer.echo(" ".join(f"{k}={v}" for k, v in counts.items()) + f" -> {out}")

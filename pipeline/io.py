@@ -3,15 +3,21 @@
 Every file is written to a temporary file beside its target, flushed to disk, made readable
 (0644: ``mkstemp`` creates 0600) and renamed into place, so a reader sees the old file or the
 new one, never a part. ``LayerWriter`` does this for several layers at once and renames them
-together on ``commit``.
+together on ``commit``. ``staged_tree`` makes a whole folder change at once: the new version is
+written into a hard-linked copy beside it, and the two are exchanged with one ``renameat2``
+call, so a reader (or a killed build) sees the old folder or the new one, never a mix.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gzip
+import hashlib
 import io
 import json
 import os
+import shutil
 import tempfile
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -22,6 +28,8 @@ import jsonlines
 from pipeline.schema import to_dict
 
 LAYERS = ("documents", "sentences", "entities", "claims")
+# Written last by ``stance-corpus build``: the sha256 of every file the build generated.
+BUILD_FILE = "build.json"
 FILE_MODE = 0o644
 # JSON allows these raw inside strings, but line-based readers split on them: write them escaped.
 _LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
@@ -106,6 +114,7 @@ class LayerWriter:
         self._stack = ExitStack()
         self._tmp: dict[str, Path] = {}
         self._writers: dict[str, jsonlines.Writer] = {}
+        self._files: dict[str, Any] = {}
         self.counts = {name: 0 for name in self.layers}
 
     def __enter__(self) -> "LayerWriter":
@@ -113,6 +122,7 @@ class LayerWriter:
             tmp = temp_beside(self.out_dir / f"{name}{self.suffix}")
             self._tmp[name] = tmp
             fh = self._stack.enter_context(_open_write(tmp, self.compress))
+            self._files[name] = fh
             self._writers[name] = jsonlines.Writer(fh, dumps=dumps)
         return self
 
@@ -121,6 +131,11 @@ class LayerWriter:
         for record in records:
             writer.write(to_dict(record))
             self.counts[layer] += 1
+
+    def write_lines(self, layer: str, text: str, count: int) -> None:
+        """Append rows already serialised with ``dumps`` (one per line, each ending in a newline)."""
+        self._files[layer].write(text)
+        self.counts[layer] += count
 
     def commit(self) -> None:
         self._stack.close()
@@ -159,3 +174,133 @@ def read_jsonl(path: str | Path) -> Iterator[dict]:
     else:
         with jsonlines.open(path) as reader:
             yield from reader
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def remove_temp_files(folder: str | Path) -> list[Path]:
+    """Remove the ``.*.tmp`` files a killed writer left anywhere under ``folder``."""
+    gone = []
+    for tmp in sorted(Path(folder).rglob(".*.tmp")) if Path(folder).is_dir() else []:
+        if tmp.is_file():
+            tmp.unlink()
+            gone.append(tmp)
+    return gone
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_tree(folder: Path) -> None:
+    """Flush every file and folder under ``folder`` to disk."""
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            fd = os.open(os.path.join(root, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(root))
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    fn = getattr(libc, "renameat2", None)
+    if fn is None:
+        return False
+    at_fdcwd = -100
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: the file system cannot exchange
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+def staging_paths(folder: Path) -> tuple[Path, Path]:
+    """The staging folder beside ``folder`` and where the old version waits to be removed."""
+    return folder.parent / f".{folder.name}.staging", folder.parent / f".{folder.name}.old"
+
+
+def recover_tree(folder: str | Path) -> None:
+    """Undo what a killed ``staged_tree`` left: a staging folder (never published) is removed;
+    if the folder itself is missing (killed between the two renames of the fallback), the old
+    version is put back; temporary files are removed."""
+    folder = Path(folder)
+    staging, old = staging_paths(folder)
+    if not folder.exists() and old.is_dir():
+        os.rename(old, folder)
+    for leftover in (staging, old):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    remove_temp_files(folder)
+
+
+@contextmanager
+def staged_tree(folder: str | Path) -> Iterator[Path]:
+    """Yield a staging copy of ``folder`` (files hard-linked, so unchanged files keep their
+    inode and mtime); write the new version into it; on success it replaces ``folder`` at once."""
+    folder = Path(folder)
+    recover_tree(folder)
+    staging, old = staging_paths(folder)
+    if folder.is_dir():
+        shutil.copytree(folder, staging, copy_function=os.link, symlinks=True)
+    else:
+        staging.mkdir(parents=True)
+    try:
+        yield staging
+        fsync_tree(staging)
+        if not folder.exists():
+            os.rename(staging, folder)
+        elif exchange(staging, folder):
+            pass  # staging now holds the old version
+        else:  # two renames; recover_tree repairs a kill in between
+            os.rename(folder, old)
+            os.rename(staging, folder)
+            os.rename(old, staging)
+        _fsync_dir(folder.parent)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+
+
+def read_build_state(folder: str | Path) -> dict:
+    """``build.json`` of an output folder ({} when there is none or it is unreadable)."""
+    path = Path(folder) / BUILD_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+
+
+def check_build_files(folder: str | Path, state: dict | None = None) -> list[tuple[str, str]]:
+    """(file, problem) for every generated file that ``build.json`` lists and that is missing
+    or whose sha256 differs."""
+    folder = Path(folder)
+    state = read_build_state(folder) if state is None else state
+    problems = []
+    for rel, digest in sorted((state.get("files") or {}).items()):
+        path = folder / rel
+        if not path.is_file():
+            problems.append((rel, "missing"))
+        elif file_sha256(path) != digest:
+            problems.append((rel, f"sha256 differs from {BUILD_FILE}"))
+    return problems

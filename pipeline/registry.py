@@ -7,7 +7,9 @@ Each pluggable kind of thing has one registry, and one package whose modules imp
 - ``stance_models`` (``pipeline/training/``): name -> class of a trained stance classifier
   (``fit``/``predict_proba``/``save``/``load``);
 - ``exporters`` (``pipeline/export/``): name -> function ``(annotations_dir, out_dir, **filters)
-  -> dict`` that writes one interchange format.
+  -> dict`` that writes one interchange format;
+- ``executors`` (``pipeline/executors.py``): name -> class ``(n_process=, scheduler=)`` whose
+  ``map(settings, cache_dir, shards)`` runs the NLP stage over shards of documents.
 
 An implementation registers itself in its own module (``@exporters.register("brat")``). When a
 name is first asked for, every module of the kind's package is imported, so adding an engine,
@@ -25,9 +27,11 @@ import catalogue
 engines = catalogue.create("stance_corpus", "engines", entry_points=True)
 stance_models = catalogue.create("stance_corpus", "stance_models", entry_points=True)
 exporters = catalogue.create("stance_corpus", "exporters", entry_points=True)
+executors = catalogue.create("stance_corpus", "executors", entry_points=True)
 
-_REGISTRIES = {"engines": engines, "stance_models": stance_models, "exporters": exporters}
-_PACKAGES = {"engines": "pipeline.nlp.engines", "stance_models": "pipeline.training", "exporters": "pipeline.export"}
+_REGISTRIES = {"engines": engines, "stance_models": stance_models, "exporters": exporters, "executors": executors}
+_PACKAGES = {"engines": "pipeline.nlp.engines", "stance_models": "pipeline.training", "exporters": "pipeline.export",
+             "executors": "pipeline.executors"}
 _DISCOVERED: set[str] = set()
 
 
@@ -36,7 +40,7 @@ def _discover(kind: str) -> None:
     if kind in _DISCOVERED:
         return
     package = importlib.import_module(_PACKAGES[kind])
-    for module in pkgutil.iter_modules(package.__path__):
+    for module in pkgutil.iter_modules(getattr(package, "__path__", [])):  # a plain module registers itself
         importlib.import_module(f"{package.__name__}.{module.name}")
     _DISCOVERED.add(kind)
 

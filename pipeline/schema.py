@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal, Optional, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Stance = Literal["support", "oppose", "neutral"]
 Topic = Literal["recognition", "diplomacy", "military", "economy", "energy", "symbolic", "domestic", "other"]
@@ -27,6 +27,22 @@ NonNeg = Field(ge=0)
 
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class _Produced(Record):
+    """A row of a document's layers. Provenance is stored once per document (the document's
+    ``produced_by``: pipeline version, spaCy, model, components, knowledge-base hash); a row
+    names only its ``component``. A row given a per-row ``produced_by`` dict (the earlier
+    layer format) keeps its component from it."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _component_from_produced_by(cls, data):
+        if isinstance(data, dict) and "produced_by" in data and "component" not in data:
+            data = dict(data)
+            produced = data.pop("produced_by")
+            data["component"] = produced.get("component", "") if isinstance(produced, dict) else ""
+        return data
 
 
 class Span(Record):
@@ -87,7 +103,7 @@ class Document(Record):
     produced_by: dict
 
 
-class Sentence(Record):
+class Sentence(_Produced):
     doc_id: str
     sent_id: str
     start: int = NonNeg
@@ -97,10 +113,10 @@ class Sentence(Record):
     section_title: Optional[str]
     paragraph: int = NonNeg
     footnotes: list[str]
-    produced_by: dict
+    component: str  # "segment"
 
 
-class Entity(Record):
+class Entity(_Produced):
     doc_id: str
     ent_id: str
     sent_id: str
@@ -114,10 +130,11 @@ class Entity(Record):
     kb_entry: Optional[str]
     kb_type: Optional[KBType]
     source: str
-    produced_by: dict
+    component: str  # "<source>+country_linker"
 
 
 class Claim(Record):
+    # The component is ``annotator``; the rest of the provenance is the document's.
     doc_id: str
     claim_id: str
     sent_id: str
@@ -136,7 +153,14 @@ class Claim(Record):
     cue: Optional[str] = None
     negated: bool = False
     note: Optional[str] = None
-    produced_by: Optional[dict] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_produced_by(cls, data):
+        # Earlier layers repeated the document's provenance on every claim row.
+        if isinstance(data, dict) and "produced_by" in data:
+            data = {k: v for k, v in data.items() if k != "produced_by"}
+        return data
 
 
 # Layer file (relative to the annotations folder) -> record model.

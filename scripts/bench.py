@@ -1,159 +1,206 @@
-"""Benchmark: the whole pipeline against bare spaCy over the same text.
+"""Benchmark the build on a corpus collection: bare spaCy, the pipeline serial, a process pool
+and Dask, with peak memory; prints a Markdown table.
 
-Run it with::
+    .venv/bin/python scripts/bench.py                         # ungd, every statement
+    .venv/bin/python scripts/bench.py --limit 40 --rounds 3   # a sample (make bench)
+    .venv/bin/python scripts/bench.py --json bench.json
 
-    .venv/bin/python scripts/bench.py            # or: make bench
-    .venv/bin/python scripts/bench.py --min-words 20000 --json bench.json   # quick run
+Every run is a fresh process (``spawn``), so its memory is its own; peak RSS is sampled with
+psutil over the process and its children (pool and Dask workers included). Runs:
 
-A synthetic corpus is built from one seed article, copied as N separate documents
-(case000.txt, case001.txt, ...) until the cleaned text holds at least --min-words words.
-Then, each in its own fresh process (so each peak RSS is its own):
+1. ``bare spaCy``: the base model (``spacy.load``) and ``nlp.pipe`` over the cleaned texts of
+   the same documents, same batch size; what the pipeline's NLP costs at the least;
+2. ``pipeline serial``: ``build_corpus`` (read, clean, NLP, records, layers, build.json) in one
+   process. 1 and 2 are paired: they alternate for ``--rounds`` rounds; medians are reported;
+3. ``--n-process N``: the same build with a local process pool;
+4. ``dask``: the same build on a ``LocalCluster`` of N workers.
 
-1. the pipeline over 1/4 of the documents (to see whether memory grows with corpus size);
-2. the pipeline over all documents: ``annotate_to_dir`` writing all four JSONL layers;
-3. bare spaCy: the same model via ``spacy.load`` and ``nlp.pipe`` over the same paragraph
-   texts (taken from the documents.jsonl of step 2) with the same batch size.
-
-Model load times are reported apart and are not in the timed seconds. Prints figures only.
+Times are of the build alone; "wall" adds loading the pipeline (for 3 and 4 the workers load
+theirs inside the timed build, so their speed-up is over serial wall time). Every build starts
+from an empty output folder (no cache). Finally the spaCy path's torch import is checked:
+loading the pipeline with torch hidden from thinc (what the build does) and without.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import math
 import multiprocessing as mp
-import resource
+import statistics
+import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Optional
 
-SEED = Path(__file__).resolve().parents[1] / "corpus" / "000_88c6a071fbcc8006.txt"
-RATIO_GOAL = 1.3
+import typer
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+class PeakRSS:
+    """Sample the summed RSS of this process and its descendants."""
+
+    def __init__(self, every: float = 0.1):
+        import psutil
+
+        self.proc, self.every, self.peak, self._stop = psutil.Process(), every, 0, threading.Event()
+
+    def _sample(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            total = 0
+            for p in [self.proc, *self.proc.children(recursive=True)]:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> "PeakRSS":
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def mib(self) -> float:
+        return self.peak / 2**20
 
 
-def cleaned_words(path: Path) -> int:
-    """Words in the text the pipeline keeps after cleaning (what it would annotate)."""
+def _inputs(corpus: str, collection: str, limit: Optional[int]):
+    from pipeline.ingest.manifest import read_manifest
+
+    inputs = read_manifest(corpus, only=[collection])
+    return inputs[:limit] if limit else inputs
+
+
+def run_bare(corpus: str, collection: str, limit: Optional[int]) -> dict:
+    from pipeline.executors import torch_hidden
+
+    with torch_hidden():
+        import spacy
+
     from pipeline.ingest.clean import clean, load_debris_patterns
     from pipeline.ingest.sources import read_source
     from pipeline.settings import Settings
 
-    return len(clean(read_source(path), load_debris_patterns(Settings().debris_path)).text.split())
+    settings = Settings()
+    debris = load_debris_patterns(settings.debris_path)
+    texts = [clean(read_source(i.path), debris).text for i in _inputs(corpus, collection, limit)]
+    with PeakRSS() as rss:
+        t0 = time.perf_counter()
+        nlp = spacy.load(settings.spacy_model)
+        load = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=settings.batch_size))
+        seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "load_s": load, "peak_rss_mib": rss.mib, "tokens": tokens,
+            "words": sum(len(t.split()) for t in texts), "torch": "torch" in sys.modules}
 
 
-def run_pipeline(paths: list[Path], out_dir: Path, settings_kw: dict | None = None) -> dict:
-    from dataclasses import replace
+def run_build(corpus: str, collection: str, limit: Optional[int], executor: str, workers: int) -> dict:
+    from pipeline.executors import annotator_for, get_executor, torch_hidden
 
-    from pipeline.build import Annotator, annotate_to_dir
-    from pipeline.ingest.manifest import inputs_from_paths
-    from pipeline.settings import Settings
-
-    t0 = time.perf_counter()
-    annotator = Annotator(replace(Settings(), **(settings_kw or {})))
-    load_s = time.perf_counter() - t0
-    inputs = inputs_from_paths(paths)
-    t0 = time.perf_counter()
-    counts = annotate_to_dir(inputs, out_dir, annotator, progress=False)
-    seconds = time.perf_counter() - t0
-    return {"load_s": load_s, "seconds": seconds, "records": counts, "peak_rss_mib": peak_rss_mib()}
-
-
-def run_bare(documents_jsonl: Path) -> dict:
-    import spacy
-
+    with torch_hidden():
+        from pipeline.build import build_corpus
     from pipeline.settings import Settings
 
     settings = Settings()
-    texts = []
-    with open(documents_jsonl, encoding="utf-8") as fh:
-        for line in fh:
-            doc = json.loads(line)
-            texts += [doc["text"][p["start"]:p["end"]] for p in doc["paragraphs"]]
-    t0 = time.perf_counter()
-    nlp = spacy.load(settings.spacy_model)
-    load_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=settings.batch_size))
-    seconds = time.perf_counter() - t0
-    return {"load_s": load_s, "seconds": seconds, "records": {"paragraphs": len(texts), "tokens": tokens},
-            "peak_rss_mib": peak_rss_mib()}
+    inputs = _inputs(corpus, collection, limit)
+    with PeakRSS() as rss, tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        t0 = time.perf_counter()
+        if executor == "local" and workers == 1:
+            annotator_for(settings)  # load here, timed apart
+        load = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        result = build_corpus(inputs, Path(tmp) / "out", settings, get_executor(executor, workers), workers,
+                              progress=False)
+        seconds = time.perf_counter() - t0
+        size = sum(p.stat().st_size for p in (Path(tmp) / "out").rglob("*.jsonl*"))
+    return {"seconds": seconds, "load_s": load, "peak_rss_mib": rss.mib, "annotated": result.annotated,
+            "layer_bytes": size, "torch": "torch" in sys.modules}
 
 
-def in_fresh_process(fn, *args) -> dict:
-    """Run fn(*args) in a new interpreter ('spawn'), so its ru_maxrss is its own."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn")) as pool:
+def run_load(hide_torch: bool) -> dict:
+    """Import the build module and load the pipeline, with or without torch hidden from thinc."""
+    from pipeline.executors import torch_hidden
+
+    with PeakRSS() as rss:
+        t0 = time.perf_counter()
+        if hide_torch:
+            with torch_hidden():
+                from pipeline.build import Annotator
+        else:
+            from pipeline.build import Annotator
+        Annotator()
+        seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "peak_rss_mib": rss.mib, "torch": "torch" in sys.modules}
+
+
+def fresh(fn, *args) -> dict:
+    with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as pool:
         return pool.submit(fn, *args).result()
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--min-words", type=int, default=200_000, help="cleaned words to reach (default 200000)")
-    ap.add_argument("--engine", choices=["spacy", "stanza"], default="spacy",
-                    help="stanza: also run the pipeline with --engine stanza (spaCy is measured in the same run)")
-    ap.add_argument("--stanza-dir", type=Path, help="stanza's model folder (see README, stanza engine)")
-    ap.add_argument("--stanza-ner-model", type=Path, help="a locally trained stanza NER model (.pt)")
-    ap.add_argument("--stanza-pretrain", type=Path, help="its pretrain file (.pt)")
-    ap.add_argument("--json", metavar="PATH", type=Path, help="also write the figures as JSON here")
-    args = ap.parse_args()
+def main(
+    corpus: str = typer.Option(str(ROOT / "corpus"), help="Corpus folder."),
+    collection: str = typer.Option("ungd", help="Collection to build."),
+    limit: Optional[int] = typer.Option(None, help="Only the first N documents of the collection."),
+    rounds: int = typer.Option(3, help="Paired rounds of bare spaCy vs the serial pipeline."),
+    workers: int = typer.Option(2, help="Processes for --n-process and Dask workers."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write every figure as JSON here."),
+):
+    """Bare spaCy vs the pipeline (serial, process pool, Dask) on one collection."""
+    args = (corpus, collection, limit)
+    n_docs = len(_inputs(*args))
+    runs: dict[str, list[dict]] = {"bare": [], "serial": []}
+    for r in range(rounds):
+        runs["bare"].append(fresh(run_bare, *args))
+        runs["serial"].append(fresh(run_build, *args, "local", 1))
+        print(f"round {r + 1}: bare {runs['bare'][-1]['seconds']:.1f} s, serial {runs['serial'][-1]['seconds']:.1f} s",
+              file=sys.stderr, flush=True)
+    runs["pool"] = [fresh(run_build, *args, "local", workers)]
+    runs["dask"] = [fresh(run_build, *args, "dask", workers)]
+    loads = {"torch hidden": fresh(run_load, True), "torch imported": fresh(run_load, False)}
+    words = runs["bare"][0]["words"]
 
-    words_per_doc = cleaned_words(SEED)
-    n_docs = max(1, math.ceil(args.min_words / words_per_doc))
-    n_quarter = max(1, n_docs // 4)
-    seed_text = SEED.read_bytes()
+    def med(name: str, key: str) -> float:
+        return statistics.median(r[key] for r in runs[name])
 
-    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        corpus = Path(tmp) / "corpus"
-        corpus.mkdir()
-        paths = []
-        for i in range(n_docs):
-            paths.append(corpus / f"case{i:03d}.txt")
-            paths[-1].write_bytes(seed_text)
-        print(f"corpus: {n_docs} documents x {words_per_doc} cleaned words = {n_docs * words_per_doc} words"
-              f" (engine {args.engine})", flush=True)
-
-        runs = {}
-        jobs = [
-            ("pipeline_quarter", run_pipeline, (paths[:n_quarter], Path(tmp) / "out_quarter"), n_quarter),
-            ("pipeline", run_pipeline, (paths, Path(tmp) / "out"), n_docs),
-            ("bare_spacy", run_bare, (Path(tmp) / "out" / "documents.jsonl",), n_docs),
-        ]
-        if args.engine == "stanza":
-            kw = {"engine": "stanza", "stanza_dir": args.stanza_dir, "stanza_ner_model": args.stanza_ner_model,
-                  "stanza_pretrain": args.stanza_pretrain}
-            jobs.append(("pipeline_stanza", run_pipeline, (paths, Path(tmp) / "out_stanza", kw), n_docs))
-        for name, fn, fn_args, docs in jobs:
-            r = in_fresh_process(fn, *fn_args)
-            r.update(documents=docs, words=docs * words_per_doc)
-            r["words_per_s"] = r["words"] / r["seconds"]
-            runs[name] = r
-            print(f"{name:17} {r['documents']:5d} docs {r['words']:8d} words {r['seconds']:8.1f} s"
-                  f" {r['words_per_s']:8.0f} words/s  load {r['load_s']:5.1f} s"
-                  f"  peak RSS {r['peak_rss_mib']:7.1f} MiB  {r['records']}", flush=True)
-
-    ratio = runs["pipeline"]["seconds"] / runs["bare_spacy"]["seconds"]
-    growth = runs["pipeline"]["peak_rss_mib"] - runs["pipeline_quarter"]["peak_rss_mib"]
-    print(f"ratio pipeline/bare: {ratio:.2f} (goal <= {RATIO_GOAL}: {'met' if ratio <= RATIO_GOAL else 'NOT met'})")
-    print(f"peak RSS pipeline: {runs['pipeline_quarter']['peak_rss_mib']:.1f} MiB at {n_quarter} docs,"
-          f" {runs['pipeline']['peak_rss_mib']:.1f} MiB at {n_docs} docs ({growth:+.1f} MiB)")
-    print(f"peak RSS bare spaCy: {runs['bare_spacy']['peak_rss_mib']:.1f} MiB")
-    if "pipeline_stanza" in runs:
-        st, sp = runs["pipeline_stanza"], runs["pipeline"]
-        print(f"stanza engine: {st['words_per_s']:.0f} words/s, peak RSS {st['peak_rss_mib']:.1f} MiB"
-              f" (spaCy engine: {sp['words_per_s']:.0f} words/s, {sp['peak_rss_mib']:.1f} MiB;"
-              f" model {args.stanza_ner_model or args.stanza_dir or 'default stanza dir'})")
-
-    if args.json:
-        figures = {"engine": args.engine, "min_words": args.min_words, "words_per_doc": words_per_doc,
-                   "runs": runs, "ratio_pipeline_over_bare": ratio, "ratio_goal": RATIO_GOAL,
-                   "rss_growth_mib": growth}
-        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-        print(f"figures written to {args.json}")
+    serial_wall = med("serial", "seconds") + med("serial", "load_s")
+    rows = [
+        ("bare spaCy `nlp.pipe`", med("bare", "seconds"), med("bare", "seconds") + med("bare", "load_s"), "bare"),
+        ("pipeline, serial", med("serial", "seconds"), serial_wall, "serial"),
+        (f"pipeline, `--n-process {workers}`", med("pool", "seconds"), med("pool", "seconds"), "pool"),
+        (f"pipeline, Dask LocalCluster ({workers} workers)", med("dask", "seconds"), med("dask", "seconds"), "dask"),
+    ]
+    lines = [f"{collection}: {n_docs} documents, {words:,} words; {rounds} paired rounds (medians); "
+             f"{workers} workers", "",
+             "| run | build s | wall s (with load) | words/s | vs serial (wall) | peak RSS MiB | torch imported |",
+             "|---|---:|---:|---:|---:|---:|---|"]
+    for label, seconds, wall, name in rows:
+        lines.append(f"| {label} | {seconds:.1f} | {wall:.1f} | {words / seconds:,.0f} | {serial_wall / wall:.2f}x | "
+                     f"{med(name, 'peak_rss_mib'):.0f} | {'yes' if runs[name][0]['torch'] else 'no'} |")
+    ratio = med("serial", "seconds") / med("bare", "seconds")
+    layer_kib = runs["serial"][0]["layer_bytes"] / 1024
+    lines += ["", f"pipeline / bare spaCy (build s, paired medians): {ratio:.2f}",
+              f"stored layers: {layer_kib:,.0f} KiB = {layer_kib / (words / 1000):.1f} KiB per 1,000 words", "",
+              "| loading the pipeline | s | peak RSS MiB | torch in sys.modules |", "|---|---:|---:|---|"]
+    for label, r in loads.items():
+        lines.append(f"| {label} | {r['seconds']:.1f} | {r['peak_rss_mib']:.0f} | {'yes' if r['torch'] else 'no'} |")
+    print("\n".join(lines))
+    if json_out:
+        json_out.write_text(json.dumps({"documents": n_docs, "words": words, "runs": runs, "loads": loads},
+                                       indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
-    main()
+    typer.run(main)

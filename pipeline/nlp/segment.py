@@ -40,14 +40,14 @@ def entity_id(doc_id: str, n: int) -> str:
 
 @dataclass(frozen=True)
 class DocContext:
-    """What the records need besides the Doc: ids, the cleaned structure and provenance."""
+    """What the records need besides the Doc: ids and the cleaned structure (provenance is the
+    document's ``produced_by``; each row names its component)."""
 
     doc_id: str
     sections: list[Section]
     paragraphs: list[Paragraph]
     footnotes: list[Footnote]
     labels: frozenset
-    produced_by: dict  # {"version", "model", "model_version"}; each record adds its component
 
 
 def doc_records(doc: Doc, ctx: DocContext, base: int = 0, first_sent: int = 0, first_ent: int = 0,
@@ -82,7 +82,7 @@ def _sentences(doc: Doc, ctx: DocContext, base: int, first: int) -> list[Sentenc
         out.append(Sentence(
             doc_id=ctx.doc_id, sent_id=sentence_id(ctx.doc_id, first + len(out)), start=start, end=end, text=sent.text,
             section=para.section, section_title=ctx.sections[para.section].title, paragraph=i, footnotes=labels,
-            produced_by={"component": "segment", **ctx.produced_by},
+            component="segment",
         ))
     return out
 
@@ -98,7 +98,7 @@ def _entities(doc: Doc, ctx: DocContext, sentence_at, base: int, first: int) -> 
             doc_id=ctx.doc_id, ent_id=entity_id(ctx.doc_id, first + len(out)),
             sent_id=sentence_at(ent.start_char).sent_id, start=base + ent.start_char, end=base + ent.end_char, text=ent.text, label=label, country=ent._.country,
             countries=list(ent._.countries or []), kb_id=ent._.kb_id, kb_entry=ent._.kb_entry, kb_type=ent._.kb_type,
-            source=source, produced_by={"component": f"{source}+country_linker", **ctx.produced_by},
+            source=source, component=f"{source}+country_linker",
         ))
     return out
 
@@ -114,6 +114,5 @@ def _claims(doc: Doc, ctx: DocContext, sentence_at, ent_ids: dict, spans_key: st
             target_mentions=[ent_ids[k] for k in span._.target_mentions if k in ent_ids], stance=span._.stance,
             topic=span._.topic, footnotes=list(sent.footnotes), annotator=span._.annotator,
             confidence=span._.confidence, cue=span._.cue, negated=span._.negated,
-            produced_by={"component": span._.annotator, **ctx.produced_by},
         ))
     return out

@@ -104,7 +104,19 @@ def validate_dir(path: str | Path) -> list[Violation]:
     files = _read_dir(path)
     if "documents.jsonl" not in files:
         return [Violation("documents.jsonl", 0, None, "file missing", f"a documents layer in {path}")]
-    return validate_files(files)
+    return validate_files(files) + check_build_manifest(path)
+
+
+def check_build_manifest(path: str | Path) -> list[Violation]:
+    """Every file ``build.json`` lists is there with its recorded sha256 (a file changed or left
+    half-written after the build shows here)."""
+    from pipeline.io import BUILD_FILE, check_build_files, read_build_state
+
+    path = Path(path)
+    if (path / BUILD_FILE).is_file() and not read_build_state(path):
+        return [Violation(BUILD_FILE, 0, None, "not readable as JSON", "the JSON object `stance-corpus build` writes")]
+    return [Violation(rel, 0, None, problem, f"the file as {BUILD_FILE} records it")
+            for rel, problem in check_build_files(path)]
 
 
 def validate_files(files: dict[str, str]) -> list[Violation]:

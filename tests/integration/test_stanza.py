@@ -119,7 +119,7 @@ def test_stanza_engine_end_to_end(tiny_model, tmp_path):
     for e in entities:
         assert text[e["start"]:e["end"]] == e["text"]
         assert e["source"] == "stanza:en_tiny_nertagger"
-        assert e["produced_by"]["model"] == "stanza:en_tiny_nertagger"
+        assert e["component"] == "stanza:en_tiny_nertagger+country_linker"
         assert e["sent_id"] in sent_ids
     # country linking is the shared knowledge-base step
     linked = [e for e in entities if e["text"] == "Russia"]

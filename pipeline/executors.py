@@ -1,0 +1,191 @@
+"""Where the NLP stage runs: in this process, in a local process pool, or on a Dask cluster.
+
+An executor maps ``annotate_shard`` over shards (lists of documents) and yields each shard's
+result in shard order, whatever order the workers finish in. Every executor runs the same
+worker function, so the layers do not depend on where a document was annotated: a worker
+annotates its shard, writes each document's serialised rows into the cache folder (see
+``pipeline.build``) and returns the cache keys; the merge reads them back in manifest order.
+
+Executors are chosen by name through ``pipeline.registry.executors``:
+
+- ``local``: ``n_process=1`` runs in this process; more uses a ``ProcessPoolExecutor``
+  (``forkserver`` start method) whose workers each load the pipeline once;
+- ``dask``: ``dask.distributed``; a ``LocalCluster`` of ``n_process`` single-threaded worker
+  processes by default, or the scheduler at ``scheduler`` (a real cluster: its workers need the
+  package, the model and a shared file system holding the corpus and the output folder).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, Optional, Sequence
+
+from pipeline.ingest.manifest import DocInput
+from pipeline.registry import executors
+from pipeline.settings import Settings
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to annotate and the cache key its rows are stored under."""
+
+    item: DocInput
+    key: str
+
+
+@contextlib.contextmanager
+def torch_hidden() -> Iterator[None]:
+    """Import spaCy (and thinc) with torch hidden, so thinc does not import it.
+
+    thinc imports torch at import time whenever it is installed (``thinc.compat``); the spaCy
+    engine never uses it, and it costs seconds and hundreds of MiB per process. A ``None``
+    entry in ``sys.modules`` makes ``import torch`` raise ImportError (the import system's
+    documented way to block a module), which thinc treats as "no torch". The entry is removed
+    afterwards, so code that needs torch later (the stanza engine) can still import it. Without
+    effect once thinc is imported."""
+    if "thinc" in sys.modules or "torch" in sys.modules:
+        yield
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        import spacy  # noqa: F401
+        import thinc.api  # noqa: F401
+
+        yield
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+
+
+# Annotators loaded in this process, by settings: a worker loads the pipeline once.
+_ANNOTATORS: dict[str, object] = {}
+
+
+def annotator_for(settings: Settings, annotator=None):
+    """The process's annotator for these settings (``annotator``: one the caller already loaded)."""
+    key = repr(settings)
+    if annotator is not None:
+        _ANNOTATORS[key] = annotator
+    if key not in _ANNOTATORS:
+        if settings.engine == "spacy":
+            with torch_hidden():
+                from pipeline.build import Annotator
+
+                _ANNOTATORS[key] = Annotator(settings)
+        else:
+            from pipeline.build import Annotator
+
+            _ANNOTATORS[key] = Annotator(settings)
+    return _ANNOTATORS[key]
+
+
+class ShardInputError(Exception):
+    """An ``InputError`` on its way back from a worker process (this one pickles)."""
+
+    def __init__(self, path: str, problem: str):
+        super().__init__(path, problem)
+
+
+def annotate_shard(settings: Settings, cache_dir: str, jobs: Sequence[Job]) -> list[str]:
+    """Annotate a shard in one ``nlp.pipe`` stream; store each document's rows in the cache."""
+    from pipeline.build import store_result
+    from pipeline.errors import InputError
+
+    annotator = annotator_for(settings)
+    keys = []
+    try:
+        for job, records in zip(jobs, annotator.annotate_stream([j.item for j in jobs])):  # type: ignore[attr-defined]
+            store_result(Path(cache_dir), job.key, records)
+            keys.append(job.key)
+    except InputError as err:
+        raise ShardInputError(err.path, err.problem) from None
+    return keys
+
+
+def _results(futures) -> Iterator[list[str]]:
+    from pipeline.errors import InputError
+
+    for future in futures:
+        try:
+            yield future.result()
+        except ShardInputError as err:
+            raise InputError(*err.args) from None
+
+
+def _warm(settings: Settings) -> None:
+    annotator_for(settings)
+
+
+ShardFn = Callable[[Sequence[Job]], list[str]]
+
+
+class LocalExecutor:
+    """In this process (``n_process=1``) or a pool of ``n_process`` worker processes."""
+
+    def __init__(self, n_process: int = 1, **_):
+        self.n_process = max(1, n_process)
+
+    def map(self, settings: Settings, cache_dir: Path, shards: Sequence[Sequence[Job]]) -> Iterator[list[str]]:
+        if self.n_process == 1 or len(shards) < 2:
+            from pipeline.errors import InputError
+
+            for shard in shards:
+                try:
+                    yield annotate_shard(settings, str(cache_dir), shard)
+                except ShardInputError as err:
+                    raise InputError(*err.args) from None
+            return
+        # forkserver: a clean worker (no copied parent state) that still starts fast.
+        ctx = mp.get_context("forkserver")
+        workers = min(self.n_process, len(shards))
+        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_warm, initargs=(settings,)) as pool:
+            futures = [pool.submit(annotate_shard, settings, str(cache_dir), shard) for shard in shards]
+            yield from _results(futures)
+
+
+class DaskExecutor:
+    """``dask.distributed``: a LocalCluster of ``n_process`` workers, or an existing scheduler."""
+
+    def __init__(self, n_process: int = 2, scheduler: Optional[str] = None, **_):
+        self.n_process = max(1, n_process)
+        self.scheduler = scheduler
+
+    def map(self, settings: Settings, cache_dir: Path, shards: Sequence[Sequence[Job]]) -> Iterator[list[str]]:
+        from distributed import Client, LocalCluster
+
+        with contextlib.ExitStack() as stack:
+            if self.scheduler:
+                client = stack.enter_context(Client(self.scheduler))
+            else:
+                cluster = stack.enter_context(LocalCluster(
+                    n_workers=self.n_process, threads_per_worker=1, processes=True, dashboard_address=None,
+                    silence_logs=40))
+                client = stack.enter_context(Client(cluster))
+            # Pure=False: a rerun after a cache miss must run again, not reuse a remembered result.
+            futures = [client.submit(annotate_shard, settings, str(cache_dir), list(shard), pure=False)
+                       for shard in shards]
+            yield from _results(futures)
+
+
+executors.register("local", func=LocalExecutor)
+executors.register("dask", func=DaskExecutor)
+
+
+def get_executor(name: str, n_process: int = 1, scheduler: Optional[str] = None):
+    from pipeline import registry
+
+    return registry.get("executors", name)(n_process=n_process, scheduler=scheduler)
+
+
+def shard(jobs: Sequence[Job], n_workers: int, size: Optional[int] = None) -> list[list[Job]]:
+    """Consecutive shards: several per worker (so a slow shard does not leave others idle), at
+    most 16 documents each (one ``nlp.pipe`` stream and one memory zone per shard)."""
+    if not jobs:
+        return []
+    size = size or max(1, min(16, len(jobs) // (4 * max(1, n_workers)) or 1))
+    return [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
