@@ -72,7 +72,7 @@ def _plural(demonym: str) -> str | None:
     -> "Costa Ricans", "Cypriot" -> "Cypriots", "Liechtensteiner" -> "Liechtensteiners", "Greek" ->
     "Greeks". Adjectives ("-ese", "-ish", "-ic", "French", "Swiss") and invariant forms ("Burkinabe",
     "Basotho", "Ni-Vanuatu") take no -s; a two-part form ("Kittitian and Nevisian") is left alone."""
-    if demonym.startswith("the ") or " and " in demonym:
+    if not demonym[:1].isupper() or " and " in demonym:
         return None
     last = demonym.split()[-1]
     if last.endswith(("ese", "ish", "ic", "ch", "ss")) or not last[-1].islower():
@@ -219,10 +219,10 @@ def historical_rows() -> list[dict]:
                          iso2=iso.alpha_2 if iso else None, numeric=iso.numeric if iso else None, **common))
         if r.get("capital_aliases"):
             rows.append(_row(id=f"{r['id']}:capital", label="GPE", aliases=_dedupe(r["capital_aliases"]), **common))
-        if r.get("demonym_aliases"):
-            forms = r["demonym_aliases"]
-            rows.append(_row(id=f"{r['id']}:demonym", label="NORP",
-                             aliases=_dedupe(forms + [p for p in map(_plural, forms) if p]), **common))
+        if r.get("demonym_aliases") or r.get("adjective_aliases"):
+            forms = r.get("demonym_aliases", [])  # adjective_aliases ("post-Soviet") take no plural
+            rows.append(_row(id=f"{r['id']}:demonym", label="NORP", aliases=_dedupe(
+                forms + [p for p in map(_plural, forms) if p] + r.get("adjective_aliases", [])), **common))
     return rows
 
 

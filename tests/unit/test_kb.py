@@ -282,3 +282,8 @@ def test_historical_states_are_their_own_entries(nlp, kb):
     assert kb.lookup("West Berlin").countries == [] and kb.lookup("Czechoslovakia").members == ("CZE", "SVK")
     assert kb.lookup("Gorbachev").org == "SUHH" and kb.lookup("Gorbachev").countries == []
     assert kb.lookup("Willy Brandt").country == "DEU"
+
+
+def test_post_soviet_is_one_mention_of_the_historical_state(nlp):
+    got = _linked(nlp("The post-Soviet states met."))
+    assert got == [("post-Soviet", 4, 15, "SUHH:demonym", [])]
