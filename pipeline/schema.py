@@ -19,7 +19,8 @@ STANCES: tuple[str, ...] = get_args(Stance)
 TOPICS: tuple[str, ...] = get_args(Topic)
 EntityLabel = Literal["PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART",
                       "LANGUAGE"]
-KBType = Literal["country", "demonym", "capital", "metonym", "organ", "leader", "official", "organisation", "group", "territory"]
+KBType = Literal["country", "demonym", "capital", "metonym", "organ", "leader", "official", "organisation", "group",
+                 "territory", "historical", "place"]
 ISO3 = str  # checked against pycountry by the validator, which can name the bad code
 
 NonNeg = Field(ge=0)

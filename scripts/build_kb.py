@@ -5,7 +5,7 @@ Inputs:
 - countryinfo (pinned): capitals, demonyms and alternative spellings (English forms only);
 - the reviewed files in ``pipeline/data/kb_sources/`` (see its README.md): UN membership,
   Wikidata QIDs, name/capital/demonym corrections, leaders and officials, organisations,
-  groups, contested territories, metonyms and organs.
+  groups, contested territories, historical states, places named after states, metonyms and organs.
 
 Every UN member state and the two observer states (Holy See, State of Palestine) get a country
 row with ISO codes, QID, capital and demonym, plus a capital row and a demonym row whose aliases
@@ -68,10 +68,16 @@ def _dedupe(values) -> list[str]:
 
 
 def _plural(demonym: str) -> str | None:
-    # "German" -> "Germans", "Pakistani" -> "Pakistanis"; "-ese", "-ish", "Swiss" take no -s.
-    if " " in demonym or demonym.endswith("ese"):
+    """The plural of a demonym noun, formed on its last word: "German" -> "Germans", "Costa Rican"
+    -> "Costa Ricans", "Cypriot" -> "Cypriots", "Liechtensteiner" -> "Liechtensteiners", "Greek" ->
+    "Greeks". Adjectives ("-ese", "-ish", "-ic", "French", "Swiss") and invariant forms ("Burkinabe",
+    "Basotho", "Ni-Vanuatu") take no -s; a two-part form ("Kittitian and Nevisian") is left alone."""
+    if not demonym[:1].isupper() or " and " in demonym:
         return None
-    return demonym + "s" if demonym.endswith(("n", "i")) else None
+    last = demonym.split()[-1]
+    if last.endswith(("ese", "ish", "ic", "ch", "ss")) or not last[-1].islower():
+        return None
+    return demonym + "s" if last.endswith(("n", "i", "t", "r", "k")) else None
 
 
 def _english_alt(name: str) -> bool:
@@ -146,7 +152,10 @@ def country_rows(members: list[str]) -> tuple[list[dict], list[dict], list[dict]
         capital = (ex.get("capital") or [None])[0] or ci.get("capital")
         if isinstance(capital, list):
             capital = capital[0] if capital else None
-        cap_aliases = [a for a in _dedupe([capital] + ex.get("capital_alias", []))
+        # Short forms ("Delhi"), other seats of government or of a branch ("Cotonou", "Cape Town")
+        # and former seats that stand for the same state in the texts ("Bonn"): README.md.
+        seats = ex.get("capital_alias", []) + ex.get("seat", []) + ex.get("former_seat", [])
+        cap_aliases = [a for a in _dedupe([capital] + seats)
                        if a not in drop and CountryKB.normalise(a).casefold() not in own]
 
         raw = (ex.get("demonym") or [None])[0] or ci.get("demonym") or ""
@@ -186,6 +195,34 @@ def territory_rows() -> list[dict]:
             forms = r["demonym_aliases"]
             rows.append(_row(id=f"{r['country']}:demonym", type="demonym", country=r["country"], label="NORP",
                              aliases=_dedupe(forms + [p for p in map(_plural, forms) if p])))
+    return rows
+
+
+def place_rows() -> list[dict]:
+    """Seas, gulfs, straits, rivers, peninsulas named with a state's name or adjective ("Indian
+    Ocean", "Gulf of Guinea"): entries with no country, so the name inside them links to nothing."""
+    return [_row(id=r["id"], type="place", country=None, qid=r.get("qid"), label=r.get("label", "LOC"),
+                 aliases=_dedupe(r["aliases"]), note=r.get("note")) for r in _read_jsonl("places_not_states.jsonl")]
+
+
+def historical_rows() -> list[dict]:
+    """States that no longer exist (HISTORICAL.md): no country; ``members`` lists the UN member
+    states now on the former territory, for a user who wants to fold them. ISO 3166-3 codes and
+    the numeric code come from pycountry's historic countries where the state has one."""
+    rows = []
+    for r in _read_jsonl("historical.jsonl"):
+        iso = pycountry.historic_countries.get(alpha_4=r["id"]) if len(r["id"]) == 4 else None
+        if len(r["id"]) == 4 and iso is None:
+            raise SourceError(f"{SOURCES / 'historical.jsonl'}: {r['id']}: not an ISO 3166-3 code")
+        common = dict(type="historical", country=None, members=sorted(r["members"]), note=r["note"])
+        rows.append(_row(id=r["id"], label="GPE", aliases=_dedupe(r["aliases"]), qid=r.get("qid"),
+                         iso2=iso.alpha_2 if iso else None, numeric=iso.numeric if iso else None, **common))
+        if r.get("capital_aliases"):
+            rows.append(_row(id=f"{r['id']}:capital", label="GPE", aliases=_dedupe(r["capital_aliases"]), **common))
+        if r.get("demonym_aliases") or r.get("adjective_aliases"):
+            forms = r.get("demonym_aliases", [])  # adjective_aliases ("post-Soviet") take no plural
+            rows.append(_row(id=f"{r['id']}:demonym", label="NORP", aliases=_dedupe(
+                forms + [p for p in map(_plural, forms) if p] + r.get("adjective_aliases", [])), **common))
     return rows
 
 
@@ -245,7 +282,7 @@ def build() -> str:
         raise SourceError(f"{SOURCES / 'un_members.csv'}: {len(set(members))} codes, expected 193")
     countries, capitals, demonyms, problems = country_rows(members)
     rows = (countries + territory_rows() + capitals + demonyms + institution_rows() + person_rows()
-            + organisation_rows(members))
+            + organisation_rows(members) + historical_rows() + place_rows())
     problems += check(rows)
     if problems:
         raise SourceError("knowledge base sources have problems:\n  " + "\n  ".join(problems))

@@ -21,8 +21,16 @@ import pycountry
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
 _ARTICLE = re.compile(r"^the\s+", re.I)
 _INSTRUMENTS = ["agreement", "agreements", "accord", "accords", "statute", "convention", "conventions", "protocol",
-                "declaration", "principles", "consensus", "process", "format", "plan", "programme", "framework",
-                "commitment", "commitments", "treaty", "charter", "document", "roadmap", "outcome"]
+                "declaration", "declarations", "principles", "consensus", "process", "format", "plan", "programme",
+                "programmes", "program", "framework", "commitment", "commitments", "treaty", "charter", "document",
+                "roadmap", "outcome", "agenda", "initiative", "communiqué", "communique", "memorandum", "compact",
+                "pact", "platform", "pathway", "rules", "guidelines", "strategy", "appeal"]
+_BODIES = ["commission", "group"]  # "Gulf of Guinea Commission", "Minsk Group": bodies, not the place
+# A state's name or adjective followed by one of these is a place ("Indian Ocean", "Niger Delta",
+# "Jordan Valley"); the listed places (kb_sources/places_not_states.jsonl) are entries of their own.
+_FEATURES = ["Sea", "Seas", "Ocean", "Gulf", "Bay", "Strait", "Straits", "Channel", "Canal", "River", "Basin",
+             "Delta", "Valley", "Peninsula", "Highlands", "Plateau", "Desert", "Trench"]
+_FEATURES_OF = ["Gulf", "Sea", "Bay", "Strait", "Straits", "Isthmus", "Lake", "River"]  # "Sea of Japan", "Lake Chad"
 _OPTIONAL = ("iso2", "numeric", "capital", "demonym", "role", "org", "de_jure", "note")
 
 
@@ -30,6 +38,7 @@ _OPTIONAL = ("iso2", "numeric", "capital", "demonym", "role", "org", "de_jure", 
 class KBEntry:
     id: str
     type: str  # country | demonym | capital | metonym | organ | leader | official | organisation | group | territory
+    #            | historical | place
     country: Optional[str]
     label: str
     aliases: tuple[str, ...]
@@ -49,7 +58,8 @@ class KBEntry:
 
     @property
     def countries(self) -> list[str]:
-        """The countries a mention of this entry stands for (a group stands for all members)."""
+        """The countries a mention of this entry stands for (a group stands for all members; the
+        members of a historical state are the states now on its territory and are not linked)."""
         if self.country:
             return [self.country]
         return list(self.members) if self.type == "group" else []
@@ -117,11 +127,31 @@ class CountryKB:
         for entry in self.entries.values():
             for alias in entry.aliases:
                 patterns.append({"label": entry.label, "pattern": alias, "id": entry.id})
-            if entry.type == "capital":
-                # "Paris Agreement", "Rome Statute", "Minsk agreements": the ruler's longest match
-                # keeps the capital inside an instrument's name from linking (the id is no entry).
-                for alias in entry.aliases:
-                    if alias.isalpha():
-                        patterns.append({"label": "LAW", "id": "instrument",
-                                         "pattern": [{"TEXT": alias}, {"LOWER": {"IN": _INSTRUMENTS}}]})
+            words = [w for w in map(_words, entry.aliases) if w]
+            if entry.type in ("capital", "place") or entry.id.endswith(":capital"):
+                # "Paris Agreement", "Addis Ababa Action Agenda", "Gulf of Guinea Commission": the
+                # ruler's longest match keeps a capital or place inside the name of an instrument or
+                # a body from linking (the ids are no entry); up to two capitalised words may come
+                # between ("Action", "Peace"). The capital alone still matches its own pattern.
+                between = [{"IS_TITLE": True, "OP": "?"}] * 2
+                for w in words:
+                    patterns.append({"label": "LAW", "id": "instrument",
+                                     "pattern": w + between + [{"LOWER": {"IN": _INSTRUMENTS}}]})
+                    patterns.append({"label": "ORG", "id": "body",
+                                     "pattern": w + between + [{"LOWER": {"IN": _BODIES}}]})
+            if entry.type in ("country", "demonym"):
+                for w in words:
+                    patterns.append({"label": "LOC", "id": "place", "pattern": w + [{"TEXT": {"IN": _FEATURES}}]})
+                    if entry.type == "country":
+                        patterns.append({"label": "LOC", "id": "place",
+                                         "pattern": [{"TEXT": {"IN": _FEATURES_OF}}, {"LOWER": "of", "OP": "?"}] + w})
         return patterns
+
+
+def _words(alias: str) -> list[dict] | None:
+    """Token pattern for an alias of capitalised alphabetic words ("Addis Ababa"), else None: other
+    aliases tokenize in ways a whitespace split does not predict ("Port-au-Prince", "N'Djamena")."""
+    parts = alias.split()
+    if not all(p.isalpha() for p in parts) or not parts[0][0].isupper():
+        return None
+    return [{"TEXT": p} for p in parts]
