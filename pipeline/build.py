@@ -374,11 +374,10 @@ def build_corpus(inputs: Sequence[DocInput], out: str | Path, settings: Settings
         gold = build_gold(stage)
         generated = [f for name in collections for f in layer_files(name)]
         generated += [f"gold/{name}" for name in gold]
-        if (stage / "README.md").is_file():  # the dataset card: keep its Parquet files in step
-            from pipeline.export.huggingface import export as export_dataset
-            from pipeline.export.huggingface import rel_path
+        if (stage / "README.md").is_file():  # the dataset card: its Parquet files and YAML kept in step
+            from pipeline.export.huggingface import export_parquet, rel_path
 
-            exported = export_dataset(stage, "parquet")
+            exported = export_parquet(stage)
             generated += [rel_path(config, split, "parquet") for config, splits in exported.items() for split in splits]
         files = {rel: file_sha256(stage / rel) for rel in sorted(set(generated)) if (stage / rel).is_file()}
         # Cache entries no collection refers to any more: not carried into the new version.

@@ -193,7 +193,7 @@ STATEMENTS = ("BGR_78_2023", "AGO_77_2022", "BDI_77_2022")  # eval, not sampled,
 @pytest.fixture(scope="module")
 def two_collections(tmp_path_factory):
     """The committed articles and gold plus three UN statements built into ``ungd/`` (gzip)."""
-    from pipeline.build import Annotator, build_collections
+    from pipeline.build import Annotator, annotate_to_dir, collection_dir
     from pipeline.ingest.manifest import read_manifest
     from pipeline.settings import Settings
 
@@ -202,7 +202,7 @@ def two_collections(tmp_path_factory):
     shutil.copytree(ANN, ann, ignore=shutil.ignore_patterns("parquet", "hf", "packets", "sheets", "example_packets"))
     inputs = [i for i in read_manifest(ANN.parent / "corpus", only=["ungd"]) if i.doc_id in STATEMENTS]
     assert len(inputs) == len(STATEMENTS)
-    build_collections(inputs, ann, Annotator(Settings()), progress=False)
+    annotate_to_dir(inputs, collection_dir(ann, "ungd"), Annotator(Settings()), progress=False, compress=True)
     counts = export_parquet(ann)
     return ann, counts, str(root / "cache")
 
