@@ -24,6 +24,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import shutil
 import tempfile
 from dataclasses import dataclass
 from itertools import islice
@@ -283,8 +284,10 @@ def write_layers(jobs: Sequence[Job], cache_dir: Path, out_dir: Path, compress: 
 def annotate_to_dir(inputs: Sequence[DocInput], out_dir: str | Path, annotator: Annotator | None = None,
                     progress: bool = True, compress: bool = False, settings: Settings | None = None,
                     executor=None, n_process: int = 1) -> dict[str, int]:
-    """Annotate every input and write the four layers into ``out_dir`` atomically (no cache is
-    kept: the rows wait in a temporary folder inside ``out_dir``, removed afterwards)."""
+    """Annotate every input and write the four layers into ``out_dir`` in one atomic step: the
+    rows wait in a temporary folder beside it (no cache is kept), then the layers are written
+    into a staging copy of ``out_dir`` that replaces it at once (``io.staged_tree``), so a kill
+    leaves the old output or the new one."""
     from pipeline.executors import annotator_for
 
     settings = settings or (annotator.settings if annotator is not None else Settings())
@@ -292,12 +295,15 @@ def annotate_to_dir(inputs: Sequence[DocInput], out_dir: str | Path, annotator: 
         annotator_for(settings, annotator)  # this process reuses the pipeline the caller loaded
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    remove_temp_files(out_dir)
+    recover_tree(out_dir)
+    for leftover in out_dir.parent.glob(f".{out_dir.name}.rows-*"):  # a killed run's rows
+        shutil.rmtree(leftover, ignore_errors=True)
     fingerprint = pipeline_fingerprint(settings)
     jobs = [Job(item, document_key(item, fingerprint)) for item in inputs]
-    with tempfile.TemporaryDirectory(prefix=".rows-", dir=out_dir) as tmp:
+    with tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.rows-", dir=out_dir.parent) as tmp:
         annotate_jobs(jobs, settings, Path(tmp), executor, n_process, progress)
-        return write_layers(jobs, Path(tmp), out_dir, compress)
+        with staged_tree(out_dir) as stage:
+            return write_layers(jobs, Path(tmp), stage, compress)
 
 
 def collection_dir(out_dir: str | Path, collection: str) -> Path:

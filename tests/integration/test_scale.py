@@ -206,3 +206,38 @@ def test_killed_build_leaves_old_or_new_and_resumes(settings, tmp_path):
         assert published(out) == want_new, moment
         assert not staging.exists() and not (tmp_path / ".out.old").exists()
         assert not [p for p in out.rglob("*.tmp")], moment
+
+
+def _start_annotate(files: list[Path], out: Path) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "annotate", *map(str, files), "--out", str(out)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def test_killed_annotate_leaves_old_or_new(tmp_path):
+    """`annotate` writes its layers into a staging copy that replaces the folder at once."""
+    sources = []
+    for i, text in enumerate(["Kazakhstan condemned Russia.", "Uzbekistan supported Ukraine.",
+                              "Tajikistan refused to recognise the annexation of Crimea."]):
+        path = tmp_path / f"doc{i}.txt"
+        path.write_text(text + "\n", encoding="utf-8")
+        sources.append(path)
+    out = tmp_path / "out"
+    ref_old, ref_new = tmp_path / "ref_old", tmp_path / "ref_new"
+    for ref, files in ((ref_old, sources[:1]), (ref_new, sources)):
+        assert CliRunner().invoke(app, ["annotate", *map(str, files), "--out", str(ref)]).exit_code == 0
+    want_old, want_new = published(ref_old), published(ref_new)
+    staging = tmp_path / ".out.staging"
+    moments = {"while loading": lambda: False, "while publishing": lambda: staging.exists()}
+    for moment, ready in moments.items():
+        assert CliRunner().invoke(app, ["annotate", str(sources[0]), "--out", str(out)]).exit_code == 0
+        assert published(out) == want_old
+        proc = _start_annotate(sources, out)
+        _kill_when(proc, ready, timeout=1.0 if moment == "while loading" else 120)
+        assert published(out) in (want_old, want_new), moment
+        assert validate_dir(out) == [], moment
+        rerun = CliRunner().invoke(app, ["annotate", *map(str, sources), "--out", str(out)])
+        assert rerun.exit_code == 0, rerun.output
+        assert published(out) == want_new, moment
+        assert not staging.exists() and not list(tmp_path.glob(".out.rows-*")), moment
+        assert not [p for p in out.rglob("*.tmp")], moment
