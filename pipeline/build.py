@@ -50,7 +50,6 @@ from pipeline.io import (
     file_sha256,
     read_build_state,
     recover_tree,
-    remove_temp_files,
     staged_tree,
     write_text,
 )

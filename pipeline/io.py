@@ -21,7 +21,7 @@ import shutil
 import tempfile
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Optional
 
 import jsonlines
 
@@ -174,6 +174,27 @@ def read_jsonl(path: str | Path) -> Iterator[dict]:
     else:
         with jsonlines.open(path) as reader:
             yield from reader
+
+
+def checked_rows(lines: Iterable[str]) -> Iterator[tuple[int, Any, Optional[str]]]:
+    """``(line number, value, problem)`` for every non-empty line, read by jsonlines: ``problem``
+    is None for a JSON object, else one short phrase; reading goes on after a bad line (for
+    validators that report every problem with its line)."""
+    reader = jsonlines.Reader(lines, loads=json.loads)
+    n = 0
+    while True:
+        n += 1
+        try:
+            value = reader.read(allow_none=True)
+        except EOFError:
+            return
+        except jsonlines.InvalidLineError as err:
+            cause = err.__cause__
+            detail = f"{cause.msg} at column {cause.colno}" if isinstance(cause, json.JSONDecodeError) else str(err)
+            if err.line.strip():
+                yield err.lineno, None, f"not valid JSON ({detail})"
+            continue
+        yield n, value, None if isinstance(value, dict) else "a row must be a JSON object"
 
 
 def file_sha256(path: str | Path) -> str:

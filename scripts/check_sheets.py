@@ -9,29 +9,30 @@ A directory argument checks every ``*.jsonl`` in it. The packet of ``<doc_id>.js
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
+
+import typer
 
 from pipeline.quality.sheets import check_sheet
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("sheets", nargs="+", type=Path)
-    ap.add_argument("--packets", type=Path, default=Path("annotations/gold/ungd/packets"))
-    args = ap.parse_args(argv)
-    paths = []
-    for p in args.sheets:
+def main(
+    sheets: list[Path] = typer.Argument(..., help="Sheets, or folders of sheets."),
+    packets: Path = typer.Option(Path("annotations/gold/ungd/packets"), help="The packets folder."),
+) -> None:
+    """Check coding sheets against their packets: one line per problem, exit 1 if any."""
+    paths: list[Path] = []
+    for p in sheets:
         paths += sorted(p.glob("*.jsonl")) if p.is_dir() else [p]
-    problems = []
+    problems: list[str] = []
     for path in paths:
-        problems += check_sheet(path, args.packets / path.name)
+        problems += check_sheet(path, packets / path.name)
     for line in problems:
         print(f"error: {line}")
     print(f"{len(paths)} sheet(s), {len(problems)} problem(s)", file=sys.stderr)
-    return 1 if problems else 0
+    raise typer.Exit(1 if problems else 0)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    typer.run(main)

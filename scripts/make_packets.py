@@ -9,10 +9,11 @@ file stem of ``corpus/ungd/session*/`` (``UKR_77_2022``). See ``pipeline/quality
 
 from __future__ import annotations
 
-import argparse
 import csv
-import sys
 from pathlib import Path
+from typing import Optional
+
+import typer
 
 from pipeline.io import write_jsonl
 from pipeline.nlp.kb import CountryKB
@@ -32,12 +33,11 @@ def statement_path(doc_id: str) -> Path:
     return path
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("doc_ids", nargs="*")
-    ap.add_argument("--out", type=Path, default=GOLD / "packets")
-    args = ap.parse_args(argv)
-    doc_ids = args.doc_ids
+def main(
+    doc_ids: Optional[list[str]] = typer.Argument(None, help="Statements (default: every sampled one)."),
+    out: Path = typer.Option(GOLD / "packets", help="The packets folder."),
+) -> None:
+    """Write the coding packets of the sampled statements."""
     if not doc_ids:
         with (GOLD / "sample.csv").open(encoding="utf-8", newline="") as fh:
             doc_ids = [r["doc_id"] for r in csv.DictReader(fh)]
@@ -54,13 +54,12 @@ def main(argv=None) -> int:
         except UnicodeDecodeError as exc:
             raise SystemExit(f"error: {path}: not valid UTF-8 ({exc.reason} at offset {exc.start})")
         rows = builder.rows(doc_id, doc_id.split("_")[0], lines)
-        write_jsonl(args.out / f"{doc_id}.jsonl", rows)
+        write_jsonl(out / f"{doc_id}.jsonl", rows)
         n_c = sum(len(r["candidates"]) for r in rows)
         total_s, total_c = total_s + len(rows), total_c + n_c
         print(f"{doc_id}\t{len(rows)}\t{n_c}")
     print(f"total\t{total_s}\t{total_c}")
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    typer.run(main)

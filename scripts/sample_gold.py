@@ -26,7 +26,6 @@ The votes decide the strata only: no coder sees them, and ``sample.csv`` is not 
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import math
@@ -34,6 +33,8 @@ import random
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
+
+import typer
 
 from pipeline.io import write_text
 
@@ -176,21 +177,20 @@ def composition(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--root", type=Path, default=UNGD)
-    ap.add_argument("--out", type=Path, default=Path("annotations/gold/ungd/sample.csv"))
-    ap.add_argument("--table", action="store_true", help="print the composition table")
-    args = ap.parse_args(argv)
-    rows = draw(frame(args.root))
-    write_text(args.out, to_csv(rows))
-    print(f"{args.out}: {len(rows)} statements, "
+def main(
+    root: Path = typer.Option(UNGD, help="The UNGD folder (statements, speakers, votes)."),
+    out: Path = typer.Option(Path("annotations/gold/ungd/sample.csv"), help="Where the sample is written."),
+    table: bool = typer.Option(False, "--table", help="Print the composition table."),
+) -> None:
+    """Draw the seeded, stratified gold sample of UN General Debate statements."""
+    rows = draw(frame(root))
+    write_text(out, to_csv(rows))
+    print(f"{out}: {len(rows)} statements, "
           f"{sum(r['split'] == 'eval' for r in rows)} eval, "
           f"{sum(r['reliability'] == 'yes' for r in rows)} reliability")
-    if args.table:
+    if table:
         print(composition(rows))
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    typer.run(main)

@@ -29,8 +29,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Optional
 
-from pipeline.export.common import (ExportError, codepoint_offset, counts, load_corpus, paragraph_units,
-                                    utf16_offsets)
+from pipeline.export.common import ExportError, codepoint_offset, counts, load_corpus, paragraph_units, utf16_offsets
 from pipeline.export.review import Imported, Region, codes, resolve, write_baseline
 from pipeline.io import read_jsonl, write_jsonl
 from pipeline.registry import exporters

@@ -28,8 +28,7 @@ from pathlib import Path
 from typing import Any, Optional, get_args
 from xml.sax.saxutils import quoteattr
 
-from pipeline.export.common import (STANCE_LABELS, ExportError, counts, load_corpus, paragraph_units, row_id,
-                                    write_json)
+from pipeline.export.common import STANCE_LABELS, ExportError, counts, load_corpus, paragraph_units, row_id, write_json
 from pipeline.export.review import Imported, Region, codes, resolve, write_baseline
 from pipeline.io import write_text
 from pipeline.registry import exporters

@@ -25,8 +25,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from pipeline.export.common import (ExportError, blank_nlp, counts, load_corpus, paragraph_units, row_id,
-                                    token_bounds)
+from pipeline.export.common import ExportError, blank_nlp, counts, load_corpus, paragraph_units, row_id, token_bounds
 from pipeline.export.review import Imported, Region, codes, resolve, write_baseline
 from pipeline.io import read_jsonl, write_jsonl
 from pipeline.registry import exporters

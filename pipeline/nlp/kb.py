@@ -10,13 +10,14 @@ names without a row here.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
 import pycountry
+
+from pipeline.io import checked_rows
 
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
 _ARTICLE = re.compile(r"^the\s+", re.I)
@@ -88,10 +89,9 @@ class CountryKB:
             entries[country.alpha_3] = KBEntry(
                 country.alpha_3, "country", country.alpha_3, "GPE", tuple(sorted(n for n in names if n))
             )
-        for line_no, line in enumerate(data.decode("utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            row = json.loads(line)
+        for line_no, row, problem in checked_rows(data.decode("utf-8").splitlines()):
+            if problem:
+                raise ValueError(f"{path}:{line_no}: {problem}")
             for code in [row.get("country"), row.get("de_jure")] + row.get("members", []):
                 if code and pycountry.countries.get(alpha_3=code) is None:
                     raise ValueError(f"{path}:{line_no}: {code!r} is not an ISO 3166-1 alpha-3 code")

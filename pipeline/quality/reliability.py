@@ -24,13 +24,13 @@ different spans, GUIDELINES §1) the unit's value is the sorted distinct positio
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from pipeline.errors import InputError
+from pipeline.io import checked_rows
 from pipeline.quality.sheets import check_sheet
 
 NONE = "none"
@@ -40,15 +40,9 @@ FIELDS = ("stance", "mode", "certainty", "issue")
 def read_rows(path: Path) -> list[dict]:
     """The JSON rows of a packet or sheet; a bad line is one error naming file and line."""
     rows = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{n}", f"not valid JSON ({exc.msg})") from None
-        if not isinstance(row, dict):
-            raise InputError(f"{path}:{n}", "a row must be a JSON object")
+    for n, row, problem in checked_rows(Path(path).read_text(encoding="utf-8").split("\n")):
+        if problem:
+            raise InputError(f"{path}:{n}", problem)
         rows.append(row)
     return rows
 

@@ -8,12 +8,13 @@ can fix the sheet without reading code. An empty list means the sheet is valid.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pycountry
+
+from pipeline.io import checked_rows
 
 STANCES = ("support", "oppose", "neutral", "none")
 MODES = ("statement", "act", "vote", "attitude", "characterisation")
@@ -46,16 +47,9 @@ def _read_jsonl(path: Path, problems: list[str]) -> list[tuple[int, dict]]:
     except UnicodeDecodeError as exc:
         problems.append(f"{path}: not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})")
         return rows
-    for n, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(f"{path}:{n}: not valid JSON ({exc.msg})")
-            continue
-        if not isinstance(row, dict):
-            problems.append(f"{path}:{n}: a row must be a JSON object")
+    for n, row, problem in checked_rows(text.split("\n")):
+        if problem:
+            problems.append(f"{path}:{n}: {problem}")
             continue
         rows.append((n, row))
     return rows

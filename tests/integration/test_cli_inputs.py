@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 import shutil
 
+from conftest import ROOT, load
 from typer.testing import CliRunner
 
-from conftest import ROOT, load
 from pipeline.cli import app
 
 # A statement written for these tests, in the style of a General Debate speech.

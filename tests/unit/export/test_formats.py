@@ -267,8 +267,8 @@ CONTEXT = {"@context": {
 
 
 def test_web_annotation_expands_as_json_ld(tiny, tmp_path, layers):
-    import hashlib
     import base64
+    import hashlib
 
     from pyld import jsonld
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-
 from conftest import ROOT
+
 from pipeline.nlp.language import load_nlp
 from pipeline.settings import Settings
 
