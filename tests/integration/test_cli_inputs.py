@@ -94,3 +94,8 @@ def test_commands_on_folders_they_cannot_use(tmp_path):
                                                     tmp_path / "m"))
     assert "not a stance model folder" in error_line(
         run("annotate", src, "--out", tmp_path / "o2", "--stance-model", tmp_path / "nowhere"))
+    # An annotate output exports like the corpus (no gold: the gold configs are empty), and its
+    # files are readable by others (0644), whatever mkstemp's default.
+    exported = run("export", "--annotations", tmp_path / "out", "--format", "parquet", "--out", tmp_path / "pq")
+    assert exported.exit_code == 0 and "claims_auto: train=" in exported.output, exported.output
+    assert {oct(p.stat().st_mode & 0o777) for p in (tmp_path / "out").glob("*.jsonl")} == {"0o644"}
