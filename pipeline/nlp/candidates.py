@@ -14,7 +14,7 @@ a position between (GUIDELINES §2, §3, §7):
 - targets: every state named in the sentence, and the party held responsible for the war
   (``war_party``, RUS) when the sentence has war wording ("the war", "the aggression", "the
   conflict in Ukraine");
-- every actor with every target, actor != target.
+- every actor with every target, actor != target, except two members of one group mention.
 
 Only ISO 3166-1 alpha-3 codes are parties here (the claim layer's ``actor``/``target`` are ISO3),
 so organisations as such are not candidates. The function is pure: the same Doc gives the same
@@ -162,7 +162,9 @@ def candidates(doc: Doc, war_party: str = "RUS", lexicon: str | Path = LEXICON) 
             actors[war_party] = ("war", wars, None)
         for actor, (a_src, a_spans, a_from) in actors.items():
             for target, (t_src, t_spans, t_from) in targets.items():
-                if actor != target and not (a_src == "war" and t_src == "war"):
+                # Members of one listed group are not paired with each other ("the countries of
+                # Latin America"), nor the war's party with its own war wording.
+                if actor != target and not (t_spans and set(t_spans) <= set(a_spans)):
                     out.append(Candidate(sent, actor, target, a_src, t_src, list(a_spans), list(t_spans),
                                          a_from or t_from))
         subject = [m for m in found if any(t.dep_ in ("nsubj", "nsubjpass") or t.head.dep_ in ("nsubj", "nsubjpass")

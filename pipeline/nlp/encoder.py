@@ -106,8 +106,9 @@ class Head:
         self.meta = meta or {}
 
     @classmethod
-    def from_sklearn(cls, model, meta: Optional[dict] = None) -> "Head":
-        classes = list(model.classes_)
+    def from_sklearn(cls, model, meta: Optional[dict] = None, names: Optional[Sequence[str]] = None) -> "Head":
+        """From a fitted scikit-learn ``LogisticRegression``; ``names`` maps integer classes to labels."""
+        classes = [names[int(c)] if names is not None else str(c) for c in model.classes_]
         coef, intercept = model.coef_, model.intercept_
         if len(classes) == 2:  # a binary scikit-learn model keeps one row
             coef, intercept = np.vstack([-coef[0] / 2, coef[0] / 2]), np.array([-intercept[0] / 2, intercept[0] / 2])
