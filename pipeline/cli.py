@@ -343,8 +343,15 @@ def train(
     epochs: int = typer.Option(10, help="spaCy textcat epochs."),
     seed: int = typer.Option(0, help="Random seed."),
     curve: bool = typer.Option(True, help="Also compute the learning curve."),
+    compare: bool = typer.Option(False, "--compare", help="Compare the claim systems (rules, TF-IDF, encoder, "
+                                 "combined) on the article and UN statement gold; write the encoder head."),
 ):
     """Train and cross-validate stance classifiers on the gold claims; save the final model."""
+    if compare:
+        from pipeline.training.compare_systems import run_comparison
+
+        typer.echo(run_comparison(annotations, results=results or annotations / "results.md"))
+        return
     from pipeline.training.train import run_training
 
     if not (annotations / "README.md").is_file() or not (annotations / "gold" / "claims.jsonl").is_file():

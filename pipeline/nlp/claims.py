@@ -90,13 +90,14 @@ class Cue:
     prep: tuple = ()
     pos: tuple = ()
     experiencer: bool = False  # "X was irritated by Y": the passive subject holds the stance toward the agent
+    needs: tuple = ()  # lemmas one of which must be in the cue's clause ("take part" only "in the voting")
 
 
 def load_cues(path: str | Path) -> list[Cue]:
     return [Cue(lemmas=tuple(row["lemmas"]), stance=row["stance"], negated=row["negated"], topic=row["topic"],
                 negator=row.get("negator", False), war_default=row.get("war_default", False),
                 prep=tuple(sorted(row.get("prep", {}).items())), pos=tuple(row.get("pos", ())),
-                experiencer=row.get("experiencer", False))
+                experiencer=row.get("experiencer", False), needs=tuple(row.get("needs", ())))
             for row in read_jsonl(path)]
 
 
@@ -116,6 +117,14 @@ class Lexicon:
     speaker_nouns: frozenset  # "my country", "our Government", "my delegation"
     aggression_nouns: frozenset  # a stance toward "the invasion of X" is toward the invader
     war_context: frozenset  # words that put a recognition cue's sentence about the war
+    negating_heads: frozenset  # "wary of endorsing", "refusal to recognise": the word above negates the cue
+    no_determiners: frozenset  # "no country sided with", "had no intention of helping"
+    negative_complements: frozenset  # "recognise X as a state sponsor of terrorism" turns support into oppose
+    respect_words: frozenset  # "demand respect for internationally recognized borders"
+    border_words: frozenset
+    rest_words: frozenset  # "the rest voted against": the group's members not named in the sentence
+    vote_nouns: frozenset  # "did not take part in the voting"
+    favour_words: frozenset  # "voted in favour of"
 
     @classmethod
     def from_path(cls, path: str | Path) -> "Lexicon":
@@ -214,11 +223,14 @@ class ClaimRules:
 
     def _subject(self, cue: Token) -> Optional[Token]:
         for verb in _chain_up(cue):
+            # Passive: "Russia was condemned by Kazakhstan": the agent holds the position and the
+            # passive subject is its target, whichever comes first in the parse.
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            if agent is not None and (obj := next((g for g in agent.children if g.dep_ == "pobj"), None)) is not None:
+                return obj
             for child in verb.children:
                 if child.dep_ in SUBJECTS:
                     return child
-                if child.dep_ == "agent":  # passive: "was supported by X"
-                    return next((g for g in child.children if g.dep_ == "pobj"), None)
             if verb.dep_ == "relcl":  # "Russia, which suspended ..."
                 return verb.head
         # A non-finite verb ("balancing", "supplying", "distancing") takes the subject of the
@@ -250,18 +262,36 @@ class ClaimRules:
                 found = singles
             if found:
                 return subject, found, "subject"
-            # Reported speech: "Kamilov stated that his country recognises ..."
+            # Reported speech: "Kamilov stated that his country recognises ..."; only when the
+            # reported subject refers back to the speaker ("his country", "it"): a clause with a
+            # subject of its own ("Moscow claimed that the West armed Kyiv") is not the speaker's.
             verb = next((v for v in _chain_up(cue) if v.dep_ == "ccomp"), None)
-            if verb is not None:
+            refers_back = subject.pos_ == "PRON" or subject.lemma_.lower() in self.lex.state_nouns | self.lex.speaker_nouns
+            if verb is not None and refers_back:
                 outer = self._subject(verb.head)
                 if outer is not None and (found := self._countries_in(outer.subtree, tok2ent)):
                     return subject, found, "reported"
             if speaker and self._first_person(subject):
                 return subject, speaker, "speaker"
+            if subject.lemma_.lower() in self.lex.rest_words or subject.lower_ in self.lex.rest_words:
+                rest = self._rest_of_group(subject, tok2ent)
+                if rest:
+                    return subject, rest, "subject"
             resolved = self._resolve_pronoun(subject, tok2ent, last_actor)
             if resolved:
                 return subject, resolved, "pronoun"
         return subject, [], None
+
+    def _rest_of_group(self, subject: Token, tok2ent) -> list:
+        """"The rest voted against": the members of the group the sentence names, less the states it
+        names on their own ("Of the five Central Asian states, Kazakhstan abstained; the rest …")."""
+        found = self._countries_in(subject.sent, tok2ent)
+        groups = [e for _, e in found if e["kb_type"] == "group"]
+        named = {c for _, e in found if e["kb_type"] != "group" for c in e["countries"]}
+        members = sorted({c for g in groups for c in g["countries"]} - named)
+        if not members:
+            return []
+        return [(None, {"key": groups[0]["key"], "countries": members, "kb_type": "group", "label": "NORP"})]
 
     def _resolve_pronoun(self, subject: Token, tok2ent, last_actor):
         """'it'/'the country' -> one country, 'they' -> a group or several, 'he' -> a person's
@@ -285,8 +315,11 @@ class ClaimRules:
     def _targets(self, cue: Token, anchor: Token, subject: Optional[Token], actor_codes: set, tok2ent, entry: Cue):
         excluded = set(subject.subtree) if subject is not None else set()
         scope = [t for t in anchor.subtree if t not in excluded]
+        # A group the actor belongs to is not its target ("Of the five Central Asian states, Kazakhstan
+        # abstained").
         candidates = [(tok, ent) for tok, ent in self._countries_in(scope, tok2ent)
-                      if set(ent["countries"]) - actor_codes]
+                      if set(ent["countries"]) - actor_codes
+                      and not (ent["kb_type"] == "group" and actor_codes & set(ent["countries"]))]
         if not candidates:
             return []
         if entry.stance == "neutral" and entry.war_default:  # neutrality is toward the war (§3)
@@ -295,8 +328,11 @@ class ClaimRules:
         nearest_tok, nearest = min(candidates, key=lambda c: (_tree_distance(cue, c[0]), c[0].i))
         chosen = [(nearest_tok, nearest)]
         # Coordinated targets: "co-operation with Russia and Ukraine".
-        chosen += [(tok, ent) for tok, ent in candidates
-                   if ent is not nearest and tok.dep_ == "conj" and tok.head.i == nearest_tok.i]
+        # Every conjunct, not only the first: "with Russia, China and Iran" (spaCy chains them).
+        ent_tokens = lambda e: [doc_tok for i, x in tok2ent.items() if x is e for doc_tok in [cue.doc[i]]]
+        conjuncts = {c.i for t in ent_tokens(nearest) for c in t.conjuncts}
+        chosen += [(tok, ent) for tok, ent in candidates if ent is not nearest
+                   and any(t.i in conjuncts for t in ent_tokens(ent))]
         # A stance toward "the invasion of Ukraine" is a stance toward the invader (GUIDELINES §3.1).
         noun = self._aggression_of(nearest_tok)
         if noun is not None and noun is not cue:
@@ -361,6 +397,19 @@ class ClaimRules:
                                              "negated": False})
         return rows
 
+    def _complement(self, cue: Token) -> Optional[str]:
+        """"negative" for "recognise X as an aggressor / a state sponsor of terrorism", "borders" for
+        "demand respect for (internationally recognized) borders / sovereignty", else None."""
+        for child in cue.children:
+            words = {t.lemma_.lower() for t in child.subtree}
+            negative = words & self.lex.negative_complements
+            if child.dep_ in ("prep", "oprd", "advcl") and child.lower_ == "as" and negative:
+                return "negative"
+            if child.dep_ in ("dobj", "prep", "pobj") and words & self.lex.respect_words \
+                    and words & self.lex.border_words and cue.lemma_.lower() in ("demand", "call", "urge", "insist"):
+                return "borders"
+        return None
+
     def _is_negator(self, token: Token) -> bool:
         return token.lemma_ in self._negators
 
@@ -371,6 +420,24 @@ class ClaimRules:
             if verb is not cue and self._is_negator(verb):
                 count += 1
                 negator = verb
+            # "No Central Asian country sided with Moscow": the subject is negated.
+            count += sum(1 for c in verb.children if c.dep_ in SUBJECTS for d in [c, *c.children]
+                         if d.lower_ in self.lex.no_determiners and d.dep_ in ("det", "nsubj"))
+        # A negating word above the cue's clause: "wary of endorsing", "had no intention of helping",
+        # "refusal to recognise" (through prepositions, infinitives and noun complements).
+        top, steps = cue, 0
+        while top.dep_ in CHAIN and top.head is not top:
+            top = top.head
+        while top.dep_ in ("pcomp", "prep", "acl", "xcomp", "pobj", "advcl") and top.head is not top and steps < 4:
+            top, steps = top.head, steps + 1
+            if top.lemma_.lower() in self.lex.negating_heads and top is not cue:
+                count += 1
+                negator = top
+                break
+            if top.pos_ == "NOUN" and any(c.lower_ in self.lex.no_determiners and c.dep_ == "det"
+                                          for c in top.children):
+                count += 1
+                break
         return count, negator
 
     def _topic(self, entry: Cue, sent) -> str:
@@ -390,6 +457,8 @@ class ClaimRules:
             return True  # "X is Y's ally", "It was a vote about…": a copula states background, not an act
         if cue.dep_ == "amod" and cue.tag_ == "VBN":
             return True  # "internationally recognized borders": a participle describing a noun
+        if cue.dep_ == "acl" and cue.head.lemma_.lower() in self.lex.vote_nouns:
+            return True  # "the resolution condemning Russia": the resolution's words, not the voter's
         path = [cue] + list(cue.ancestors)[:3]
         if any(t.lemma_.lower() in self.lex.background for p in path for t in [p, *p.children]):
             return True
@@ -406,13 +475,35 @@ class ClaimRules:
             if self._skip(cue, anchor, entry):
                 continue
             verbal = cue.pos_ in ("VERB", "AUX")
+            if entry.needs and not any(t.lemma_.lower() in entry.needs for t in anchor.subtree):
+                continue  # "took part in the voting", not "part of Russia"
             n_neg, _ = self._negations(cue if verbal else anchor)
             if not verbal and (self._is_negator(anchor) or any(self._is_negator(c) for c in cue.children)):
                 n_neg += 1  # "circumvent sanctions" (also when parsed as a modifier of the noun)
-            stance = entry.stance if n_neg % 2 == 0 else entry.negated
+            positive, negative = entry.stance, entry.negated
+            # The complement can turn a cue: "recognise Russia as a state sponsor of terrorism",
+            # "demand respect for internationally recognized borders" (toward the party violating them).
+            complement = self._complement(cue)
+            respect_borders = complement == "borders"
+            if complement in ("negative", "borders"):
+                positive, negative = "oppose", "support"
+            stance = positive if n_neg % 2 == 0 else negative
+            vote_on_resolution = False
             for child in cue.children:
-                if child.dep_ == "prep" and dict(entry.prep).get(child.lower_):
-                    stance = dict(entry.prep)[child.lower_]
+                word = child.lower_
+                if child.dep_ == "prep" and word == "in" and any(
+                        g.lemma_.lower() in self.lex.favour_words for g in child.children if g.dep_ == "pobj"):
+                    word = "for"  # "voted in favour of"
+                if child.dep_ in ("prep", "advmod", "prt") and dict(entry.prep).get(word):
+                    stance = dict(entry.prep)[word]
+                    objects = [t for g in child.children if g.dep_ == "pobj" for t in g.subtree]
+                    # "voted against the resolution condemning Russia", "the rest voted against": a
+                    # vote on a resolution, which is a position toward the state it condemns.
+                    obj_heads = [g for g in child.children if g.dep_ == "pobj"]
+                    vote_on_resolution = not obj_heads or not any(t.i in tok2ent for t in obj_heads[0:1]) \
+                        or any(t.lemma_.lower() in self.lex.vote_nouns for t in objects)
+                    if vote_on_resolution and stance in FLIP:
+                        stance = FLIP[stance]
             if stance is None:
                 continue
             # A country modifying a nominal cue is its actor: "Chinese aid", "Russia's pressure".
@@ -446,6 +537,7 @@ class ClaimRules:
             if not actors:
                 continue
             actor_codes = {c for _, e in actors for c in e["countries"]}
+            targets: list
             if receivers is not None:
                 targets = receivers
             else:
@@ -455,6 +547,8 @@ class ClaimRules:
                     targets = [t for t in targets if t[0] is None or t[0] in own]
                     if not targets:
                         continue
+            if respect_borders:  # the borders are the victim's; the position is toward the violator
+                targets = [(None, {"key": None, "countries": [self.war_party], "kb_type": "country", "label": "GPE"})]
             target_codes = sorted({c for _, e in targets for c in e["countries"]} - actor_codes)
             confidence = 0.8 - (0.2 if how not in ("subject", "modifier", "speaker") else 0.0)
             if not target_codes and entry.war_default and self.war_party not in actor_codes \

