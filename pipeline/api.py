@@ -79,9 +79,14 @@ class Corpus:
         path = Path(path)
         if not (path / "documents.jsonl").is_file():
             raise FileNotFoundError(f"{path}: no documents.jsonl; is this an annotations folder?")
-        return cls(path, _load(path / "documents.jsonl", schema.Document), _load(path / "sentences.jsonl", Sentence),
-                   _load(path / "entities.jsonl", Entity), _load(path / "claims.jsonl", Claim),
-                   _load(path / "gold" / "claims.jsonl", Claim))
+        return cls(
+            path,
+            _load(path / "documents.jsonl", schema.Document),
+            _load(path / "sentences.jsonl", Sentence),
+            _load(path / "entities.jsonl", Entity),
+            _load(path / "claims.jsonl", Claim),
+            _load(path / "gold" / "claims.jsonl", Claim),
+        )
 
     @property
     def documents(self) -> list[Document]:

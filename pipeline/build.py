@@ -58,8 +58,23 @@ from pipeline.nlp.segment import DocContext, chunk_bounds, doc_records
 from pipeline.schema import Claim, Document, Entity, Sentence, to_dict
 from pipeline.settings import Settings
 
-META_FIELDS = ("title", "authors", "date", "publisher", "series", "source", "licence", "collection", "speaker",
-               "speaker_type", "speaker_name", "speaker_post", "session", "year", "citation")
+META_FIELDS = (
+    "title",
+    "authors",
+    "date",
+    "publisher",
+    "series",
+    "source",
+    "licence",
+    "collection",
+    "speaker",
+    "speaker_type",
+    "speaker_name",
+    "speaker_post",
+    "session",
+    "year",
+    "citation",
+)
 
 
 class Annotator:
@@ -73,12 +88,16 @@ class Annotator:
         self.kb = linker.kb
         engine = self.nlp.meta.get("engine", {"name": "spacy"})
         base = model_info(self.nlp)
-        stance = getattr(self.nlp.get_pipe("claim_stance"), "model", None) if "claim_stance" in self.nlp.pipe_names \
-            else None
+        stance = (
+            getattr(self.nlp.get_pipe("claim_stance"), "model", None) if "claim_stance" in self.nlp.pipe_names else None
+        )
         self.produced_by = {
-            "pipeline": "stance-corpus", "version": pipeline.__version__, "spacy": base["spacy"],
+            "pipeline": "stance-corpus",
+            "version": pipeline.__version__,
+            "spacy": base["spacy"],
             "model": {"name": base["name"], "version": base["version"]},
-            "components": self.nlp.pipe_names, "kb_sha256": self.kb.sha256,
+            "components": self.nlp.pipe_names,
+            "kb_sha256": self.kb.sha256,
             "claims": stance.name if stance is not None else "rules",
             **engine.get("produced_by", {}),
         }
@@ -94,14 +113,32 @@ class Annotator:
                 meta[k] = cleaned.header.get(k)
         text = cleaned.text
         document = Document(
-            doc_id=item.doc_id, title=meta["title"], authors=meta["authors"] or [], date=meta["date"],
-            publisher=meta["publisher"], series=meta["series"], source=meta["source"], licence=meta["licence"],
-            collection=item.collection, speaker=meta["speaker"], speaker_type=meta["speaker_type"],
-            speaker_name=meta["speaker_name"], speaker_post=meta["speaker_post"], session=meta["session"],
-            year=meta["year"], citation=meta["citation"] or [], text=text,
-            text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), offset_unit="codepoint",
-            sections=cleaned.sections, paragraphs=cleaned.paragraphs, footnotes=footnotes, header=cleaned.header,
-            removed_lines=cleaned.removed_lines, problems=problems, produced_by=self.produced_by,
+            doc_id=item.doc_id,
+            title=meta["title"],
+            authors=meta["authors"] or [],
+            date=meta["date"],
+            publisher=meta["publisher"],
+            series=meta["series"],
+            source=meta["source"],
+            licence=meta["licence"],
+            collection=item.collection,
+            speaker=meta["speaker"],
+            speaker_type=meta["speaker_type"],
+            speaker_name=meta["speaker_name"],
+            speaker_post=meta["speaker_post"],
+            session=meta["session"],
+            year=meta["year"],
+            citation=meta["citation"] or [],
+            text=text,
+            text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            offset_unit="codepoint",
+            sections=cleaned.sections,
+            paragraphs=cleaned.paragraphs,
+            footnotes=footnotes,
+            header=cleaned.header,
+            removed_lines=cleaned.removed_lines,
+            problems=problems,
+            produced_by=self.produced_by,
         )
         ctx = DocContext(item.doc_id, cleaned.sections, cleaned.paragraphs, footnotes, s.entity_labels)
         return Prepared(document, ctx, chunk_bounds(text, self.nlp.max_length))
@@ -111,8 +148,11 @@ class Annotator:
         items = iter(inputs)
         while group := [self.prepare(item) for item in islice(items, self.settings.docs_per_zone)]:
             with self.nlp.memory_zone():
-                texts = ((self._make_doc(p.document.text[a:b], p.document.speaker), (k, a))
-                         for k, p in enumerate(group) for a, b in p.chunks)
+                texts = (
+                    (self._make_doc(p.document.text[a:b], p.document.speaker), (k, a))
+                    for k, p in enumerate(group)
+                    for a, b in p.chunks
+                )
                 done: list[tuple[list, list, list]] = [([], [], []) for _ in group]
                 for doc, (k, base) in self.nlp.pipe(texts, as_tuples=True, batch_size=self.settings.batch_size):
                     sents, ents, claims = done[k]
@@ -194,15 +234,20 @@ def pipeline_fingerprint(settings: Settings) -> str:
     from pipeline.nlp.language import CONFIG_PATH
 
     package = Path(pipeline.__file__).parent
-    code = [p for name in _CODE for p in ((package / name).rglob("*.py") if (package / name).is_dir()
-                                           else [package / name])]
+    code = [
+        p for name in _CODE for p in ((package / name).rglob("*.py") if (package / name).is_dir() else [package / name])
+    ]
     state = {
         "version": pipeline.__version__,
-        "settings": {"spacy_model": settings.spacy_model, "engine": settings.engine,
-                     "strict_footnotes": settings.strict_footnotes, "entity_labels": sorted(settings.entity_labels),
-                     "debris": _path_digest(settings.debris_path),
-                     "engine_options": {k: _path_digest(v) for k, v in sorted(settings.engine_options.items())},
-                     "config_overrides": {k: _path_digest(v) for k, v in sorted(settings.config_overrides.items())}},
+        "settings": {
+            "spacy_model": settings.spacy_model,
+            "engine": settings.engine,
+            "strict_footnotes": settings.strict_footnotes,
+            "entity_labels": sorted(settings.entity_labels),
+            "debris": _path_digest(settings.debris_path),
+            "engine_options": {k: _path_digest(v) for k, v in sorted(settings.engine_options.items())},
+            "config_overrides": {k: _path_digest(v) for k, v in sorted(settings.config_overrides.items())},
+        },
         "config": _sha(CONFIG_PATH.read_bytes()),
         "model": _model_digest(settings.spacy_model),
         "data": _files_digest((package / "data").rglob("*"), package),
@@ -242,8 +287,9 @@ def record_lines(records: Records) -> dict[str, tuple[str, int]]:
 
 def store_result(cache_dir: Path, key: str, records: Records) -> None:
     """Write one document's rows into the cache (atomically: a killed build leaves no part)."""
-    payload = json.dumps({"key": key, "doc_id": records[0].doc_id, "layers": record_lines(records)},
-                         ensure_ascii=False).encode("utf-8")
+    payload = json.dumps(
+        {"key": key, "doc_id": records[0].doc_id, "layers": record_lines(records)}, ensure_ascii=False
+    ).encode("utf-8")
     with atomic_path(_cache_file(cache_dir, key)) as tmp:
         tmp.write_bytes(gzip.compress(payload, compresslevel=1, mtime=0))
 
@@ -254,8 +300,9 @@ def load_result(cache_dir: Path, key: str) -> dict[str, tuple[str, int]]:
     return {k: (v[0], v[1]) for k, v in layers.items()}
 
 
-def annotate_jobs(jobs: Sequence[Job], settings: Settings, cache_dir: Path, executor=None, n_process: int = 1,
-                  progress: bool = True) -> int:
+def annotate_jobs(
+    jobs: Sequence[Job], settings: Settings, cache_dir: Path, executor=None, n_process: int = 1, progress: bool = True
+) -> int:
     """Annotate every job whose rows are not in the cache yet; returns how many were annotated."""
     from pipeline.executors import LocalExecutor, shard
 
@@ -280,9 +327,16 @@ def write_layers(jobs: Sequence[Job], cache_dir: Path, out_dir: Path, compress: 
     return writer.counts
 
 
-def annotate_to_dir(inputs: Sequence[DocInput], out_dir: str | Path, annotator: Annotator | None = None,
-                    progress: bool = True, compress: bool = False, settings: Settings | None = None,
-                    executor=None, n_process: int = 1) -> dict[str, int]:
+def annotate_to_dir(
+    inputs: Sequence[DocInput],
+    out_dir: str | Path,
+    annotator: Annotator | None = None,
+    progress: bool = True,
+    compress: bool = False,
+    settings: Settings | None = None,
+    executor=None,
+    n_process: int = 1,
+) -> dict[str, int]:
     """Annotate every input and write the four layers into ``out_dir`` in one atomic step: the
     rows wait in a temporary folder beside it (no cache is kept), then the layers are written
     into a staging copy of ``out_dir`` that replaces it at once (``io.staged_tree``), so a kill
@@ -332,14 +386,21 @@ class BuildResult:
 def _extra_inputs(out: Path) -> dict[str, str]:
     """Files besides the corpus that generated files depend on: the coding sheets (gold) and
     the dataset card (its prose is kept, its header regenerated)."""
-    files = [p for p in (out / "gold" / "sheets").rglob("*") if p.is_file()] if (out / "gold" / "sheets").is_dir() \
-        else []
+    files = (
+        [p for p in (out / "gold" / "sheets").rglob("*") if p.is_file()] if (out / "gold" / "sheets").is_dir() else []
+    )
     files += [out / "README.md"] if (out / "README.md").is_file() else []
     return dict(_files_digest(files, out))
 
 
-def build_corpus(inputs: Sequence[DocInput], out: str | Path, settings: Settings, executor=None,
-                 n_process: int = 1, progress: bool = True) -> BuildResult:
+def build_corpus(
+    inputs: Sequence[DocInput],
+    out: str | Path,
+    settings: Settings,
+    executor=None,
+    n_process: int = 1,
+    progress: bool = True,
+) -> BuildResult:
     """Build the layers of every collection in ``inputs`` (others already in ``out`` are kept),
     the gold files and the Parquet export, as one atomic step; nothing is written when the
     corpus, the pipeline and the generated files are as the last build left them."""
@@ -355,9 +416,13 @@ def build_corpus(inputs: Sequence[DocInput], out: str | Path, settings: Settings
     previous = read_build_state(out)
     extra = _extra_inputs(out)
     keys = {name: [[j.item.doc_id, j.key] for j in jobs] for name, jobs in by_collection.items()}
-    if (previous.get("format") == BUILD_FORMAT and previous.get("inputs") == extra
-            and all((previous.get("collections") or {}).get(name, {}).get("documents") == k for name, k in keys.items())
-            and previous.get("files") and not check_build_files(out, previous)):
+    if (
+        previous.get("format") == BUILD_FORMAT
+        and previous.get("inputs") == extra
+        and all((previous.get("collections") or {}).get(name, {}).get("documents") == k for name, k in keys.items())
+        and previous.get("files")
+        and not check_build_files(out, previous)
+    ):
         counts = {name: previous["collections"][name]["counts"] for name in keys}
         return BuildResult(counts, previous.get("gold") or {}, 0, total, unchanged=True)
 
@@ -390,7 +455,13 @@ def build_corpus(inputs: Sequence[DocInput], out: str | Path, settings: Settings
         for entry in (stage / CACHE_DIR).rglob("*.json.gz") if (stage / CACHE_DIR).is_dir() else []:
             if entry.name[: -len(".json.gz")] not in live:
                 entry.unlink()
-        state = {"format": BUILD_FORMAT, "pipeline": fingerprint, "inputs": _extra_inputs(stage),
-                 "collections": dict(sorted(collections.items())), "gold": gold, "files": files}
+        state = {
+            "format": BUILD_FORMAT,
+            "pipeline": fingerprint,
+            "inputs": _extra_inputs(stage),
+            "collections": dict(sorted(collections.items())),
+            "gold": gold,
+            "files": files,
+        }
         write_text(stage / BUILD_FILE, json.dumps(state, indent=1, sort_keys=True) + "\n")  # last
     return BuildResult({name: collections[name]["counts"] for name in by_collection}, gold, annotated, total, False)

@@ -40,9 +40,13 @@ def _missing(folder: Path, err: FileNotFoundError) -> str:
     """What a command needs that the folder lacks, said for a corpus folder and an annotate output."""
     name = Path(err.filename or "").name
     if "gold" in Path(err.filename or "").parts:
-        return (f"{folder}: no gold layer ({err.filename}); the automatic layer can only be scored against gold "
-                "— code a sheet and run `stance-corpus gold build`, or point --annotations at the corpus")
-    return f"{err.filename}: missing; {folder} holds no {name} layer (write one with `stance-corpus build` or `annotate`)"
+        return (
+            f"{folder}: no gold layer ({err.filename}); the automatic layer can only be scored against gold "
+            "— code a sheet and run `stance-corpus gold build`, or point --annotations at the corpus"
+        )
+    return (
+        f"{err.filename}: missing; {folder} holds no {name} layer (write one with `stance-corpus build` or `annotate`)"
+    )
 
 
 def _fail(message: str) -> None:
@@ -58,18 +62,26 @@ StanzaNerOpt = typer.Option(None, "--stanza-ner-model", help="A locally trained 
 StanzaPretrainOpt = typer.Option(None, "--stanza-pretrain", help="The pretrain (.pt) file of --stanza-ner-model.")
 
 
-SetOpt = typer.Option(None, "--set", help="Override a value of the pipeline config (pipeline/nlp/config.cfg), "
-                      "e.g. --set paths.stance_model=models/stance. Repeatable.")
+SetOpt = typer.Option(
+    None,
+    "--set",
+    help="Override a value of the pipeline config (pipeline/nlp/config.cfg), "
+    "e.g. --set paths.stance_model=models/stance. Repeatable.",
+)
 
 
-def _with_engine(s: Settings, engine: str, stanza_dir, stanza_ner_model, stanza_pretrain,
-                 overrides: Optional[List[str]] = None) -> Settings:
+def _with_engine(
+    s: Settings, engine: str, stanza_dir, stanza_ner_model, stanza_pretrain, overrides: Optional[List[str]] = None
+) -> Settings:
     from pipeline import registry
 
     if engine not in registry.names("engines"):
         _fail(f"--engine must be one of {', '.join(registry.names('engines'))}")
-    options = {k: v for k, v in (("model_dir", stanza_dir), ("ner_model", stanza_ner_model),
-                                 ("pretrain", stanza_pretrain)) if v is not None}
+    options = {
+        k: v
+        for k, v in (("model_dir", stanza_dir), ("ner_model", stanza_ner_model), ("pretrain", stanza_pretrain))
+        if v is not None
+    }
     config = {}
     for item in overrides or []:
         key, sep, value = item.partition("=")
@@ -79,12 +91,23 @@ def _with_engine(s: Settings, engine: str, stanza_dir, stanza_ner_model, stanza_
     return replace(s, engine=engine, engine_options=options, config_overrides=config)
 
 
-NProcessOpt = typer.Option(1, "--n-process", min=1, help="Worker processes for the NLP stage (each loads the "
-                           "pipeline once); the layers are the same bytes for any number.")
-ExecutorOpt = typer.Option("local", "--executor", help="Where the NLP stage runs: local (this machine; "
-                           "--n-process workers) or dask (dask.distributed).")
-SchedulerOpt = typer.Option(None, "--scheduler", help="With --executor dask: the address of a running scheduler "
-                            "(default: a LocalCluster of --n-process workers).")
+NProcessOpt = typer.Option(
+    1,
+    "--n-process",
+    min=1,
+    help="Worker processes for the NLP stage (each loads the "
+    "pipeline once); the layers are the same bytes for any number.",
+)
+ExecutorOpt = typer.Option(
+    "local",
+    "--executor",
+    help="Where the NLP stage runs: local (this machine; --n-process workers) or dask (dask.distributed).",
+)
+SchedulerOpt = typer.Option(
+    None,
+    "--scheduler",
+    help="With --executor dask: the address of a running scheduler (default: a LocalCluster of --n-process workers).",
+)
 
 
 def _executor(name: str, n_process: int, scheduler: Optional[str]):
@@ -120,7 +143,8 @@ def build(
     stanza_pretrain: Optional[Path] = StanzaPretrainOpt,
     overrides: Optional[List[str]] = SetOpt,
     collection: Optional[List[str]] = typer.Option(
-        None, "--collection", help="Build only this collection (articles, ungd, …). Repeatable; default: all."),
+        None, "--collection", help="Build only this collection (articles, ungd, …). Repeatable; default: all."
+    ),
     n_process: int = NProcessOpt,
     executor: str = ExecutorOpt,
     scheduler: Optional[str] = SchedulerOpt,
@@ -136,22 +160,26 @@ def build(
         inputs = read_manifest(corpus, only=collection or None)
         for path in unlisted_files(corpus, inputs):
             typer.echo(f"warning: {path} has no manifest row; skipped", err=True)
-        settings = _with_engine(_settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain,
-                                overrides)
+        settings = _with_engine(
+            _settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain, overrides
+        )
         run = _executor(executor, n_process, scheduler)
         result = _import_build().build_corpus(inputs, out, settings, run, n_process)
     except (InputError, CodingError) as err:
         _fail(str(err))
     for name, layer_counts in result.counts.items():
-        typer.echo(f"{name}: " + " ".join(f"{k}={layer_counts[k]}" for k in ("documents", "sentences", "entities",
-                                                                             "claims")))
+        typer.echo(
+            f"{name}: " + " ".join(f"{k}={layer_counts[k]}" for k in ("documents", "sentences", "entities", "claims"))
+        )
     if result.gold:
         typer.echo("gold: " + " ".join(f"{k}={v}" for k, v in result.gold.items()))
     if result.unchanged:
         typer.echo(f"up to date: {result.total} documents unchanged; nothing written")
     else:
-        typer.echo(f"annotated {result.annotated} of {result.total} documents "
-                   f"({result.total - result.annotated} from the cache)")
+        typer.echo(
+            f"annotated {result.annotated} of {result.total} documents "
+            f"({result.total - result.annotated} from the cache)"
+        )
 
 
 @app.command()
@@ -165,12 +193,15 @@ def annotate(
     stanza_ner_model: Optional[Path] = StanzaNerOpt,
     stanza_pretrain: Optional[Path] = StanzaPretrainOpt,
     stance_model: Optional[Path] = typer.Option(
-        None, "--stance-model", help="Folder of a model saved by `stance-corpus train`: it sets stance and confidence."),
+        None, "--stance-model", help="Folder of a model saved by `stance-corpus train`: it sets stance and confidence."
+    ),
     overrides: Optional[List[str]] = SetOpt,
     speaker: Optional[str] = typer.Option(
-        None, "--speaker", help="ISO3 code of the state speaking in the one file given (a statement)."),
+        None, "--speaker", help="ISO3 code of the state speaking in the one file given (a statement)."
+    ),
     manifest: Optional[Path] = typer.Option(
-        None, "--manifest", help="JSONL, one row per input: file (relative to the manifest), doc_id, speaker, …"),
+        None, "--manifest", help="JSONL, one row per input: file (relative to the manifest), doc_id, speaker, …"
+    ),
     force: bool = typer.Option(False, "--force", help="Write even into a folder that holds the corpus layers."),
     n_process: int = NProcessOpt,
     executor: str = ExecutorOpt,
@@ -189,13 +220,15 @@ def annotate(
         _check_out(out, force)
         if stance_model is not None:
             if not (stance_model / "model.json").is_file():
-                raise InputError(stance_model, "not a stance model folder (no model.json); train one with `stance-corpus train`")
+                raise InputError(
+                    stance_model, "not a stance model folder (no model.json); train one with `stance-corpus train`"
+                )
             overrides = [*(overrides or []), f"paths.stance_model={stance_model}"]
-        settings = _with_engine(_settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain,
-                                overrides)
+        settings = _with_engine(
+            _settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain, overrides
+        )
         run = _executor(executor, n_process, scheduler)
-        counts = _import_build().annotate_to_dir(inputs, out, settings=settings, executor=run,
-                                                       n_process=n_process)
+        counts = _import_build().annotate_to_dir(inputs, out, settings=settings, executor=run, n_process=n_process)
     except InputError as err:
         _fail(str(err))
     typer.echo(" ".join(f"{k}={v}" for k, v in counts.items()) + f" -> {out}")
@@ -215,8 +248,9 @@ def save_pipeline(
     from pipeline.nlp.language import load_nlp
 
     try:
-        settings = _with_engine(_settings(model, False), engine, stanza_dir, stanza_ner_model, stanza_pretrain,
-                                overrides)
+        settings = _with_engine(
+            _settings(model, False), engine, stanza_dir, stanza_ner_model, stanza_pretrain, overrides
+        )
         nlp = load_nlp(settings)
     except InputError as err:
         _fail(str(err))
@@ -229,7 +263,8 @@ def evaluate(
     annotations: Path = typer.Option(Path("annotations"), help="Folder with claims.jsonl and gold/ (ungd/ for UNGD)."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write all figures as JSON here."),
     collection: Optional[List[str]] = typer.Option(
-        None, "--collection", help="articles or ungd (repeatable); default: each collection the folder holds."),
+        None, "--collection", help="articles or ungd (repeatable); default: each collection the folder holds."
+    ),
     split: str = typer.Option("all", "--split", help="UNGD gold split: dev, eval (frozen, never tuned on) or all."),
     ungd_gold: Path = typer.Option(Path("annotations/gold/ungd"), "--ungd-gold", help="UNGD gold folder."),
     corpus: Path = typer.Option(Path("corpus"), help="Corpus folder (the UNGD statement files)."),
@@ -284,11 +319,16 @@ def validate_votes(
 @app.command()
 def export(
     annotations: Path = typer.Option(Path("annotations"), help="Folder with the layers and gold/."),
-    fmt: str = typer.Option("parquet", "--format", help="parquet (annotations/parquet/, what the card loads), jsonl "
-                            "(annotations/hf/), or an interchange format: prodigy, spacy, conll, brat, doccano, "
-                            "labelstudio, webanno, dna, networks (see docs/exports.md)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Write here (default: the annotations folder for "
-                                       "parquet/jsonl, exports/ for the others)."),
+    fmt: str = typer.Option(
+        "parquet",
+        "--format",
+        help="parquet (annotations/parquet/, what the card loads), jsonl "
+        "(annotations/hf/), or an interchange format: prodigy, spacy, conll, brat, doccano, "
+        "labelstudio, webanno, dna, networks (see docs/exports.md).",
+    ),
+    out: Optional[Path] = typer.Option(
+        None, "--out", help="Write here (default: the annotations folder for parquet/jsonl, exports/ for the others)."
+    ),
     layer: str = typer.Option("auto", "--layer", help="Claim layer of the interchange formats: auto or gold."),
     collection: Optional[str] = typer.Option(None, "--collection", help="Only the documents of this collection."),
     doc_ids: Optional[List[str]] = typer.Option(None, "--doc", help="Only this document (repeatable)."),
@@ -299,8 +339,15 @@ def export(
 
     if fmt not in registry.names("exporters"):
         _fail(f"--format must be one of {', '.join(registry.names('exporters'))}")
-    filters = {k: v for k, v in (("layer", layer if layer != "auto" else None), ("collection", collection),
-                                 ("doc_ids", doc_ids or None)) if v is not None}
+    filters = {
+        k: v
+        for k, v in (
+            ("layer", layer if layer != "auto" else None),
+            ("collection", collection),
+            ("doc_ids", doc_ids or None),
+        )
+        if v is not None
+    }
     try:
         counts = registry.get("exporters", fmt)(annotations, out, **filters)
     except FileNotFoundError as err:
@@ -316,8 +363,9 @@ def import_annotations(
     path: Path = typer.Argument(..., help="The file (or brat folder) the annotation tool gave back."),
     fmt: str = typer.Option(..., "--format", help="labelstudio, prodigy, doccano or brat."),
     out: Path = typer.Option(..., "--out", help="The coding sheet to write (JSONL, the form of gold/sheets/)."),
-    baseline: Optional[Path] = typer.Option(None, "--baseline", help="review_baseline.json of the export "
-                                            "(default: next to PATH)."),
+    baseline: Optional[Path] = typer.Option(
+        None, "--baseline", help="review_baseline.json of the export (default: next to PATH)."
+    ),
     report: Optional[Path] = typer.Option(None, "--report", help="Also write the conflicts as JSON here."),
 ):
     """Bring corrected annotations back as a coding sheet; list what changed against the export."""
@@ -343,8 +391,12 @@ def train(
     epochs: int = typer.Option(10, help="spaCy textcat epochs."),
     seed: int = typer.Option(0, help="Random seed."),
     curve: bool = typer.Option(True, help="Also compute the learning curve."),
-    compare: bool = typer.Option(False, "--compare", help="Compare the claim systems (rules, TF-IDF, encoder, "
-                                 "combined) on the article and UN statement gold; write the encoder head."),
+    compare: bool = typer.Option(
+        False,
+        "--compare",
+        help="Compare the claim systems (rules, TF-IDF, encoder, "
+        "combined) on the article and UN statement gold; write the encoder head.",
+    ),
 ):
     """Train and cross-validate stance classifiers on the gold claims; save the final model."""
     if compare:
@@ -355,8 +407,10 @@ def train(
     from pipeline.training.train import run_training
 
     if not (annotations / "README.md").is_file() or not (annotations / "gold" / "claims.jsonl").is_file():
-        _fail(f"{annotations}: not a dataset folder (training needs the dataset card README.md and gold/claims.jsonl, "
-              "as `stance-corpus build` writes them into annotations/)")
+        _fail(
+            f"{annotations}: not a dataset folder (training needs the dataset card README.md and gold/claims.jsonl, "
+            "as `stance-corpus build` writes them into annotations/)"
+        )
     report = run_training(annotations, out, folds=folds, epochs=epochs, seed=seed, curve=curve, results=results)
     typer.echo(report)
 
@@ -365,10 +419,15 @@ def train(
 def audit(
     annotations: Path = typer.Argument(Path("annotations"), help="The annotations folder to check."),
     report: bool = typer.Option(False, "--report", help="Also print agreement, coverage and disagreements."),
-    schema_out: Optional[Path] = typer.Option(None, "--schema-out", help="Write the layer schemas as JSON Schema here."),
+    schema_out: Optional[Path] = typer.Option(
+        None, "--schema-out", help="Write the layer schemas as JSON Schema here."
+    ),
     compare_entities: Optional[Path] = typer.Option(
-        None, "--compare-entities", help="With --report: a folder written by another engine (e.g. --engine stanza) "
-        "whose entity layer is compared with this one."),
+        None,
+        "--compare-entities",
+        help="With --report: a folder written by another engine (e.g. --engine stanza) "
+        "whose entity layer is compared with this one.",
+    ),
 ):
     """Check every invariant of the layers; exit 0 only when all hold."""
     from pipeline.quality.audit import audit_report, schema_files, validate_dir
@@ -451,7 +510,9 @@ def gold_expand(
 
 @gold_app.command("reliability")
 def gold_reliability(
-    gold_dir: Path = typer.Argument(Path("annotations/gold/ungd"), help="Folder with sample.csv, packets/ and sheets/."),
+    gold_dir: Path = typer.Argument(
+        Path("annotations/gold/ungd"), help="Folder with sample.csv, packets/ and sheets/."
+    ),
     out: Optional[Path] = typer.Option(None, "--out", help="Report to write (default GOLD_DIR/RELIABILITY.md)."),
     resamples: int = typer.Option(1000, help="Bootstrap resamples of documents."),
     seed: int = typer.Option(0, help="Seed of the bootstrap."),
@@ -464,13 +525,17 @@ def gold_reliability(
     except InputError as err:
         _fail(str(err))
     stance = report.scopes["overall"][0]
-    typer.echo(f"stance alpha (all {stance.units} units, {stance.documents} documents) = {stance.alpha:.3f} "
-               f"-> {out or gold_dir / 'RELIABILITY.md'}")
+    typer.echo(
+        f"stance alpha (all {stance.units} units, {stance.documents} documents) = {stance.alpha:.3f} "
+        f"-> {out or gold_dir / 'RELIABILITY.md'}"
+    )
 
 
 @gold_app.command("build-ungd")
 def gold_build_ungd(
-    gold_dir: Path = typer.Argument(Path("annotations/gold/ungd"), help="Folder with sample.csv, packets/ and sheets/."),
+    gold_dir: Path = typer.Argument(
+        Path("annotations/gold/ungd"), help="Folder with sample.csv, packets/ and sheets/."
+    ),
     out: Optional[Path] = typer.Option(None, "--out", help="File to write (default GOLD_DIR/claims.jsonl)."),
 ):
     """Gold claims of the UNGD sample: adjudicated sheets for reliability documents, else the coder's sheet."""
@@ -481,7 +546,9 @@ def gold_build_ungd(
     except InputError as err:
         _fail(str(err))
     splits = {s: sum(r["split"] == s for r in rows) for s in ("dev", "eval")}
-    typer.echo(f"{len(rows)} gold rows (dev={splits['dev']} eval={splits['eval']}) -> {out or gold_dir / 'claims.jsonl'}")
+    typer.echo(
+        f"{len(rows)} gold rows (dev={splits['dev']} eval={splits['eval']}) -> {out or gold_dir / 'claims.jsonl'}"
+    )
 
 
 def main() -> None:  # pragma: no cover

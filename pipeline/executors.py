@@ -162,13 +162,20 @@ class DaskExecutor:
             if self.scheduler:
                 client = stack.enter_context(Client(self.scheduler))
             else:
-                cluster = stack.enter_context(LocalCluster(
-                    n_workers=self.n_process, threads_per_worker=1, processes=True, dashboard_address=None,
-                    silence_logs=40))
+                cluster = stack.enter_context(
+                    LocalCluster(
+                        n_workers=self.n_process,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                        silence_logs=40,
+                    )
+                )
                 client = stack.enter_context(Client(cluster))
             # Pure=False: a rerun after a cache miss must run again, not reuse a remembered result.
-            futures = [client.submit(annotate_shard, settings, str(cache_dir), list(shard), pure=False)
-                       for shard in shards]
+            futures = [
+                client.submit(annotate_shard, settings, str(cache_dir), list(shard), pure=False) for shard in shards
+            ]
             yield from _results(futures)
 
 
@@ -188,4 +195,4 @@ def shard(jobs: Sequence[Job], n_workers: int, size: Optional[int] = None) -> li
     if not jobs:
         return []
     size = size or max(1, min(16, len(jobs) // (4 * max(1, n_workers)) or 1))
-    return [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
+    return [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]

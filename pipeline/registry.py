@@ -30,8 +30,12 @@ exporters = catalogue.create("stance_corpus", "exporters", entry_points=True)
 executors = catalogue.create("stance_corpus", "executors", entry_points=True)
 
 _REGISTRIES = {"engines": engines, "stance_models": stance_models, "exporters": exporters, "executors": executors}
-_PACKAGES = {"engines": "pipeline.nlp.engines", "stance_models": "pipeline.training", "exporters": "pipeline.export",
-             "executors": "pipeline.executors"}
+_PACKAGES = {
+    "engines": "pipeline.nlp.engines",
+    "stance_models": "pipeline.training",
+    "exporters": "pipeline.export",
+    "executors": "pipeline.executors",
+}
 _DISCOVERED: set[str] = set()
 
 

@@ -17,10 +17,23 @@ Stance = Literal["support", "oppose", "neutral"]
 Topic = Literal["recognition", "diplomacy", "military", "economy", "energy", "symbolic", "domestic", "other"]
 STANCES: tuple[str, ...] = get_args(Stance)
 TOPICS: tuple[str, ...] = get_args(Topic)
-EntityLabel = Literal["PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART",
-                      "LANGUAGE"]
-KBType = Literal["country", "demonym", "capital", "metonym", "organ", "leader", "official", "organisation", "group",
-                 "territory", "historical", "place"]
+EntityLabel = Literal[
+    "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "LANGUAGE"
+]
+KBType = Literal[
+    "country",
+    "demonym",
+    "capital",
+    "metonym",
+    "organ",
+    "leader",
+    "official",
+    "organisation",
+    "group",
+    "territory",
+    "historical",
+    "place",
+]
 ISO3 = str  # checked against pycountry by the validator, which can name the bad code
 
 NonNeg = Field(ge=0)

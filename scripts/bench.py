@@ -102,8 +102,14 @@ def run_bare(corpus: str, collection: str, limit: Optional[int]) -> dict:
         t0 = time.perf_counter()
         tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=settings.batch_size))
         seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "load_s": load, "peak_rss_mib": rss.mib, "tokens": tokens,
-            "words": sum(len(t.split()) for t in texts), "torch": "torch" in sys.modules}
+    return {
+        "seconds": seconds,
+        "load_s": load,
+        "peak_rss_mib": rss.mib,
+        "tokens": tokens,
+        "words": sum(len(t.split()) for t in texts),
+        "torch": "torch" in sys.modules,
+    }
 
 
 def run_build(corpus: str, collection: str, limit: Optional[int], executor: str, workers: int) -> dict:
@@ -121,12 +127,19 @@ def run_build(corpus: str, collection: str, limit: Optional[int], executor: str,
             annotator_for(settings)  # load here, timed apart
         load = time.perf_counter() - t0
         t0 = time.perf_counter()
-        result = build_corpus(inputs, Path(tmp) / "out", settings, get_executor(executor, workers), workers,
-                              progress=False)
+        result = build_corpus(
+            inputs, Path(tmp) / "out", settings, get_executor(executor, workers), workers, progress=False
+        )
         seconds = time.perf_counter() - t0
         size = sum(p.stat().st_size for p in (Path(tmp) / "out").rglob("*.jsonl*"))
-    return {"seconds": seconds, "load_s": load, "peak_rss_mib": rss.mib, "annotated": result.annotated,
-            "layer_bytes": size, "torch": "torch" in sys.modules}
+    return {
+        "seconds": seconds,
+        "load_s": load,
+        "peak_rss_mib": rss.mib,
+        "annotated": result.annotated,
+        "layer_bytes": size,
+        "torch": "torch" in sys.modules,
+    }
 
 
 def run_load(hide_torch: bool) -> dict:
@@ -165,8 +178,11 @@ def main(
     for r in range(rounds):
         runs["bare"].append(fresh(run_bare, *args))
         runs["serial"].append(fresh(run_build, *args, "local", 1))
-        print(f"round {r + 1}: bare {runs['bare'][-1]['seconds']:.1f} s, serial {runs['serial'][-1]['seconds']:.1f} s",
-              file=sys.stderr, flush=True)
+        print(
+            f"round {r + 1}: bare {runs['bare'][-1]['seconds']:.1f} s, serial {runs['serial'][-1]['seconds']:.1f} s",
+            file=sys.stderr,
+            flush=True,
+        )
     runs["pool"] = [fresh(run_build, *args, "local", workers)]
     runs["dask"] = [fresh(run_build, *args, "dask", workers)]
     loads = {"torch hidden": fresh(run_load, True), "torch imported": fresh(run_load, False)}
@@ -182,24 +198,35 @@ def main(
         (f"pipeline, `--n-process {workers}`", med("pool", "seconds"), med("pool", "seconds"), "pool"),
         (f"pipeline, Dask LocalCluster ({workers} workers)", med("dask", "seconds"), med("dask", "seconds"), "dask"),
     ]
-    lines = [f"{collection}: {n_docs} documents, {words:,} words; {rounds} paired rounds (medians); "
-             f"{workers} workers", "",
-             "| run | build s | wall s (with load) | words/s | vs serial (wall) | peak RSS MiB | torch imported |",
-             "|---|---:|---:|---:|---:|---:|---|"]
+    lines = [
+        f"{collection}: {n_docs} documents, {words:,} words; {rounds} paired rounds (medians); {workers} workers",
+        "",
+        "| run | build s | wall s (with load) | words/s | vs serial (wall) | peak RSS MiB | torch imported |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
     for label, seconds, wall, name in rows:
-        lines.append(f"| {label} | {seconds:.1f} | {wall:.1f} | {words / seconds:,.0f} | {serial_wall / wall:.2f}x | "
-                     f"{med(name, 'peak_rss_mib'):.0f} | {'yes' if runs[name][0]['torch'] else 'no'} |")
+        lines.append(
+            f"| {label} | {seconds:.1f} | {wall:.1f} | {words / seconds:,.0f} | {serial_wall / wall:.2f}x | "
+            f"{med(name, 'peak_rss_mib'):.0f} | {'yes' if runs[name][0]['torch'] else 'no'} |"
+        )
     ratio = med("serial", "seconds") / med("bare", "seconds")
     layer_kib = runs["serial"][0]["layer_bytes"] / 1024
-    lines += ["", f"pipeline / bare spaCy (build s, paired medians): {ratio:.2f}",
-              f"stored layers: {layer_kib:,.0f} KiB = {layer_kib / (words / 1000):.1f} KiB per 1,000 words", "",
-              "| loading the pipeline | s | peak RSS MiB | torch in sys.modules |", "|---|---:|---:|---|"]
+    lines += [
+        "",
+        f"pipeline / bare spaCy (build s, paired medians): {ratio:.2f}",
+        f"stored layers: {layer_kib:,.0f} KiB = {layer_kib / (words / 1000):.1f} KiB per 1,000 words",
+        "",
+        "| loading the pipeline | s | peak RSS MiB | torch in sys.modules |",
+        "|---|---:|---:|---|",
+    ]
     for label, r in loads.items():
         lines.append(f"| {label} | {r['seconds']:.1f} | {r['peak_rss_mib']:.0f} | {'yes' if r['torch'] else 'no'} |")
     print("\n".join(lines))
     if json_out:
-        json_out.write_text(json.dumps({"documents": n_docs, "words": words, "runs": runs, "loads": loads},
-                                       indent=1) + "\n", encoding="utf-8")
+        json_out.write_text(
+            json.dumps({"documents": n_docs, "words": words, "runs": runs, "loads": loads}, indent=1) + "\n",
+            encoding="utf-8",
+        )
 
 
 if __name__ == "__main__":

@@ -42,10 +42,41 @@ OUT = ROOT / "pipeline" / "data" / "country_kb.jsonl"
 OBSERVERS = ("PSE", "VAT")  # UN General Assembly non-member observer states
 
 # countryinfo's altSpellings mix native and English forms; keep English state names only.
-_STATE_WORDS = re.compile(r"\b(Republic|Kingdom|State|States|Federation|Commonwealth|Union|Principality|Duchy|"
-                          r"Sultanate|Confederation|Emirates|Islands|Federated)\b")
-_FOREIGN_WORDS = {"des", "de", "du", "la", "le", "del", "ya", "wa", "di", "do", "da", "y", "e", "al", "as", "ng",
-                  "ko", "blong", "er", "bilong", "dal", "u", "na", "i", "te", "ta", "et", "und", "van"}
+_STATE_WORDS = re.compile(
+    r"\b(Republic|Kingdom|State|States|Federation|Commonwealth|Union|Principality|Duchy|"
+    r"Sultanate|Confederation|Emirates|Islands|Federated)\b"
+)
+_FOREIGN_WORDS = {
+    "des",
+    "de",
+    "du",
+    "la",
+    "le",
+    "del",
+    "ya",
+    "wa",
+    "di",
+    "do",
+    "da",
+    "y",
+    "e",
+    "al",
+    "as",
+    "ng",
+    "ko",
+    "blong",
+    "er",
+    "bilong",
+    "dal",
+    "u",
+    "na",
+    "i",
+    "te",
+    "ta",
+    "et",
+    "und",
+    "van",
+}
 
 
 class SourceError(Exception):
@@ -115,16 +146,30 @@ def _countryinfo() -> dict[str, dict]:
         code = (rec.get("ISO") or {}).get("alpha3")
         if not code:
             continue
-        merged = by_code.setdefault(code, {"capital": rec.get("capital"), "demonym": rec.get("demonym"),
-                                           "names": []})
+        merged = by_code.setdefault(code, {"capital": rec.get("capital"), "demonym": rec.get("demonym"), "names": []})
         merged["names"] += [rec.get("name") or ""] + list(rec.get("altSpellings") or [])
     return by_code
 
 
 def _row(**fields) -> dict:
     """A KB row with the loader's fields first, in a fixed order; empty optional fields dropped."""
-    order = ("id", "type", "country", "qid", "label", "aliases", "members", "iso2", "numeric", "capital",
-             "demonym", "role", "org", "de_jure", "note")
+    order = (
+        "id",
+        "type",
+        "country",
+        "qid",
+        "label",
+        "aliases",
+        "members",
+        "iso2",
+        "numeric",
+        "capital",
+        "demonym",
+        "role",
+        "org",
+        "de_jure",
+        "note",
+    )
     row = {k: fields[k] for k in order if k in fields and (fields[k] not in (None, "", []) or k == "country")}
     return row
 
@@ -155,8 +200,9 @@ def country_rows(members: list[str]) -> tuple[list[dict], list[dict], list[dict]
         # Short forms ("Delhi"), other seats of government or of a branch ("Cotonou", "Cape Town")
         # and former seats that stand for the same state in the texts ("Bonn"): README.md.
         seats = ex.get("capital_alias", []) + ex.get("seat", []) + ex.get("former_seat", [])
-        cap_aliases = [a for a in _dedupe([capital] + seats)
-                       if a not in drop and CountryKB.normalise(a).casefold() not in own]
+        cap_aliases = [
+            a for a in _dedupe([capital] + seats) if a not in drop and CountryKB.normalise(a).casefold() not in own
+        ]
 
         raw = (ex.get("demonym") or [None])[0] or ci.get("demonym") or ""
         parts = [p.strip() for p in raw.split(",") if p.strip()]
@@ -170,39 +216,76 @@ def country_rows(members: list[str]) -> tuple[list[dict], list[dict], list[dict]
         if not capital or not demonym:
             problems.append(f"{code}: capital {capital!r}, demonym {demonym!r}")
         note = "UN General Assembly non-member observer state" if code in OBSERVERS else None
-        countries.append(_row(id=code, type="country", country=code, qid=qids.get(code), label="GPE",
-                              aliases=aliases, iso2=c.alpha_2, numeric=c.numeric, capital=capital,
-                              demonym=demonym, note=note))
+        countries.append(
+            _row(
+                id=code,
+                type="country",
+                country=code,
+                qid=qids.get(code),
+                label="GPE",
+                aliases=aliases,
+                iso2=c.alpha_2,
+                numeric=c.numeric,
+                capital=capital,
+                demonym=demonym,
+                note=note,
+            )
+        )
         if cap_aliases:
-            capitals.append(_row(id=f"{code}:capital", type="capital", country=code, label="GPE",
-                                 aliases=cap_aliases))
+            capitals.append(_row(id=f"{code}:capital", type="capital", country=code, label="GPE", aliases=cap_aliases))
         if dem_aliases:
-            demonyms.append(_row(id=f"{code}:demonym", type="demonym", country=code, label="NORP",
-                                 aliases=dem_aliases))
+            demonyms.append(_row(id=f"{code}:demonym", type="demonym", country=code, label="NORP", aliases=dem_aliases))
     return countries, capitals, demonyms, problems
 
 
 def territory_rows() -> list[dict]:
     rows = []
     for r in _read_jsonl("contested.jsonl"):
-        rows.append(_row(id=r["id"], type="territory", country=r.get("country"), qid=r.get("qid"),
-                         label=r.get("label", "GPE"), aliases=_dedupe(r["aliases"]),
-                         iso2=(pycountry.countries.get(alpha_3=r["country"]).alpha_2 if r.get("country") else None),
-                         numeric=(pycountry.countries.get(alpha_3=r["country"]).numeric if r.get("country") else None),
-                         capital=r.get("capital"), demonym=r.get("demonym"), de_jure=r.get("de_jure"),
-                         note=r["note"]))
+        rows.append(
+            _row(
+                id=r["id"],
+                type="territory",
+                country=r.get("country"),
+                qid=r.get("qid"),
+                label=r.get("label", "GPE"),
+                aliases=_dedupe(r["aliases"]),
+                iso2=(pycountry.countries.get(alpha_3=r["country"]).alpha_2 if r.get("country") else None),
+                numeric=(pycountry.countries.get(alpha_3=r["country"]).numeric if r.get("country") else None),
+                capital=r.get("capital"),
+                demonym=r.get("demonym"),
+                de_jure=r.get("de_jure"),
+                note=r["note"],
+            )
+        )
         if r.get("demonym_aliases"):
             forms = r["demonym_aliases"]
-            rows.append(_row(id=f"{r['country']}:demonym", type="demonym", country=r["country"], label="NORP",
-                             aliases=_dedupe(forms + [p for p in map(_plural, forms) if p])))
+            rows.append(
+                _row(
+                    id=f"{r['country']}:demonym",
+                    type="demonym",
+                    country=r["country"],
+                    label="NORP",
+                    aliases=_dedupe(forms + [p for p in map(_plural, forms) if p]),
+                )
+            )
     return rows
 
 
 def place_rows() -> list[dict]:
     """Seas, gulfs, straits, rivers, peninsulas named with a state's name or adjective ("Indian
     Ocean", "Gulf of Guinea"): entries with no country, so the name inside them links to nothing."""
-    return [_row(id=r["id"], type="place", country=None, qid=r.get("qid"), label=r.get("label", "LOC"),
-                 aliases=_dedupe(r["aliases"]), note=r.get("note")) for r in _read_jsonl("places_not_states.jsonl")]
+    return [
+        _row(
+            id=r["id"],
+            type="place",
+            country=None,
+            qid=r.get("qid"),
+            label=r.get("label", "LOC"),
+            aliases=_dedupe(r["aliases"]),
+            note=r.get("note"),
+        )
+        for r in _read_jsonl("places_not_states.jsonl")
+    ]
 
 
 def historical_rows() -> list[dict]:
@@ -215,14 +298,29 @@ def historical_rows() -> list[dict]:
         if len(r["id"]) == 4 and iso is None:
             raise SourceError(f"{SOURCES / 'historical.jsonl'}: {r['id']}: not an ISO 3166-3 code")
         common = dict(type="historical", country=None, members=sorted(r["members"]), note=r["note"])
-        rows.append(_row(id=r["id"], label="GPE", aliases=_dedupe(r["aliases"]), qid=r.get("qid"),
-                         iso2=iso.alpha_2 if iso else None, numeric=iso.numeric if iso else None, **common))
+        rows.append(
+            _row(
+                id=r["id"],
+                label="GPE",
+                aliases=_dedupe(r["aliases"]),
+                qid=r.get("qid"),
+                iso2=iso.alpha_2 if iso else None,
+                numeric=iso.numeric if iso else None,
+                **common,
+            )
+        )
         if r.get("capital_aliases"):
             rows.append(_row(id=f"{r['id']}:capital", label="GPE", aliases=_dedupe(r["capital_aliases"]), **common))
         if r.get("demonym_aliases") or r.get("adjective_aliases"):
             forms = r.get("demonym_aliases", [])  # adjective_aliases ("post-Soviet") take no plural
-            rows.append(_row(id=f"{r['id']}:demonym", label="NORP", aliases=_dedupe(
-                forms + [p for p in map(_plural, forms) if p] + r.get("adjective_aliases", [])), **common))
+            rows.append(
+                _row(
+                    id=f"{r['id']}:demonym",
+                    label="NORP",
+                    aliases=_dedupe(forms + [p for p in map(_plural, forms) if p] + r.get("adjective_aliases", [])),
+                    **common,
+                )
+            )
     return rows
 
 
@@ -232,9 +330,17 @@ def person_rows() -> list[dict]:
         if r["type"] not in ("leader", "official"):
             raise SourceError(f"{SOURCES / 'leaders.csv'}: {r['name']}: type {r['type']!r}")
         split = lambda v: [x for x in (v or "").split("|") if x.strip()]  # noqa: E731
-        rows.append(_row(id=r["id"] or "person:" + _slug(r["name"]), type=r["type"], country=r["country"] or None,
-                         label="PERSON", aliases=_dedupe([r["name"]] + split(r["variants"]) + split(r["surname"])),
-                         role=r["role"], org=r["affiliation"] or None))
+        rows.append(
+            _row(
+                id=r["id"] or "person:" + _slug(r["name"]),
+                type=r["type"],
+                country=r["country"] or None,
+                label="PERSON",
+                aliases=_dedupe([r["name"]] + split(r["variants"]) + split(r["surname"])),
+                role=r["role"],
+                org=r["affiliation"] or None,
+            )
+        )
     return sorted(rows, key=lambda r: (r.get("country") or "~", r["id"]))
 
 
@@ -242,11 +348,32 @@ def organisation_rows(members: list[str]) -> list[dict]:
     rows = []
     for r in _read_jsonl("organisations.jsonl"):
         m = sorted(members) if r.get("members") == "UN_MEMBERS" else r.get("members", [])
-        rows.append(_row(id=r["id"], type=r.get("type", "organisation"), country=None, qid=r.get("qid"),
-                         label="ORG", aliases=_dedupe(r["aliases"]), members=m, org=r.get("org"), note=r.get("note")))
+        rows.append(
+            _row(
+                id=r["id"],
+                type=r.get("type", "organisation"),
+                country=None,
+                qid=r.get("qid"),
+                label="ORG",
+                aliases=_dedupe(r["aliases"]),
+                members=m,
+                org=r.get("org"),
+                note=r.get("note"),
+            )
+        )
     for r in _read_jsonl("groups.jsonl"):
-        rows.append(_row(id=r["id"], type="group", country=None, qid=r.get("qid"), label=r["label"],
-                         aliases=_dedupe(r["aliases"]), members=r["members"], note=r.get("note")))
+        rows.append(
+            _row(
+                id=r["id"],
+                type="group",
+                country=None,
+                qid=r.get("qid"),
+                label=r["label"],
+                aliases=_dedupe(r["aliases"]),
+                members=r["members"],
+                note=r.get("note"),
+            )
+        )
     return rows
 
 
@@ -267,8 +394,12 @@ def check(rows: list[dict]) -> list[str]:
             problems.append(f"{r['id']}: QID {r['qid']!r}")
     targets: dict[str, set[str]] = {}
     # The loader adds pycountry's names for every code, so they take part in the check.
-    named = [(c.alpha_3, n) for c in pycountry.countries
-             for n in (c.name, getattr(c, "official_name", None), getattr(c, "common_name", None)) if n]
+    named = [
+        (c.alpha_3, n)
+        for c in pycountry.countries
+        for n in (c.name, getattr(c, "official_name", None), getattr(c, "common_name", None))
+        if n
+    ]
     named += [(r.get("country") or r["id"], a) for r in rows for a in r["aliases"]]
     for target, alias in named:
         targets.setdefault(CountryKB.normalise(alias).casefold(), set()).add(target)
@@ -281,8 +412,17 @@ def build() -> str:
     if len(set(members)) != 193:
         raise SourceError(f"{SOURCES / 'un_members.csv'}: {len(set(members))} codes, expected 193")
     countries, capitals, demonyms, problems = country_rows(members)
-    rows = (countries + territory_rows() + capitals + demonyms + institution_rows() + person_rows()
-            + organisation_rows(members) + historical_rows() + place_rows())
+    rows = (
+        countries
+        + territory_rows()
+        + capitals
+        + demonyms
+        + institution_rows()
+        + person_rows()
+        + organisation_rows(members)
+        + historical_rows()
+        + place_rows()
+    )
     problems += check(rows)
     if problems:
         raise SourceError("knowledge base sources have problems:\n  " + "\n  ".join(problems))

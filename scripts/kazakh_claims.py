@@ -1,6 +1,6 @@
 """Every claim with Kazakhstan as actor, with the footnotes that back it.
 
-    .venv/bin/python scripts/kazakh_claims.py [annotations] [--gold]
+.venv/bin/python scripts/kazakh_claims.py [annotations] [--gold]
 """
 
 import sys

@@ -46,8 +46,23 @@ QUOTA = {"no": 3, "absent": 4, "abstain": 8, "yes": 17}  # per session: 32, 64 i
 EVAL_SHARE = 0.4
 RELIABILITY_SHARE = 0.25
 RELIABILITY_MIN = 2  # per vote, so each minority vote is double-coded
-FIELDS = ("doc_id", "file", "iso3", "country", "session", "year", "resolution", "vote", "region",
-          "subregion", "stratum_frame", "stratum_sample", "weight", "split", "reliability")
+FIELDS = (
+    "doc_id",
+    "file",
+    "iso3",
+    "country",
+    "session",
+    "year",
+    "resolution",
+    "vote",
+    "region",
+    "subregion",
+    "stratum_frame",
+    "stratum_sample",
+    "weight",
+    "split",
+    "reliability",
+)
 
 
 def fail(message: str) -> None:
@@ -77,12 +92,20 @@ def frame(root: Path) -> list[dict]:
                 continue  # an observer: no vote, not in the frame
             if iso3 not in regions:
                 fail(f"{root / 'un_m49_regions.csv'}: no region for {iso3}")
-            rows.append({
-                "doc_id": path.stem, "file": f"{folder.name}/{path.name}", "iso3": iso3,
-                "country": regions[iso3]["country"], "session": session, "year": year,
-                "resolution": resolution, "vote": votes[resolution][iso3],
-                "region": regions[iso3]["region"], "subregion": regions[iso3]["subregion"],
-            })
+            rows.append(
+                {
+                    "doc_id": path.stem,
+                    "file": f"{folder.name}/{path.name}",
+                    "iso3": iso3,
+                    "country": regions[iso3]["country"],
+                    "session": session,
+                    "year": year,
+                    "resolution": resolution,
+                    "vote": votes[resolution][iso3],
+                    "region": regions[iso3]["region"],
+                    "subregion": regions[iso3]["subregion"],
+                }
+            )
     return rows
 
 
@@ -137,14 +160,14 @@ def draw(rows: list[dict], seed: int = SEED) -> list[dict]:
     chosen.sort(key=lambda r: r["doc_id"])
     keys = {r["doc_id"]: rng.random() for r in chosen}  # drawn in doc_id order: reproducible
     for vote in VOTES:
-        group = sorted((r for r in chosen if r["vote"] == vote),
-                       key=lambda r: (r["region"], keys[r["doc_id"]]))
+        group = sorted((r for r in chosen if r["vote"] == vote), key=lambda r: (r["region"], keys[r["doc_id"]]))
         evaluation = systematic([r["doc_id"] for r in group], EVAL_SHARE)
         for r in group:
             r["split"] = "eval" if r["doc_id"] in evaluation else "dev"
     for vote in VOTES:
-        group = sorted((r for r in chosen if r["vote"] == vote),
-                       key=lambda r: (r["split"], r["region"], keys[r["doc_id"]]))
+        group = sorted(
+            (r for r in chosen if r["vote"] == vote), key=lambda r: (r["split"], r["region"], keys[r["doc_id"]])
+        )
         k = min(len(group), max(RELIABILITY_MIN, round(len(group) * RELIABILITY_SHARE)))
         reliable = systematic([r["doc_id"] for r in group], k / len(group)) if group else set()
         for r in group:
@@ -185,9 +208,11 @@ def main(
     """Draw the seeded, stratified gold sample of UN General Debate statements."""
     rows = draw(frame(root))
     write_text(out, to_csv(rows))
-    print(f"{out}: {len(rows)} statements, "
-          f"{sum(r['split'] == 'eval' for r in rows)} eval, "
-          f"{sum(r['reliability'] == 'yes' for r in rows)} reliability")
+    print(
+        f"{out}: {len(rows)} statements, "
+        f"{sum(r['split'] == 'eval' for r in rows)} eval, "
+        f"{sum(r['reliability'] == 'yes' for r in rows)} reliability"
+    )
     if table:
         print(composition(rows))
 

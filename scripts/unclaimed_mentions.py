@@ -1,6 +1,6 @@
 """Sentences that mention a country but carry no claim: candidates for a coder's second look.
 
-    .venv/bin/python scripts/unclaimed_mentions.py [annotations] [--gold]
+.venv/bin/python scripts/unclaimed_mentions.py [annotations] [--gold]
 """
 
 import sys

@@ -28,8 +28,15 @@ def main(folder: str = "corpus/ungd") -> int:
         meta = statement_meta(path, who.get("country"))
         if meta is None:
             raise SystemExit(f"error: {path}: not named ISO3_SESSION_YEAR.txt")
-        rows.append({"doc_id": path.stem, "file": str(path.relative_to(root)), **meta,
-                     "speaker_name": who.get("speaker") or None, "speaker_post": who.get("post") or None})
+        rows.append(
+            {
+                "doc_id": path.stem,
+                "file": str(path.relative_to(root)),
+                **meta,
+                "speaker_name": who.get("speaker") or None,
+                "speaker_post": who.get("post") or None,
+            }
+        )
     n = write_jsonl(root / "manifest.jsonl", rows)
     print(f"{n} statements -> {root / 'manifest.jsonl'}")
     return 0

@@ -74,8 +74,12 @@ def ann_text(bundle) -> str:
     for c in bundle.claims:
         claim_t += 1
         lines.append(_t(claim_t, "Claim", text, c["start"], c["end"]))
-        for name, value in (("Stance", c["stance"]), ("Topic", c["topic"]), ("Actor", c["actor"]),
-                            ("Target", c["target"])):
+        for name, value in (
+            ("Stance", c["stance"]),
+            ("Topic", c["topic"]),
+            ("Actor", c["actor"]),
+            ("Target", c["target"]),
+        ):
             lines.append(f"A{nxt('A')}\t{name} T{claim_t} {value}")
         for role in ("actor", "target"):
             for ent_id in c[f"{role}_mentions"]:
@@ -93,19 +97,27 @@ def ann_text(bundle) -> str:
 
 def annotation_conf() -> str:
     iso3 = "|".join(sorted(c.alpha_3 for c in pycountry.countries))
-    return "\n".join([
-        "[entities]", *MENTION_TYPES, "Claim", "",
-        "[relations]",
-        f"Actor\tArg1:Claim, Arg2:{'|'.join(MENTION_TYPES)}",
-        f"Target\tArg1:Claim, Arg2:{'|'.join(MENTION_TYPES)}",
-        "<OVERLAP>\tArg1:Claim, Arg2:<ANY>, <OVL-TYPE>:<ANY>", "",
-        "[events]", "",
-        "[attributes]",
-        f"Stance\tArg:Claim, Value:{'|'.join(STANCES)}",
-        f"Topic\tArg:Claim, Value:{'|'.join(TOPICS)}",
-        f"Actor\tArg:Claim, Value:{iso3}",
-        f"Target\tArg:Claim, Value:{iso3}", "",
-    ])
+    return "\n".join(
+        [
+            "[entities]",
+            *MENTION_TYPES,
+            "Claim",
+            "",
+            "[relations]",
+            f"Actor\tArg1:Claim, Arg2:{'|'.join(MENTION_TYPES)}",
+            f"Target\tArg1:Claim, Arg2:{'|'.join(MENTION_TYPES)}",
+            "<OVERLAP>\tArg1:Claim, Arg2:<ANY>, <OVL-TYPE>:<ANY>",
+            "",
+            "[events]",
+            "",
+            "[attributes]",
+            f"Stance\tArg:Claim, Value:{'|'.join(STANCES)}",
+            f"Topic\tArg:Claim, Value:{'|'.join(TOPICS)}",
+            f"Actor\tArg:Claim, Value:{iso3}",
+            f"Target\tArg:Claim, Value:{iso3}",
+            "",
+        ]
+    )
 
 
 VISUAL_CONF = """[labels]
@@ -149,7 +161,7 @@ def parse(txt: Path):
     problems: list[str] = []
     # Fragments of one annotation are joined by a space in brat's text field.
     for e in doc.entities:
-        joined = " ".join(doc.text[iv.begin:iv.end] for iv in sorted(e.locations))
+        joined = " ".join(doc.text[iv.begin : iv.end] for iv in sorted(e.locations))
         if joined != e.text:
             problems.append(f"{ann}: {e.id}: text {e.text!r} is not the text at its offsets ({joined!r})")
     for rel in doc.relations:
@@ -188,11 +200,18 @@ def read_review(path: Path, base) -> Imported:
             a = attrs.get(e.id, {})
             stance = a.get("Stance", [None])
             topic = a.get("Topic", [None])
-            imported.regions.append(Region(
-                doc_id=doc_id, start=start, end=end, text=doc.text[start:end],
-                stance=stance[0] if len(stance) == 1 else None,
-                actors=resolve(codes(a.get("Actor")), related["Actor"], doc_id, base),
-                targets=resolve(codes(a.get("Target")), related["Target"], doc_id, base),
-                topic=topic[0] if len(topic) == 1 else None, note=notes.get(e.id),
-                where=f"{txt.with_suffix('.ann')}: {e.id}"))
+            imported.regions.append(
+                Region(
+                    doc_id=doc_id,
+                    start=start,
+                    end=end,
+                    text=doc.text[start:end],
+                    stance=stance[0] if len(stance) == 1 else None,
+                    actors=resolve(codes(a.get("Actor")), related["Actor"], doc_id, base),
+                    targets=resolve(codes(a.get("Target")), related["Target"], doc_id, base),
+                    topic=topic[0] if len(topic) == 1 else None,
+                    note=notes.get(e.id),
+                    where=f"{txt.with_suffix('.ann')}: {e.id}",
+                )
+            )
     return imported

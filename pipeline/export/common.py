@@ -85,8 +85,9 @@ def _check_span(path: Path, n: int, rec: dict, text: str, what: str) -> None:
         raise ExportError(f"{path}:{n}: {what}: text {rec.get('text')!r} is not the document's text at {start}..{end}")
 
 
-def load_corpus(ann: str | Path, layer: str = "auto", collection: Optional[str] = None,
-                doc_ids: Optional[Iterable[str]] = None) -> list[DocBundle]:
+def load_corpus(
+    ann: str | Path, layer: str = "auto", collection: Optional[str] = None, doc_ids: Optional[Iterable[str]] = None
+) -> list[DocBundle]:
     """The chosen documents with their sentences, entities and claim rows, in layer order."""
     ann = Path(ann)
     if layer not in LAYERS:
@@ -131,8 +132,10 @@ class Unit:
 def paragraph_units(bundle: DocBundle) -> list[Unit]:
     """One unit per paragraph; a claim goes with the paragraph of its sentence."""
     sent_par = {s["sent_id"]: s["paragraph"] for s in bundle.sentences}
-    units = [Unit(bundle.doc_id, i, p["start"], p["end"], bundle.text[p["start"]:p["end"]], [], [])
-             for i, p in enumerate(bundle.doc["paragraphs"])]
+    units = [
+        Unit(bundle.doc_id, i, p["start"], p["end"], bundle.text[p["start"] : p["end"]], [], [])
+        for i, p in enumerate(bundle.doc["paragraphs"])
+    ]
     for e in bundle.entities:
         units[sent_par[e["sent_id"]]].entities.append(e)
     for c in bundle.claims:
@@ -179,8 +182,11 @@ def write_json(path: str | Path, obj) -> None:
 
 def counts(bundles: list[DocBundle], **extra: int) -> dict[str, int]:
     """What the CLI prints after an export."""
-    out = {"documents": len(bundles), "entities": sum(len(b.entities) for b in bundles),
-           "claim_rows": sum(len(b.claims) for b in bundles)}
+    out = {
+        "documents": len(bundles),
+        "entities": sum(len(b.entities) for b in bundles),
+        "claim_rows": sum(len(b.claims) for b in bundles),
+    }
     out.update(extra)
     return out
 

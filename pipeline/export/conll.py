@@ -49,8 +49,9 @@ def conll_text(bundles) -> tuple[str, int, int]:
             doc = nlp(s["text"])
             off = s["start"]
             ner = [(e["start"] - off, e["end"] - off, e["label"]) for e in ents_by.get(s["sent_id"], [])]
-            claims, d = _non_overlapping([(c["start"] - off, c["end"] - off, c["stance"])
-                                          for c in claims_by.get(s["sent_id"], [])])
+            claims, d = _non_overlapping(
+                [(c["start"] - off, c["end"] - off, c["stance"]) for c in claims_by.get(s["sent_id"], [])]
+            )
             dropped += d
             ner_tags = biluo_to_iob(offsets_to_biluo_tags(doc, ner))
             claim_tags = biluo_to_iob(offsets_to_biluo_tags(doc, claims))

@@ -28,9 +28,33 @@ from pipeline.io import write_text
 from pipeline.registry import exporters
 
 AGREEMENT = {"support": 1, "oppose": 0, "neutral": 2}
-COLUMNS = ("statement_id", "document", "title", "date", "collection", "start", "end", "text", "organization",
-           "organization_name", "concept", "concept_name", "agreement", "stance", "topic", "claim_id", "sent_id",
-           "actor_mentions", "target_mentions", "footnotes", "annotator", "confidence", "cue", "negated", "note")
+COLUMNS = (
+    "statement_id",
+    "document",
+    "title",
+    "date",
+    "collection",
+    "start",
+    "end",
+    "text",
+    "organization",
+    "organization_name",
+    "concept",
+    "concept_name",
+    "agreement",
+    "stance",
+    "topic",
+    "claim_id",
+    "sent_id",
+    "actor_mentions",
+    "target_mentions",
+    "footnotes",
+    "annotator",
+    "confidence",
+    "cue",
+    "negated",
+    "note",
+)
 
 
 def country_name(code: str) -> str:
@@ -42,15 +66,31 @@ def rows(bundles):
     for b in bundles:
         for c in b.claims:
             yield {
-                "statement_id": row_id(c), "document": b.doc_id, "title": b.doc.get("title"),
-                "date": b.doc.get("date"), "collection": collection_of(b.doc), "start": c["start"], "end": c["end"],
-                "text": c["text"], "organization": c["actor"], "organization_name": country_name(c["actor"]),
-                "concept": c["target"], "concept_name": country_name(c["target"]),
-                "agreement": AGREEMENT[c["stance"]], "stance": c["stance"], "topic": c["topic"],
-                "claim_id": c["claim_id"], "sent_id": c["sent_id"],
-                "actor_mentions": ";".join(c["actor_mentions"]), "target_mentions": ";".join(c["target_mentions"]),
-                "footnotes": ";".join(c["footnotes"]), "annotator": c["annotator"], "confidence": c.get("confidence"),
-                "cue": c.get("cue"), "negated": c.get("negated", False), "note": c.get("note"),
+                "statement_id": row_id(c),
+                "document": b.doc_id,
+                "title": b.doc.get("title"),
+                "date": b.doc.get("date"),
+                "collection": collection_of(b.doc),
+                "start": c["start"],
+                "end": c["end"],
+                "text": c["text"],
+                "organization": c["actor"],
+                "organization_name": country_name(c["actor"]),
+                "concept": c["target"],
+                "concept_name": country_name(c["target"]),
+                "agreement": AGREEMENT[c["stance"]],
+                "stance": c["stance"],
+                "topic": c["topic"],
+                "claim_id": c["claim_id"],
+                "sent_id": c["sent_id"],
+                "actor_mentions": ";".join(c["actor_mentions"]),
+                "target_mentions": ";".join(c["target_mentions"]),
+                "footnotes": ";".join(c["footnotes"]),
+                "annotator": c["annotator"],
+                "confidence": c.get("confidence"),
+                "cue": c.get("cue"),
+                "negated": c.get("negated", False),
+                "note": c.get("note"),
             }
 
 

@@ -48,22 +48,46 @@ def tasks(bundles) -> list[dict]:
             for e in u.entities:
                 eid = len(entities) + 1
                 by_ent[e["ent_id"]] = eid
-                entities.append({"id": eid, "label": e["label"], "start_offset": u16[e["start"] - u.start],
-                                 "end_offset": u16[e["end"] - u.start]})
+                entities.append(
+                    {
+                        "id": eid,
+                        "label": e["label"],
+                        "start_offset": u16[e["start"] - u.start],
+                        "end_offset": u16[e["end"] - u.start],
+                    }
+                )
             for c in u.claims:
                 eid = len(entities) + 1
                 s, e = u16[c["start"] - u.start], u16[c["end"] - u.start]
                 entities.append({"id": eid, "label": f"{c['stance']}:{c['topic']}", "start_offset": s, "end_offset": e})
-                claims.append({"start_offset": s, "end_offset": e, "n": rank[(s, e)], "actor": c["actor"],
-                               "target": c["target"], "note": c.get("note")})
+                claims.append(
+                    {
+                        "start_offset": s,
+                        "end_offset": e,
+                        "n": rank[(s, e)],
+                        "actor": c["actor"],
+                        "target": c["target"],
+                        "note": c.get("note"),
+                    }
+                )
                 rank[(s, e)] += 1
                 for role in ("actor", "target"):
                     for ent_id in c[f"{role}_mentions"]:
                         if ent_id in by_ent:
-                            relations.append({"id": len(relations) + 1, "from_id": eid, "to_id": by_ent[ent_id],
-                                              "type": role})
-            out.append({"text": u.text, "entities": entities, "relations": relations, "doc_id": u.doc_id,
-                        "paragraph": u.index, "offset": u.start, "claims": claims})
+                            relations.append(
+                                {"id": len(relations) + 1, "from_id": eid, "to_id": by_ent[ent_id], "type": role}
+                            )
+            out.append(
+                {
+                    "text": u.text,
+                    "entities": entities,
+                    "relations": relations,
+                    "doc_id": u.doc_id,
+                    "paragraph": u.index,
+                    "offset": u.start,
+                    "claims": claims,
+                }
+            )
     return out
 
 
@@ -110,11 +134,24 @@ def read_review(path: Path, base) -> Imported:
             for rel in task.get("relations") or []:
                 other = ents.get(rel.get("to_id"))
                 if rel.get("from_id") == eid and rel.get("type") in related and other is not None:
-                    related[rel["type"]].append((offset + codepoint_offset(text, other["start_offset"]),
-                                                 offset + codepoint_offset(text, other["end_offset"])))
-            imported.regions.append(Region(
-                doc_id=doc_id, start=offset + start, end=offset + end, text=text[start:end], stance=stance,
-                actors=resolve(codes(row.get("actor")), related["actor"], doc_id, base),
-                targets=resolve(codes(row.get("target")), related["target"], doc_id, base),
-                topic=topic or None, note=row.get("note"), where=f"{where} entity {eid}"))
+                    related[rel["type"]].append(
+                        (
+                            offset + codepoint_offset(text, other["start_offset"]),
+                            offset + codepoint_offset(text, other["end_offset"]),
+                        )
+                    )
+            imported.regions.append(
+                Region(
+                    doc_id=doc_id,
+                    start=offset + start,
+                    end=offset + end,
+                    text=text[start:end],
+                    stance=stance,
+                    actors=resolve(codes(row.get("actor")), related["actor"], doc_id, base),
+                    targets=resolve(codes(row.get("target")), related["target"], doc_id, base),
+                    topic=topic or None,
+                    note=row.get("note"),
+                    where=f"{where} entity {eid}",
+                )
+            )
     return imported

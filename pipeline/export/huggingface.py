@@ -111,15 +111,25 @@ FEATURES: dict[str, Features] = {
     "claims": features_of(Claim, drop=("produced_by",), after={"doc_id": COLLECTION, "sent_id": {"section": _i()}}),
 }
 FEATURES["claims_auto"] = FEATURES["claims"].copy()
-FEATURES["kb"] = Features({
-    "id": _s(), "document_id": _s(), "collection": _s(),
-    "passages": [{"id": _s(), "type": _s(), "text": [_s()], "offsets": [[_i()]]}],
-    "entities": [{"id": _s(), "type": _s(), "text": [_s()], "offsets": [[_i()]], "normalized": NORMALIZED}],
-    "events": [{"id": _s(), "type": _s(), "trigger": {"text": [_s()], "offsets": [[_i()]]},
-                "arguments": [{"role": _s(), "ref_id": _s()}]}],
-    "coreferences": [{"id": _s(), "entity_ids": [_s()]}],
-    "relations": [{"id": _s(), "type": _s(), "arg1_id": _s(), "arg2_id": _s(), "normalized": NORMALIZED}],
-})
+FEATURES["kb"] = Features(
+    {
+        "id": _s(),
+        "document_id": _s(),
+        "collection": _s(),
+        "passages": [{"id": _s(), "type": _s(), "text": [_s()], "offsets": [[_i()]]}],
+        "entities": [{"id": _s(), "type": _s(), "text": [_s()], "offsets": [[_i()]], "normalized": NORMALIZED}],
+        "events": [
+            {
+                "id": _s(),
+                "type": _s(),
+                "trigger": {"text": [_s()], "offsets": [[_i()]]},
+                "arguments": [{"role": _s(), "ref_id": _s()}],
+            }
+        ],
+        "coreferences": [{"id": _s(), "entity_ids": [_s()]}],
+        "relations": [{"id": _s(), "type": _s(), "arg1_id": _s(), "arg2_id": _s(), "normalized": NORMALIZED}],
+    }
+)
 
 
 class DatasetError(ValueError):
@@ -170,8 +180,9 @@ def fixed_splits(ann: str | Path) -> dict[str, str]:
         with open(sample, newline="", encoding="utf-8") as fh:
             for n, row in enumerate(csv.DictReader(fh), 2):
                 if row.get("split") not in SAMPLE_SPLITS:
-                    raise DatasetError(f"{sample}:{n}: split must be one of {', '.join(SAMPLE_SPLITS)}, "
-                                       f"not {row.get('split')!r}")
+                    raise DatasetError(
+                        f"{sample}:{n}: split must be one of {', '.join(SAMPLE_SPLITS)}, not {row.get('split')!r}"
+                    )
                 out[row["doc_id"]] = SAMPLE_SPLITS[row["split"]]
     return out
 
@@ -234,10 +245,16 @@ class Source:
 
 def document_rows(src: Source) -> Iterator[dict]:
     for name, _, doc in src.layer("documents"):
-        row = dict(doc, collection=name, header=_json(doc.get("header") or {}),
-                   produced_by=_json(doc.get("produced_by") or {}), text_withheld=doc["doc_id"] in src.withheld)
-        row["paragraphs"] = [dict(p, label=None if p.get("label") is None else str(p["label"]))
-                             for p in doc["paragraphs"]]
+        row = dict(
+            doc,
+            collection=name,
+            header=_json(doc.get("header") or {}),
+            produced_by=_json(doc.get("produced_by") or {}),
+            text_withheld=doc["doc_id"] in src.withheld,
+        )
+        row["paragraphs"] = [
+            dict(p, label=None if p.get("label") is None else str(p["label"])) for p in doc["paragraphs"]
+        ]
         yield _pick(src.hide(row), FEATURES["documents"])
 
 
@@ -262,8 +279,10 @@ def _claim_rows(src: Source, gold: bool) -> Iterator[dict]:
         sections = {s["sent_id"]: s["section"] for s in src.read(folder, "sentences")}
         for n, c in enumerate(src.read(path.parent, path.name.split(".")[0]), 1):
             if c["sent_id"] not in sections:
-                raise DatasetError(f"{path}:{n}: {c.get('claim_id')}: sentence {c['sent_id']} is not in "
-                                   f"{layer_path(folder, 'sentences')}")
+                raise DatasetError(
+                    f"{path}:{n}: {c.get('claim_id')}: sentence {c['sent_id']} is not in "
+                    f"{layer_path(folder, 'sentences')}"
+                )
             yield _pick(src.hide(dict(c, collection=name, section=sections[c["sent_id"]])), FEATURES[config])
 
 
@@ -306,47 +325,77 @@ def kb_rows(src: Source) -> Iterator[dict]:
     for name, folder in src.collections:
         gold = gold_path(src.ann, name, folder)
         claims_by_doc: dict[str, list[dict]] = {}
-        for c in (src.read(gold.parent, gold.name.split(".")[0]) if gold.is_file() else ()):
+        for c in src.read(gold.parent, gold.name.split(".")[0]) if gold.is_file() else ():
             claims_by_doc.setdefault(c["doc_id"], []).append(c)
         ent_path = layer_path(folder, "entities")
         ents = _by_document(src.read(folder, "entities"), ent_path)
         pending = next(ents, None)
         claimed_sents = {c["sent_id"] for rows in claims_by_doc.values() for c in rows}
-        sent_spans = {s["sent_id"]: (s["start"], s["end"]) for s in src.read(folder, "sentences")
-                      if s["sent_id"] in claimed_sents}
+        sent_spans = {
+            s["sent_id"]: (s["start"], s["end"]) for s in src.read(folder, "sentences") if s["sent_id"] in claimed_sents
+        }
         for doc in src.read(folder, "documents"):
             did, text = doc["doc_id"], doc["text"]
             doc_ents: list[dict] = []
             if pending is not None and pending[0] == did:
                 doc_ents = pending[1]
                 pending = next(ents, None)
-            yield _kb_record(did, name, text, doc, doc_ents, claims_by_doc.get(did, []), sent_spans,
-                             withheld=did in src.withheld)
+            yield _kb_record(
+                did, name, text, doc, doc_ents, claims_by_doc.get(did, []), sent_spans, withheld=did in src.withheld
+            )
 
 
-def _kb_record(did: str, collection: str, text: str, doc: dict, doc_ents: list[dict], claims: list[dict],
-               sent_spans: dict[str, tuple[int, int]], withheld: bool) -> dict:
+def _kb_record(
+    did: str,
+    collection: str,
+    text: str,
+    doc: dict,
+    doc_ents: list[dict],
+    claims: list[dict],
+    sent_spans: dict[str, tuple[int, int]],
+    withheld: bool,
+) -> dict:
     def passage_text(start: int, end: int) -> list[Optional[str]]:
         return [None if withheld else text[start:end]]
 
-    passages = [{"id": f"{did}:p{i:03d}", "type": p["type"], "text": passage_text(p["start"], p["end"]),
-                 "offsets": [[p["start"], p["end"]]]} for i, p in enumerate(doc["paragraphs"])]
+    passages = [
+        {
+            "id": f"{did}:p{i:03d}",
+            "type": p["type"],
+            "text": passage_text(p["start"], p["end"]),
+            "offsets": [[p["start"], p["end"]]],
+        }
+        for i, p in enumerate(doc["paragraphs"])
+    ]
     entities: list[dict] = []
     relations: list[dict] = []
     for e in doc_ents:
         norm = [{"db_name": "ISO3166-1", "db_id": c} for c in e["countries"]]
         if e.get("kb_id"):
             norm.append({"db_name": "Wikidata", "db_id": e["kb_id"]})
-        entities.append({"id": e["ent_id"], "type": e["label"], "text": [e["text"]],
-                         "offsets": [[e["start"], e["end"]]], "normalized": norm})
+        entities.append(
+            {
+                "id": e["ent_id"],
+                "type": e["label"],
+                "text": [e["text"]],
+                "offsets": [[e["start"], e["end"]]],
+                "normalized": norm,
+            }
+        )
     markers = []
     for fn in doc["footnotes"]:
         for k, m in enumerate(fn["markers"]):
             mid = f"{did}:fn{fn['label']}:m{k}"
             markers.append((fn["label"], m["start"], m["end"], mid))
-            entities.append({"id": mid, "type": "footnote_marker", "text": [text[m["start"]:m["end"]]],
-                             "offsets": [[m["start"], m["end"]]],
-                             "normalized": [{"db_name": "footnote", "db_id": f"{did}:fn{fn['label']}"}]})
+            entities.append(
+                {
+                    "id": mid,
+                    "type": "footnote_marker",
+                    "text": [text[m["start"] : m["end"]]],
+                    "offsets": [[m["start"], m["end"]]],
+                    "normalized": [{"db_name": "footnote", "db_id": f"{did}:fn{fn['label']}"}],
+                }
+            )
     implicit: dict[str, str] = {}
 
     def country_entity(code: str, mentions: list[str]) -> str:
@@ -354,31 +403,70 @@ def _kb_record(did: str, collection: str, text: str, doc: dict, doc_ents: list[d
             return mentions[0]
         if code not in implicit:
             implicit[code] = f"{did}:implicit:{code}"
-            entities.append({"id": implicit[code], "type": "implicit_country", "text": [], "offsets": [],
-                             "normalized": [{"db_name": "ISO3166-1", "db_id": code}]})
+            entities.append(
+                {
+                    "id": implicit[code],
+                    "type": "implicit_country",
+                    "text": [],
+                    "offsets": [],
+                    "normalized": [{"db_name": "ISO3166-1", "db_id": code}],
+                }
+            )
         return implicit[code]
 
     for c in claims:
         cid = f"{c['claim_id']}:{c['actor']}-{c['target']}"
-        entities.append({"id": cid, "type": "claim", "text": [None if withheld else c["text"]],
-                         "offsets": [[c["start"], c["end"]]], "normalized": []})
+        entities.append(
+            {
+                "id": cid,
+                "type": "claim",
+                "text": [None if withheld else c["text"]],
+                "offsets": [[c["start"], c["end"]]],
+                "normalized": [],
+            }
+        )
         pairs = (("actor", c["actor"], c["actor_mentions"]), (c["stance"], c["target"], c["target_mentions"]))
         for kind, code, mentions in pairs:
-            relations.append({"id": f"{cid}:{kind}", "type": kind, "arg1_id": cid,
-                              "arg2_id": country_entity(code, mentions),
-                              "normalized": [{"db_name": "ISO3166-1", "db_id": code}]})
+            relations.append(
+                {
+                    "id": f"{cid}:{kind}",
+                    "type": kind,
+                    "arg1_id": cid,
+                    "arg2_id": country_entity(code, mentions),
+                    "normalized": [{"db_name": "ISO3166-1", "db_id": code}],
+                }
+            )
         s_start, s_end = sent_spans[c["sent_id"]]
         for label, start, _end, mid in markers:
             if label in c["footnotes"] and s_start <= start < s_end:
-                relations.append({"id": f"{cid}:footnote:{mid.rsplit(':', 2)[1]}:{mid.rsplit(':', 1)[1]}",
-                                  "type": "footnote", "arg1_id": cid, "arg2_id": mid, "normalized": []})
-    return {"id": did, "document_id": did, "collection": collection, "passages": passages, "entities": entities,
-            "events": [], "coreferences": [], "relations": relations}
+                relations.append(
+                    {
+                        "id": f"{cid}:footnote:{mid.rsplit(':', 2)[1]}:{mid.rsplit(':', 1)[1]}",
+                        "type": "footnote",
+                        "arg1_id": cid,
+                        "arg2_id": mid,
+                        "normalized": [],
+                    }
+                )
+    return {
+        "id": did,
+        "document_id": did,
+        "collection": collection,
+        "passages": passages,
+        "entities": entities,
+        "events": [],
+        "coreferences": [],
+        "relations": relations,
+    }
 
 
 GENERATORS: dict[str, Callable[[Source], Iterable[dict]]] = {
-    "documents": document_rows, "sentences": sentence_rows, "entities": entity_rows,
-    "claims": claim_rows, "claims_auto": claim_auto_rows, "kb": kb_rows,
+    "documents": document_rows,
+    "sentences": sentence_rows,
+    "entities": entity_rows,
+    "claims": claim_rows,
+    "claims_auto": claim_auto_rows,
+    "kb": kb_rows,
 }
 
 
@@ -425,11 +513,13 @@ class _ParquetSplit:
         if self.writer is None:
             self.tmp = temp_beside(self.path)
             # No statistics: same rows, same bytes.
-            self.writer = pq.ParquetWriter(self.tmp, self.features.arrow_schema, compression="zstd",
-                                           write_statistics=False)
+            self.writer = pq.ParquetWriter(
+                self.tmp, self.features.arrow_schema, compression="zstd", write_statistics=False
+            )
         if self.batch:
-            self.writer.write_table(pa.Table.from_pylist(self.batch, schema=self.features.arrow_schema),
-                                    row_group_size=ROW_GROUP)
+            self.writer.write_table(
+                pa.Table.from_pylist(self.batch, schema=self.features.arrow_schema), row_group_size=ROW_GROUP
+            )
             self.batch = []
 
     def close(self) -> None:
@@ -480,8 +570,12 @@ class _JsonlSplit:
 WRITERS: dict[str, type[_JsonlSplit] | type[_ParquetSplit]] = {"jsonl": _JsonlSplit, "parquet": _ParquetSplit}
 
 
-def export(ann: str | Path = "annotations", fmt: str = "parquet", out: str | Path | None = None,
-           configs: Iterable[str] = CONFIGS) -> dict[str, dict[str, int]]:
+def export(
+    ann: str | Path = "annotations",
+    fmt: str = "parquet",
+    out: str | Path | None = None,
+    configs: Iterable[str] = CONFIGS,
+) -> dict[str, dict[str, int]]:
     """Write every config and split under ``out`` (default: ``ann``); returns row counts. A split
     without rows gets no file (a stale one is removed)."""
     if fmt not in WRITERS:
@@ -492,7 +586,8 @@ def export(ann: str | Path = "annotations", fmt: str = "parquet", out: str | Pat
     counts: dict[str, dict[str, int]] = {}
     for config in configs:
         writers: dict[str, _JsonlSplit | _ParquetSplit] = {
-            s: WRITERS[fmt](out / rel_path(config, s, fmt), FEATURES[config]) for s in SPLITS}
+            s: WRITERS[fmt](out / rel_path(config, s, fmt), FEATURES[config]) for s in SPLITS
+        }
         try:
             for split, row in split_rows(ann, config, src):
                 writers[split].add(row)
@@ -521,7 +616,7 @@ def rehydrate(dataset, texts: dict[str, str], hashes: dict[str, str] | None = No
     def fill(row: dict) -> dict:
         text = texts.get(row["doc_id"])
         if row.get("text") is None and text is not None:
-            row["text"] = text[row["start"]:row["end"]] if "start" in row else text
+            row["text"] = text[row["start"] : row["end"]] if "start" in row else text
             if "text_withheld" in row:
                 row["text_withheld"] = False
         return row
@@ -563,21 +658,30 @@ def card_data(folder: str | Path, fmt: str = "parquet"):
         if fmt == "parquet":
             import pyarrow.parquet as pq
 
-            largest = max(largest, sum(pq.ParquetFile(folder / rel_path(c, s, fmt)).metadata.num_rows
-                                       for s in present))
-    info = [{"config_name": c["config_name"], "features": FEATURES[c["config_name"]]._to_yaml_list()}
-            for c in configs]
+            largest = max(largest, sum(pq.ParquetFile(folder / rel_path(c, s, fmt)).metadata.num_rows for s in present))
+    info = [{"config_name": c["config_name"], "features": FEATURES[c["config_name"]]._to_yaml_list()} for c in configs]
     return DatasetCardData(
         pretty_name="stance-corpus: state positions in policy articles and UN General Debate statements",
-        language=["en"], language_creators=["found", "machine-generated"],
-        annotations_creators=["machine-generated"], multilinguality=["monolingual"],
-        license=["cc0-1.0", "cc-by-4.0", "other"], license_name="stance-corpus-mixed", license_link="LICENSE.md",
+        language=["en"],
+        language_creators=["found", "machine-generated"],
+        annotations_creators=["machine-generated"],
+        multilinguality=["monolingual"],
+        license=["cc0-1.0", "cc-by-4.0", "other"],
+        license_name="stance-corpus-mixed",
+        license_link="LICENSE.md",
         source_datasets=["original", "extended|other-un-general-debate-corpus"],
         task_categories=["text-classification", "token-classification"],
         task_ids=["multi-class-classification", "named-entity-recognition", "entity-linking-classification"],
-        tags=["stance-detection", "entity-linking", "political-science", "international-relations",
-              "un-general-debate"],
-        size_categories=[size_category(largest)], configs=configs, dataset_info=info,
+        tags=[
+            "stance-detection",
+            "entity-linking",
+            "political-science",
+            "international-relations",
+            "un-general-debate",
+        ],
+        size_categories=[size_category(largest)],
+        configs=configs,
+        dataset_info=info,
     )
 
 
@@ -608,8 +712,10 @@ def _no_filters(fmt: str, filters: dict) -> None:
     if any(v not in (None, "auto") for v in filters.values()):
         from pipeline.export.common import ExportError
 
-        raise ExportError(f"--format {fmt} writes every config and split; --layer, --collection and --doc apply to "
-                          "the interchange formats")
+        raise ExportError(
+            f"--format {fmt} writes every config and split; --layer, --collection and --doc apply to "
+            "the interchange formats"
+        )
 
 
 def _export_card(ann: str | Path, out: str | Path | None, fmt: str) -> dict[str, dict[str, int]]:

@@ -40,6 +40,7 @@ TEXT_NAME = "text"
 
 def label_config() -> str:
     """The labeling configuration (XML) that every result of the tasks refers to."""
+
     def labels(name: str, values) -> str:
         inner = "".join(f"\n    <Label value={quoteattr(v)}/>" for v in values)
         return f'  <Labels name="{name}" toName="{TEXT_NAME}">{inner}\n  </Labels>\n'
@@ -77,30 +78,80 @@ def tasks(bundles) -> list[dict]:
                 rid = f"m{n}"
                 region_of[e["ent_id"]] = rid
                 note = " ".join(e["countries"]) + (f" {e['kb_id']}" if e.get("kb_id") else "")
-                result.append({"id": rid, "from_name": "mention", "to_name": TEXT_NAME, "type": "labels",
-                               "value": _value(u.text, e["start"] - u.start, e["end"] - u.start, labels=[e["label"]]),
-                               "meta": {"text": [note]}})
+                result.append(
+                    {
+                        "id": rid,
+                        "from_name": "mention",
+                        "to_name": TEXT_NAME,
+                        "type": "labels",
+                        "value": _value(u.text, e["start"] - u.start, e["end"] - u.start, labels=[e["label"]]),
+                        "meta": {"text": [note]},
+                    }
+                )
             for n, c in enumerate(u.claims):
                 rid = f"c{n}"
                 s, e = c["start"] - u.start, c["end"] - u.start
-                result.append({"id": rid, "from_name": "claim", "to_name": TEXT_NAME, "type": "labels",
-                               "value": _value(u.text, s, e, labels=[c["stance"]]),
-                               "meta": {"text": [row_id(c)]}})
+                result.append(
+                    {
+                        "id": rid,
+                        "from_name": "claim",
+                        "to_name": TEXT_NAME,
+                        "type": "labels",
+                        "value": _value(u.text, s, e, labels=[c["stance"]]),
+                        "meta": {"text": [row_id(c)]},
+                    }
+                )
                 for name, code in (("actor", c["actor"]), ("target", c["target"])):
-                    result.append({"id": rid, "from_name": name, "to_name": TEXT_NAME, "type": "textarea",
-                                   "value": {"start": s, "end": e, "text": [code]}})
-                result.append({"id": rid, "from_name": "topic", "to_name": TEXT_NAME, "type": "choices",
-                               "value": {"start": s, "end": e, "choices": [c["topic"]]}})
+                    result.append(
+                        {
+                            "id": rid,
+                            "from_name": name,
+                            "to_name": TEXT_NAME,
+                            "type": "textarea",
+                            "value": {"start": s, "end": e, "text": [code]},
+                        }
+                    )
+                result.append(
+                    {
+                        "id": rid,
+                        "from_name": "topic",
+                        "to_name": TEXT_NAME,
+                        "type": "choices",
+                        "value": {"start": s, "end": e, "choices": [c["topic"]]},
+                    }
+                )
                 if c.get("note"):
-                    result.append({"id": rid, "from_name": "note", "to_name": TEXT_NAME, "type": "textarea",
-                                   "value": {"start": s, "end": e, "text": [c["note"]]}})
+                    result.append(
+                        {
+                            "id": rid,
+                            "from_name": "note",
+                            "to_name": TEXT_NAME,
+                            "type": "textarea",
+                            "value": {"start": s, "end": e, "text": [c["note"]]},
+                        }
+                    )
                 for role in ("actor", "target"):
                     for ent_id in c[f"{role}_mentions"]:
                         if ent_id in region_of:
-                            result.append({"type": "relation", "from_id": rid, "to_id": region_of[ent_id],
-                                           "direction": "right", "labels": [role]})
-            task: dict[str, Any] = {"data": {"text": u.text, "doc_id": u.doc_id, "paragraph": u.index, "offset": u.start,
-                             "title": b.doc.get("title"), "date": b.doc.get("date")}}
+                            result.append(
+                                {
+                                    "type": "relation",
+                                    "from_id": rid,
+                                    "to_id": region_of[ent_id],
+                                    "direction": "right",
+                                    "labels": [role],
+                                }
+                            )
+            task: dict[str, Any] = {
+                "data": {
+                    "text": u.text,
+                    "doc_id": u.doc_id,
+                    "paragraph": u.index,
+                    "offset": u.start,
+                    "title": b.doc.get("title"),
+                    "date": b.doc.get("date"),
+                }
+            }
             if result:
                 model = sorted({c["annotator"] for c in u.claims}) or ["pipeline.entities"]
                 task["predictions"] = [{"model_version": ",".join(model), "result": result}]
@@ -109,8 +160,7 @@ def tasks(bundles) -> list[dict]:
 
 
 @exporters.register("labelstudio")
-def export_labelstudio(ann, out=None, *, layer: str = "auto", collection: Optional[str] = None,
-                       doc_ids=None) -> dict:
+def export_labelstudio(ann, out=None, *, layer: str = "auto", collection: Optional[str] = None, doc_ids=None) -> dict:
     out = Path(out or "exports") / "labelstudio"
     bundles = load_corpus(ann, layer, collection, doc_ids)
     all_tasks = tasks(bundles)
@@ -174,12 +224,18 @@ def read_review(path: Path, base) -> Imported:
                         ov = other["value"]
                         related[role].append((offset + ov["start"], offset + ov["end"]))
             doc_start = offset + v["start"]
-            imported.regions.append(Region(
-                doc_id=doc_id, start=doc_start, end=offset + v["end"], text=v.get("text", text[v["start"]:v["end"]]),
-                stance=labels[0] if len(labels) == 1 else None,
-                actors=resolve(codes(extra.get("actor", {}).get("text")), related["actor"], doc_id, base),
-                targets=resolve(codes(extra.get("target", {}).get("text")), related["target"], doc_id, base),
-                topic=(extra.get("topic", {}).get("choices") or [None])[0],
-                note=(extra.get("note", {}).get("text") or [None])[0] or None,
-                where=f"{where} region {rid}"))
+            imported.regions.append(
+                Region(
+                    doc_id=doc_id,
+                    start=doc_start,
+                    end=offset + v["end"],
+                    text=v.get("text", text[v["start"] : v["end"]]),
+                    stance=labels[0] if len(labels) == 1 else None,
+                    actors=resolve(codes(extra.get("actor", {}).get("text")), related["actor"], doc_id, base),
+                    targets=resolve(codes(extra.get("target", {}).get("text")), related["target"], doc_id, base),
+                    topic=(extra.get("topic", {}).get("choices") or [None])[0],
+                    note=(extra.get("note", {}).get("text") or [None])[0] or None,
+                    where=f"{where} region {rid}",
+                )
+            )
     return imported

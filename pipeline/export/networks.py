@@ -52,8 +52,12 @@ def _tally(bundles, two_mode: bool) -> dict[tuple, Counter]:
 
 def _attrs(n: Counter) -> dict[str, int]:
     weight = n["support"] - n["oppose"]
-    return {**{s: n[s] for s in STANCES}, "count": sum(n.values()), "weight": weight,
-            "sign": (weight > 0) - (weight < 0)}
+    return {
+        **{s: n[s] for s in STANCES},
+        "count": sum(n.values()),
+        "weight": weight,
+        "sign": (weight > 0) - (weight < 0),
+    }
 
 
 def graph(bundles, two_mode: bool = False) -> nx.Graph:

@@ -33,8 +33,10 @@ from pipeline.registry import exporters
 
 def _span(doc, start: int, end: int, label: str, **extra) -> dict:
     ts, te = token_bounds(doc, start, end)
-    return dict({"start": start, "end": end, "token_start": ts, "token_end": te, "label": label,
-                 "text": doc.text[start:end]}, **extra)
+    return dict(
+        {"start": start, "end": end, "token_start": ts, "token_end": te, "label": label, "text": doc.text[start:end]},
+        **extra,
+    )
 
 
 def _bare(span: dict) -> dict:
@@ -47,27 +49,59 @@ def tasks(bundles) -> list[dict]:
     for b in bundles:
         for u in paragraph_units(b):
             doc = nlp(u.text)
-            tokens = [{"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
-                      for t in doc]
+            tokens = [
+                {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
+                for t in doc
+            ]
             spans, relations, by_ent = [], [], {}
             for e in u.entities:
-                sp = _span(doc, e["start"] - u.start, e["end"] - u.start, e["label"], ent_id=e["ent_id"],
-                           countries=list(e["countries"]), kb_id=e.get("kb_id"))
+                sp = _span(
+                    doc,
+                    e["start"] - u.start,
+                    e["end"] - u.start,
+                    e["label"],
+                    ent_id=e["ent_id"],
+                    countries=list(e["countries"]),
+                    kb_id=e.get("kb_id"),
+                )
                 by_ent[e["ent_id"]] = sp
                 spans.append(sp)
             for c in u.claims:
-                sp = _span(doc, c["start"] - u.start, c["end"] - u.start, c["stance"].upper(), row_id=row_id(c),
-                           actor=c["actor"], target=c["target"], topic=c["topic"], note=c.get("note"))
+                sp = _span(
+                    doc,
+                    c["start"] - u.start,
+                    c["end"] - u.start,
+                    c["stance"].upper(),
+                    row_id=row_id(c),
+                    actor=c["actor"],
+                    target=c["target"],
+                    topic=c["topic"],
+                    note=c.get("note"),
+                )
                 spans.append(sp)
                 for role in ("actor", "target"):
                     for ent_id in c[f"{role}_mentions"]:
                         child = by_ent.get(ent_id)
                         if child is not None:
-                            relations.append({"head": sp["token_end"], "child": child["token_end"],
-                                              "head_span": _bare(sp), "child_span": _bare(child),
-                                              "label": role.upper(), "row_id": sp["row_id"]})
-            out.append({"text": u.text, "tokens": tokens, "spans": spans, "relations": relations,
-                        "meta": {"doc_id": u.doc_id, "paragraph": u.index, "offset": u.start}})
+                            relations.append(
+                                {
+                                    "head": sp["token_end"],
+                                    "child": child["token_end"],
+                                    "head_span": _bare(sp),
+                                    "child_span": _bare(child),
+                                    "label": role.upper(),
+                                    "row_id": sp["row_id"],
+                                }
+                            )
+            out.append(
+                {
+                    "text": u.text,
+                    "tokens": tokens,
+                    "spans": spans,
+                    "relations": relations,
+                    "meta": {"doc_id": u.doc_id, "paragraph": u.index, "offset": u.start},
+                }
+            )
     return out
 
 
@@ -108,10 +142,18 @@ def read_review(path: Path, base) -> Imported:
                 if (h.get("start"), h.get("end")) == (sp["start"], sp["end"]) and rel.get("label") in related:
                     ch = rel["child_span"]
                     related[rel["label"]].append((offset + ch["start"], offset + ch["end"]))
-            imported.regions.append(Region(
-                doc_id=doc_id, start=offset + sp["start"], end=offset + sp["end"],
-                text=task["text"][sp["start"]:sp["end"]], stance=stance,
-                actors=resolve(codes(sp.get("actor")), related["ACTOR"], doc_id, base),
-                targets=resolve(codes(sp.get("target")), related["TARGET"], doc_id, base),
-                topic=sp.get("topic"), note=sp.get("note"), where=f"{where} span {sp['start']}-{sp['end']}"))
+            imported.regions.append(
+                Region(
+                    doc_id=doc_id,
+                    start=offset + sp["start"],
+                    end=offset + sp["end"],
+                    text=task["text"][sp["start"] : sp["end"]],
+                    stance=stance,
+                    actors=resolve(codes(sp.get("actor")), related["ACTOR"], doc_id, base),
+                    targets=resolve(codes(sp.get("target")), related["TARGET"], doc_id, base),
+                    topic=sp.get("topic"),
+                    note=sp.get("note"),
+                    where=f"{where} span {sp['start']}-{sp['end']}",
+                )
+            )
     return imported

@@ -33,8 +33,12 @@ from pipeline.schema import STANCES, TOPICS
 
 BASELINE = "review_baseline.json"
 # Import format -> module that defines ``read_review(path, baseline) -> Imported``.
-READERS = {"labelstudio": "pipeline.export.labelstudio", "prodigy": "pipeline.export.prodigy",
-           "doccano": "pipeline.export.doccano", "brat": "pipeline.export.brat"}
+READERS = {
+    "labelstudio": "pipeline.export.labelstudio",
+    "prodigy": "pipeline.export.prodigy",
+    "doccano": "pipeline.export.doccano",
+    "brat": "pipeline.export.brat",
+}
 ROW_FIELDS = ("doc_id", "sent_id", "start", "end", "text", "actor", "target", "stance", "topic", "note")
 
 
@@ -45,7 +49,8 @@ def baseline(fmt: str, layer: str, bundles) -> dict:
     docs = {}
     for b in bundles:
         docs[b.doc_id] = {
-            "text_sha256": sha256(b.text), "text": b.text,
+            "text_sha256": sha256(b.text),
+            "text": b.text,
             "sentences": [[s["sent_id"], s["start"], s["end"]] for s in b.sentences],
             "mentions": [[e["start"], e["end"], e["label"], list(e["countries"])] for e in b.entities],
         }
@@ -95,8 +100,10 @@ class Baseline:
 
         path = Path(path)
         if not path.is_file():
-            raise ExportError(f"{path}: missing; export with --format labelstudio|prodigy|doccano|brat first "
-                              f"(it writes {BASELINE}) or name it with --baseline")
+            raise ExportError(
+                f"{path}: missing; export with --format labelstudio|prodigy|doccano|brat first "
+                f"(it writes {BASELINE}) or name it with --baseline"
+            )
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as err:
@@ -113,7 +120,7 @@ class Baseline:
     def check_text(self, doc_id: str, offset: int, text: str, where: str) -> None:
         """A task's text must be the exported text at its offset: otherwise no offset can be trusted."""
         full = self.text(doc_id, where)
-        if full[offset:offset + len(text)] != text:
+        if full[offset : offset + len(text)] != text:
             raise ExportError(f"{where}: the text of {doc_id} at {offset} differs from the exported text")
 
     def mention_countries(self, doc_id: str, start: int, end: int) -> Optional[list[str]]:
@@ -167,7 +174,7 @@ def _rows(imported: Imported, base: Baseline) -> tuple[list[dict], list[dict]]:
         sent = base.sentence_of(r.doc_id, r.start, r.end) if bad is None else None
         if bad is None and sent is None:
             bad = "the span is not inside one sentence"
-        if bad is None and base.text(r.doc_id, where)[r.start:r.end] != r.text:
+        if bad is None and base.text(r.doc_id, where)[r.start : r.end] != r.text:
             bad = f"the region's text {r.text!r} is not the text at {r.start}..{r.end}"
         if bad:
             problems.append({"kind": "invalid", "where": where, "problem": bad})
@@ -176,10 +183,24 @@ def _rows(imported: Imported, base: Baseline) -> tuple[list[dict], list[dict]]:
         for actor in r.actors:
             for target in r.targets:
                 if actor == target:
-                    problems.append({"kind": "invalid", "where": where, "problem": f"actor and target are both {actor}"})
+                    problems.append(
+                        {"kind": "invalid", "where": where, "problem": f"actor and target are both {actor}"}
+                    )
                     continue
-                rows.append({"doc_id": r.doc_id, "sent_id": sent[0], "start": r.start, "end": r.end, "text": r.text,
-                             "actor": actor, "target": target, "stance": r.stance, "topic": r.topic, "note": r.note})
+                rows.append(
+                    {
+                        "doc_id": r.doc_id,
+                        "sent_id": sent[0],
+                        "start": r.start,
+                        "end": r.end,
+                        "text": r.text,
+                        "actor": actor,
+                        "target": target,
+                        "stance": r.stance,
+                        "topic": r.topic,
+                        "note": r.note,
+                    }
+                )
     return rows, problems
 
 
@@ -207,17 +228,32 @@ def compare(before: list[dict], after: list[dict]) -> list[dict]:
             b, a = before[i], after[j]
             diff = [f for f in ("start", "end", "stance", "topic", "note") if b.get(f) != a.get(f)]
             if diff:
-                conflicts.append({"kind": kind if ("start" in diff or "end" in diff) else "changed",
-                                  "row_id": b.get("row_id"), "doc_id": b["doc_id"], "sent_id": b["sent_id"],
-                                  "fields": diff, "before": _brief(b), "after": _brief(a)})
+                conflicts.append(
+                    {
+                        "kind": kind if ("start" in diff or "end" in diff) else "changed",
+                        "row_id": b.get("row_id"),
+                        "doc_id": b["doc_id"],
+                        "sent_id": b["sent_id"],
+                        "fields": diff,
+                        "before": _brief(b),
+                        "after": _brief(a),
+                    }
+                )
         left_a[:] = keep_a
 
     match(("doc_id", "start", "end", "actor", "target"), "changed")
     match(("doc_id", "sent_id", "actor", "target"), "moved")
     for i in left_b:
         b = before[i]
-        conflicts.append({"kind": "removed", "row_id": b.get("row_id"), "doc_id": b["doc_id"], "sent_id": b["sent_id"],
-                          "before": _brief(b)})
+        conflicts.append(
+            {
+                "kind": "removed",
+                "row_id": b.get("row_id"),
+                "doc_id": b["doc_id"],
+                "sent_id": b["sent_id"],
+                "before": _brief(b),
+            }
+        )
     for j in left_a:
         a = after[j]
         conflicts.append({"kind": "added", "doc_id": a["doc_id"], "sent_id": a["sent_id"], "after": _brief(a)})
@@ -243,10 +279,15 @@ def sheet_items(rows: list[dict], base: Baseline) -> tuple[list[dict], list[dict
         sent = next(s for s in base.docs[doc_id]["sentences"] if s[0] == sent_id)
         text = base.docs[doc_id]["text"]
         span = None if (start, end) == (sent[1], sent[2]) else text[start:end]
-        if span is not None and text[sent[1]:sent[2]].find(span) != start - sent[1]:
+        if span is not None and text[sent[1] : sent[2]].find(span) != start - sent[1]:
             # gold.expand takes the first occurrence of the span in its sentence.
-            problems.append({"kind": "invalid", "where": f"{doc_id}:{start}-{end}",
-                             "problem": f"span {span!r} occurs earlier in {sent_id}; the sheet would place it there"})
+            problems.append(
+                {
+                    "kind": "invalid",
+                    "where": f"{doc_id}:{start}-{end}",
+                    "problem": f"span {span!r} occurs earlier in {sent_id}; the sheet would place it there",
+                }
+            )
         merged: list[tuple[list[str], list[str]]] = []
         for actor, targets in groups[key].items():
             same = next((m for m in merged if m[1] == targets), None)
@@ -255,10 +296,14 @@ def sheet_items(rows: list[dict], base: Baseline) -> tuple[list[dict], list[dict
             else:
                 merged.append(([actor], list(targets)))
         for actors, targets in merged:
-            item = {"sent_id": sent_id, "span": span,
-                    "actor": actors[0] if len(actors) == 1 else actors,
-                    "target": targets[0] if len(targets) == 1 else targets,
-                    "stance": stance, "topic": topic}
+            item = {
+                "sent_id": sent_id,
+                "span": span,
+                "actor": actors[0] if len(actors) == 1 else actors,
+                "target": targets[0] if len(targets) == 1 else targets,
+                "stance": stance,
+                "topic": topic,
+            }
             if note is not None:
                 item["note"] = note
             items.append(item)
@@ -318,4 +363,3 @@ def conflict_line(c: dict) -> str:
     b, a = c["before"], c["after"]
     parts = [f"{f} {b[f]!r}->{a[f]!r}" for f in c["fields"]]
     return f"{c['kind']:<8} {where}: {b['actor']}->{b['target']} " + ", ".join(parts)
-

@@ -39,22 +39,29 @@ def docs(bundles):
             doc = nlp(u.text)
             ents = []
             for e in u.entities:
-                span = doc.char_span(e["start"] - u.start, e["end"] - u.start, label=e["label"],
-                                     kb_id=e.get("kb_id") or "")
+                span = doc.char_span(
+                    e["start"] - u.start, e["end"] - u.start, label=e["label"], kb_id=e.get("kb_id") or ""
+                )
                 if span is None:
                     raise ExportError(f"{e['ent_id']}: {e['text']!r} does not start and end on token boundaries")
                 ents.append(span)
             doc.ents = ents
             claims = []
             for c in u.claims:
-                span = doc.char_span(c["start"] - u.start, c["end"] - u.start, label=c["stance"],
-                                     kb_id=f"{c['actor']}>{c['target']}", span_id=row_id(c))
+                span = doc.char_span(
+                    c["start"] - u.start,
+                    c["end"] - u.start,
+                    label=c["stance"],
+                    kb_id=f"{c['actor']}>{c['target']}",
+                    span_id=row_id(c),
+                )
                 if span is None:
                     raise ExportError(f"{c['claim_id']}: the claim does not start and end on token boundaries")
                 claims.append(span)
             doc.spans[SPANS_KEY] = claims
-            doc.user_data.update({"doc_id": u.doc_id, "paragraph": u.index, "offset": u.start,
-                                  "topics": [c["topic"] for c in u.claims]})
+            doc.user_data.update(
+                {"doc_id": u.doc_id, "paragraph": u.index, "offset": u.start, "topics": [c["topic"] for c in u.claims]}
+            )
             yield section_split(u.doc_id, sections[u.index]), doc
 
 
@@ -67,8 +74,11 @@ def train_config(max_claim_tokens: int) -> str:
     config["nlp"]["tokenizer"] = {"@tokenizers": "stance_corpus.marker_tokenizer.v1"}
     spancat = config["components"]["spancat"]
     spancat["spans_key"] = SPANS_KEY
-    spancat["suggester"] = {"@misc": "spacy.ngram_range_suggester.v1", "min_size": 1,
-                            "max_size": max(1, max_claim_tokens)}
+    spancat["suggester"] = {
+        "@misc": "spacy.ngram_range_suggester.v1",
+        "min_size": 1,
+        "max_size": max(1, max_claim_tokens),
+    }
     return config.to_str()
 
 

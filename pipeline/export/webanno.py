@@ -38,11 +38,18 @@ def ni_uri(text: str) -> str:
 
 
 def _target(text: str, source: str, start: int, end: int) -> dict:
-    return {"source": source, "selector": [
-        {"type": "TextQuoteSelector", "exact": text[start:end],
-         "prefix": text[max(0, start - CONTEXT_WINDOW):start], "suffix": text[end:end + CONTEXT_WINDOW]},
-        {"type": "TextPositionSelector", "start": start, "end": end},
-    ]}
+    return {
+        "source": source,
+        "selector": [
+            {
+                "type": "TextQuoteSelector",
+                "exact": text[start:end],
+                "prefix": text[max(0, start - CONTEXT_WINDOW) : start],
+                "suffix": text[end : end + CONTEXT_WINDOW],
+            },
+            {"type": "TextPositionSelector", "start": start, "end": end},
+        ],
+    }
 
 
 def _tag(value: str, purpose: str = "tagging") -> dict:
@@ -56,21 +63,49 @@ def annotation_collection(bundle) -> dict:
     for e in bundle.entities:
         body = [_tag(f"label:{e['label']}")] + [_tag(f"country:{c}") for c in e["countries"]]
         if e.get("kb_id"):
-            body.append({"type": "SpecificResource", "purpose": "identifying",
-                         "source": f"http://www.wikidata.org/entity/{e['kb_id']}"})
-        items.append({"id": f"urn:stance-corpus:{e['ent_id']}", "type": "Annotation", "motivation": "identifying",
-                      "body": body, "target": _target(text, source, e["start"], e["end"])})
+            body.append(
+                {
+                    "type": "SpecificResource",
+                    "purpose": "identifying",
+                    "source": f"http://www.wikidata.org/entity/{e['kb_id']}",
+                }
+            )
+        items.append(
+            {
+                "id": f"urn:stance-corpus:{e['ent_id']}",
+                "type": "Annotation",
+                "motivation": "identifying",
+                "body": body,
+                "target": _target(text, source, e["start"], e["end"]),
+            }
+        )
     for c in bundle.claims:
-        body = [_tag(f"stance:{c['stance']}", "classifying"), _tag(f"topic:{c['topic']}"),
-                _tag(f"actor:{c['actor']}"), _tag(f"target:{c['target']}")]
+        body = [
+            _tag(f"stance:{c['stance']}", "classifying"),
+            _tag(f"topic:{c['topic']}"),
+            _tag(f"actor:{c['actor']}"),
+            _tag(f"target:{c['target']}"),
+        ]
         if c.get("note"):
             body.append(_tag(f"note:{c['note']}", "commenting"))
-        items.append({"id": f"urn:stance-corpus:{row_id(c)}", "type": "Annotation", "motivation": "classifying",
-                      "creator": {"type": "Software", "name": c["annotator"]},
-                      "body": body, "target": _target(text, source, c["start"], c["end"])})
-    return {"@context": CONTEXT, "id": f"urn:stance-corpus:{did}:annotations", "type": "AnnotationCollection",
-            "label": bundle.doc.get("title") or did, "total": len(items),
-            "first": {"type": "AnnotationPage", "items": items}}
+        items.append(
+            {
+                "id": f"urn:stance-corpus:{row_id(c)}",
+                "type": "Annotation",
+                "motivation": "classifying",
+                "creator": {"type": "Software", "name": c["annotator"]},
+                "body": body,
+                "target": _target(text, source, c["start"], c["end"]),
+            }
+        )
+    return {
+        "@context": CONTEXT,
+        "id": f"urn:stance-corpus:{did}:annotations",
+        "type": "AnnotationCollection",
+        "label": bundle.doc.get("title") or did,
+        "total": len(items),
+        "first": {"type": "AnnotationPage", "items": items},
+    }
 
 
 @exporters.register("webanno")

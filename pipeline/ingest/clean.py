@@ -72,14 +72,18 @@ _HTML_INLINE = re.compile(r"</?(?:sup|sub|em|strong|b|i|u|s|span|a|font|small|ma
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.I)
 
 # Words that cannot end a sentence: a line ending in one was cut by a wrap.
-_FUNCTION_WORDS = frozenset("""a an the of to in on at by for with from into onto upon and or but nor as that which who
+_FUNCTION_WORDS = frozenset(
+    """a an the of to in on at by for with from into onto upon and or but nor as that which who
 whom whose its their his her our my your this these those is are was were be been being has have had will would
 shall should can could may might must not than such both between among under over about against during without
-within through across toward towards via per whether if""".split())
+within through across toward towards via per whether if""".split()
+)
 # Abbreviations after which a full stop glued to a capital is no sentence end ("Dr.Sc.", "No.One").
-_ABBREVIATIONS = frozenset("""dr mr mrs ms st mt prof gen col lt sgt capt rev hon jr sr no nos vol vols pp fig figs
+_ABBREVIATIONS = frozenset(
+    """dr mr mrs ms st mt prof gen col lt sgt capt rev hon jr sr no nos vol vols pp fig figs
 vs etc inc ltd co corp dept univ jan feb mar apr jun jul aug sep sept oct nov dec art ch sec para approx est ed eds
-op cf al ibid""".split())
+op cf al ibid""".split()
+)
 # Words of a date line that are not the date itself ("Published on 17 March 2022").
 _DATE_WORDS = frozenset("by published on updated posted date dated last modified at the of first time".split())
 _FURNITURE_MAX_WORDS = 12
@@ -112,6 +116,7 @@ def load_debris_patterns(path: str | Path) -> list[re.Pattern]:
 
 
 # --- line kinds -------------------------------------------------------------------------
+
 
 def ends_sentence(text: str) -> bool:
     """True for a line that closes a sentence or cites a note: body text, not a title or heading."""
@@ -185,8 +190,14 @@ def _header_kind(text: str, header: dict, after_title: bool) -> Optional[dict]:
 
 
 def _title_like(text: str) -> bool:
-    return (len(text.split()) <= MAX_TITLE_WORDS and not ends_sentence(text) and not text.endswith((",", ";", ":"))
-            and not _LIST_ITEM.match(text) and not _NOTE_LINE.match(text) and re.search(r"[^\W\d_]", text) is not None)
+    return (
+        len(text.split()) <= MAX_TITLE_WORDS
+        and not ends_sentence(text)
+        and not text.endswith((",", ";", ":"))
+        and not _LIST_ITEM.match(text)
+        and not _NOTE_LINE.match(text)
+        and re.search(r"[^\W\d_]", text) is not None
+    )
 
 
 def _lift_header(lines: list[Line], header: dict, title_allowed: bool) -> int:
@@ -211,8 +222,13 @@ def _lift_header(lines: list[Line], header: dict, title_allowed: bool) -> int:
             continue
         # A subtitle sits between the title and the byline or date; like the title, it ends no sentence.
         nxt = lines[n + 1].text if n + 1 < len(lines) else None
-        if (has_title and "subtitle" not in header and nxt is not None and _title_like(text)
-                and _header_kind(nxt, header, True)):
+        if (
+            has_title
+            and "subtitle" not in header
+            and nxt is not None
+            and _title_like(text)
+            and _header_kind(nxt, header, True)
+        ):
             header["subtitle"] = text
             n += 1
             continue
@@ -221,6 +237,7 @@ def _lift_header(lines: list[Line], header: dict, title_allowed: bool) -> int:
 
 
 # --- residue and wrapped lines --------------------------------------------------------
+
 
 def _plain(text: str) -> tuple[str, bool]:
     """Strip HTML/Markdown residue from one line; return the text and whether it was a heading."""
@@ -286,8 +303,13 @@ def _join_wrapped(lines: list[Line]) -> list[Line]:
     last_physical = ""
     for line in lines:
         prev = out[-1] if out else None
-        if (prev is not None and prev.text and line.text and not prev.heading
-                and _continues(prev.text, last_physical, line.text, width)):
+        if (
+            prev is not None
+            and prev.text
+            and line.text
+            and not prev.heading
+            and _continues(prev.text, last_physical, line.text, width)
+        ):
             prev.text += ("" if _HYPHEN_END.search(prev.text) else " ") + line.text
         else:
             out.append(line)
@@ -296,6 +318,7 @@ def _join_wrapped(lines: list[Line]) -> list[Line]:
 
 
 # --- notes ----------------------------------------------------------------------------
+
 
 def _note(text: str, loose: bool) -> Optional[Note]:
     m = _NOTE_LINE.match(text) or (_NOTE_LINE_LOOSE.match(text) if loose else None)
@@ -352,7 +375,7 @@ def _split_notes(lines: list[Line], debris: set[int], authors: list[str]):
     block_first = real[start]
     block_last = real[pos - 1]
     before = lines[:block_first]
-    tail = lines[block_last + 1:]
+    tail = lines[block_last + 1 :]
 
     trailer: list[str] = []
     end = len(before)
@@ -421,6 +444,7 @@ def split_glued_sentences(text: str) -> str:
 
 # --- layout ---------------------------------------------------------------------------
 
+
 def _is_heading(lines: list[Line], index: int, source_format: str, has_title: bool) -> bool:
     line = lines[index]
     if line.heading:
@@ -434,8 +458,13 @@ def _is_heading(lines: list[Line], index: int, source_format: str, has_title: bo
         return True  # a short line without closing punctuation
     # A short lead line ("Common trends in …") heads the first section when a long paragraph follows.
     follower = lines[index + 1].text if index + 1 < len(lines) else ""
-    return (has_title and index == 0 and text.endswith(".") and len(follower.split()) > MAX_HEADING_WORDS
-            and not _LIST_ITEM.match(follower))
+    return (
+        has_title
+        and index == 0
+        and text.endswith(".")
+        and len(follower.split()) > MAX_HEADING_WORDS
+        and not _LIST_ITEM.match(follower)
+    )
 
 
 def _no_body_problem(header: dict, notes: list[Note], headings: int, debris: int) -> str:
@@ -482,7 +511,8 @@ def clean(source: SourceText, debris: list[re.Pattern]) -> CleanText:
     kept = {ln.no for ln in body} | header_nos
     furniture_nos = {ln.no for ln in furniture}
     removed_lines = list(source.removed) + [
-        ln.text for ln in lines if ln.no not in kept and (ln.no in debris_nos or ln.no in furniture_nos)]
+        ln.text for ln in lines if ln.no not in kept and (ln.no in debris_nos or ln.no in furniture_nos)
+    ]
 
     has_title = bool(header.get("title"))
     parts: list[str] = []
@@ -503,8 +533,15 @@ def clean(source: SourceText, debris: list[re.Pattern]) -> CleanText:
             sections.append(Section(title=None, start=start, end=end))
         item = _LIST_ITEM.match(line.text)
         if item:
-            paragraphs.append(Paragraph(start=start + item.end(), end=end, type="list_item", section=len(sections) - 1,
-                                        label=item.group("num")))
+            paragraphs.append(
+                Paragraph(
+                    start=start + item.end(),
+                    end=end,
+                    type="list_item",
+                    section=len(sections) - 1,
+                    label=item.group("num"),
+                )
+            )
         else:
             paragraphs.append(Paragraph(start=start, end=end, type="paragraph", section=len(sections) - 1))
         sections[-1].end = end

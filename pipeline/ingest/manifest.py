@@ -22,16 +22,31 @@ from pipeline.errors import InputError
 MANIFEST = "manifest.jsonl"
 DEFAULT_COLLECTION = "articles"
 # Document metadata a manifest row may carry (doc_id and file are the row's key and source).
-MANIFEST_FIELDS = ("title", "authors", "date", "publisher", "series", "source", "licence", "collection",
-                   "speaker", "speaker_type", "speaker_name", "speaker_post", "session", "year", "citation")
+MANIFEST_FIELDS = (
+    "title",
+    "authors",
+    "date",
+    "publisher",
+    "series",
+    "source",
+    "licence",
+    "collection",
+    "speaker",
+    "speaker_type",
+    "speaker_name",
+    "speaker_post",
+    "session",
+    "year",
+    "citation",
+)
 OBSERVERS = {"EU": "the European Union"}  # speakers that are not states
 STATEMENT_FILE = re.compile(r"^(?P<iso3>[A-Z]{2,3})_(?P<session>\d{1,3})_(?P<year>\d{4})$")
 UNGD_SOURCE = "UN General Debate Corpus (UNGDC), Harvard Dataverse, doi:10.7910/DVN/0TJX8Y"
 UNGD_CITATION = [
-    "Alexander Baturo, Niheer Dasandi and Slava Mikhaylov, \"Understanding State Preferences With Text As Data: "
-    "Introducing the UN General Debate Corpus\", Research & Politics, 2017.",
-    "Slava Jankin, Alexander Baturo and Niheer Dasandi, \"Words to Unite Nations: The Complete UN General Debate "
-    "Corpus, 1946-Present\", Journal of Peace Research, 2024.",
+    'Alexander Baturo, Niheer Dasandi and Slava Mikhaylov, "Understanding State Preferences With Text As Data: '
+    'Introducing the UN General Debate Corpus", Research & Politics, 2017.',
+    'Slava Jankin, Alexander Baturo and Niheer Dasandi, "Words to Unite Nations: The Complete UN General Debate '
+    'Corpus, 1946-Present", Journal of Peace Research, 2024.',
 ]
 
 
@@ -51,7 +66,7 @@ class DocInput:
 
 
 def speaker_type(code: str) -> Optional[str]:
-    """"state" for an ISO 3166-1 alpha-3 code, "observer" for a known observer, else None."""
+    """ "state" for an ISO 3166-1 alpha-3 code, "observer" for a known observer, else None."""
     if code in OBSERVERS:
         return "observer"
     return "state" if pycountry.countries.get(alpha_3=code) is not None else None
@@ -70,9 +85,16 @@ def statement_meta(path: str | Path, country_name: Optional[str] = None) -> Opti
     country = pycountry.countries.get(alpha_3=code)
     name = country_name or OBSERVERS.get(code) or (country.name if country else code)
     return {
-        "collection": "ungd", "speaker": code, "speaker_type": speaker_type(code), "session": session, "year": year,
+        "collection": "ungd",
+        "speaker": code,
+        "speaker_type": speaker_type(code),
+        "session": session,
+        "year": year,
         "title": f"Statement of {name} at the {ordinal(session)} session of the UN General Assembly",
-        "publisher": "United Nations", "licence": "CC0-1.0", "source": UNGD_SOURCE, "citation": list(UNGD_CITATION),
+        "publisher": "United Nations",
+        "licence": "CC0-1.0",
+        "source": UNGD_SOURCE,
+        "citation": list(UNGD_CITATION),
     }
 
 
@@ -142,8 +164,12 @@ def unlisted_files(corpus_dir: str | Path, inputs: list[DocInput]) -> list[Path]
 
     listed = {i.path.resolve() for i in inputs}
     folders = {i.path.parent.resolve() for i in inputs} | {Path(corpus_dir).resolve()}
-    return sorted(p for d in folders for p in d.iterdir()
-                  if p.suffix.lower() in SUFFIXES and p.resolve() not in listed and p.name != "README.md")
+    return sorted(
+        p
+        for d in folders
+        for p in d.iterdir()
+        if p.suffix.lower() in SUFFIXES and p.resolve() not in listed and p.name != "README.md"
+    )
 
 
 def inputs_from_paths(paths: Sequence[str | Path], speaker: Optional[str] = None) -> list[DocInput]:
@@ -153,8 +179,9 @@ def inputs_from_paths(paths: Sequence[str | Path], speaker: Optional[str] = None
     if speaker is not None and speaker_type(speaker) is None:
         raise InputError(speaker, "--speaker must be an ISO 3166-1 alpha-3 code (or EU)")
     if speaker is not None and len(paths) != 1:
-        raise InputError(paths[0] if paths else "--speaker", "--speaker names the speaker of one file; "
-                         "use --manifest for several")
+        raise InputError(
+            paths[0] if paths else "--speaker", "--speaker names the speaker of one file; use --manifest for several"
+        )
     inputs, seen = [], set()
     for p in paths:
         path = Path(p)
@@ -164,8 +191,12 @@ def inputs_from_paths(paths: Sequence[str | Path], speaker: Optional[str] = None
         seen.add(doc_id)
         meta = statement_meta(path) or {}
         if speaker is not None:
-            meta = {**meta, "collection": meta.get("collection") or "statements", "speaker": speaker,
-                    "speaker_type": speaker_type(speaker)}
+            meta = {
+                **meta,
+                "collection": meta.get("collection") or "statements",
+                "speaker": speaker,
+                "speaker_type": speaker_type(speaker),
+            }
         inputs.append(DocInput(path, doc_id, meta))
     return inputs
 

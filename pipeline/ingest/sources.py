@@ -34,9 +34,11 @@ SUFFIXES = HTML_SUFFIXES | TEXT_SUFFIXES
 
 # Longest first: the UTF-32-LE mark begins with the UTF-16-LE one.
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
     (codecs.BOM_UTF8, "utf-8", "UTF-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _NUMBER_LABEL = re.compile(r"^\s*(\[)?\s*(\d{1,3})\s*(?(1)\])\s*$")
@@ -66,6 +68,7 @@ class SourceText:
 
 # --- bytes -> text --------------------------------------------------------------------
 
+
 def _looks_utf16_without_bom(data: bytes) -> bool:
     """ASCII text saved as UTF-16 without a mark: every other byte is NUL."""
     sample = data[:4096]
@@ -81,10 +84,12 @@ def _decode(path: Path, data: bytes, html: bool = False) -> str:
     for bom, codec, name in _BOMS:
         if data.startswith(bom):
             try:
-                text = data[len(bom):].decode(codec)
+                text = data[len(bom) :].decode(codec)
             except UnicodeDecodeError as err:
                 offset = err.start + len(bom)
-                raise InputError(path, f"not valid {name} after its byte-order mark (at byte offset {offset})") from None
+                raise InputError(
+                    path, f"not valid {name} after its byte-order mark (at byte offset {offset})"
+                ) from None
             break
     else:
         try:
@@ -97,25 +102,35 @@ def _decode(path: Path, data: bytes, html: bool = False) -> str:
                 try:
                     text = data.decode(declared.group(1).decode("ascii"))
                 except (LookupError, UnicodeDecodeError):
-                    raise InputError(path, f"not valid {declared.group(1).decode('ascii')} as its <meta charset> "
-                                           "declares") from None
+                    raise InputError(
+                        path, f"not valid {declared.group(1).decode('ascii')} as its <meta charset> declares"
+                    ) from None
             else:
-                raise InputError(path, f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start})") from None
+                raise InputError(
+                    path, f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start})"
+                ) from None
     if "\x00" in text:
         # Refused rather than stripped: NUL bytes inside text mean a damaged or mis-saved file,
         # and deleting them would hide whatever else was lost with them.
         if _looks_utf16_without_bom(data):
-            raise InputError(path, "NUL bytes between the characters: UTF-16 without a byte-order mark; "
-                                   "save it as UTF-8 or as UTF-16 with a BOM")
+            raise InputError(
+                path,
+                "NUL bytes between the characters: UTF-16 without a byte-order mark; "
+                "save it as UTF-8 or as UTF-16 with a BOM",
+            )
         printable = sum(ch.isprintable() or ch.isspace() for ch in text[:8192]) / min(len(text), 8192)
         if printable < 0.9:
             raise InputError(path, "the file is binary (NUL bytes), expected UTF-8 text or HTML")
-        raise InputError(path, f"NUL byte inside the text (character offset {text.index(chr(0))}); "
-                               "the file is damaged or mis-saved, remove the NUL bytes")
+        raise InputError(
+            path,
+            f"NUL byte inside the text (character offset {text.index(chr(0))}); "
+            "the file is damaged or mis-saved, remove the NUL bytes",
+        )
     return text
 
 
 # --- HTML -----------------------------------------------------------------------------
+
 
 def _norm(text: str) -> str:
     return " ".join(text.split())
@@ -142,8 +157,12 @@ def _classes(el) -> str:
 def _is_backlink(a) -> bool:
     href = a.get("href") or ""
     text = _norm(a.text_content()).lower()
-    return href.startswith("#") and (text in _BACKLINK_TEXT or "backlink" in _classes(a).lower()
-                                     or "footnote-back" in _classes(a).lower() or re.fullmatch(r"[a-z]", text) is not None)
+    return href.startswith("#") and (
+        text in _BACKLINK_TEXT
+        or "backlink" in _classes(a).lower()
+        or "footnote-back" in _classes(a).lower()
+        or re.fullmatch(r"[a-z]", text) is not None
+    )
 
 
 def _is_notes_list(ol, cited_ids: set[str]) -> bool:
@@ -325,8 +344,16 @@ def _html_source(path: Path, html: str) -> SourceText:
     notes, id_label = _take_notes(tree)
     _mark_footnotes(tree, {label for label, _ in notes}, id_label)
 
-    doc: Any = bare_extraction(tree, with_metadata=True, include_comments=False, include_images=False,
-                          include_tables=True, include_formatting=False, include_links=False, favor_recall=True)
+    doc: Any = bare_extraction(
+        tree,
+        with_metadata=True,
+        include_comments=False,
+        include_images=False,
+        include_tables=True,
+        include_formatting=False,
+        include_links=False,
+        favor_recall=True,
+    )
     lines = _body_lines(doc.body) if doc is not None and doc.body is not None else []
     meta: dict = {}
     title = h1 or (_norm(doc.title) if doc is not None and doc.title else None)
@@ -349,6 +376,7 @@ def _html_source(path: Path, html: str) -> SourceText:
 
 
 # --- files ----------------------------------------------------------------------------
+
 
 def _check_path(path: Path) -> None:
     try:

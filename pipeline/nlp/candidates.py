@@ -77,8 +77,11 @@ class Words:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         self.first_person = frozenset(data["first_person"])
         self.first_person_determiners = frozenset(data["first_person_determiners"])
-        self.pronouns = frozenset(data["singular_pronouns"]) | frozenset(data["plural_pronouns"]) \
+        self.pronouns = (
+            frozenset(data["singular_pronouns"])
+            | frozenset(data["plural_pronouns"])
             | frozenset(data["person_pronouns"])
+        )
         self.pronouns -= self.first_person | self.first_person_determiners | {"country", "government"}
         self.war = WAR_LEMMAS | frozenset(data["aggression_nouns"]) - {"attack", "bombing", "bombardment", "assault"}
 
@@ -112,9 +115,13 @@ def war_spans(sent: Span, named: Iterable[str], words: Words, war_party: str) ->
     """Character spans of war wording in the sentence."""
     named = set(named)
     near_party = bool(named & {war_party, "UKR"})
-    return [(t.idx, t.idx + len(t.text)) for t in sent
-            if t.lemma_.lower() in words.war or t.lemma_.lower() in NEUTRALITY
-            or (near_party and t.lemma_.lower() in WAR_IF_NAMED)]
+    return [
+        (t.idx, t.idx + len(t.text))
+        for t in sent
+        if t.lemma_.lower() in words.war
+        or t.lemma_.lower() in NEUTRALITY
+        or (near_party and t.lemma_.lower() in WAR_IF_NAMED)
+    ]
 
 
 def _pronoun(sent: Span, words: Words):
@@ -153,8 +160,9 @@ def candidates(doc: Doc, war_party: str = "RUS", lexicon: str | Path = LEXICON) 
         if pronoun is not None and not any(m.start_char < pronoun.idx for m in found):
             for m in last_subject or last_named:
                 for party in m.parties:
-                    actors.setdefault(party, ("pronoun", [(pronoun.idx, pronoun.idx + len(pronoun.text))],
-                                              m.expanded_from))
+                    actors.setdefault(
+                        party, ("pronoun", [(pronoun.idx, pronoun.idx + len(pronoun.text))], m.expanded_from)
+                    )
         wars = war_spans(sent, {p for m in found for p in m.parties}, words, war_party)
         if wars and war_party not in targets:
             targets[war_party] = ("war", wars, None)
@@ -165,10 +173,17 @@ def candidates(doc: Doc, war_party: str = "RUS", lexicon: str | Path = LEXICON) 
                 # Members of one listed group are not paired with each other ("the countries of
                 # Latin America"), nor the war's party with its own war wording.
                 if actor != target and not (t_spans and set(t_spans) <= set(a_spans)):
-                    out.append(Candidate(sent, actor, target, a_src, t_src, list(a_spans), list(t_spans),
-                                         a_from or t_from))
-        subject = [m for m in found if any(t.dep_ in ("nsubj", "nsubjpass") or t.head.dep_ in ("nsubj", "nsubjpass")
-                                           for t in doc.char_span(m.start_char, m.end_char) or ())]
+                    out.append(
+                        Candidate(sent, actor, target, a_src, t_src, list(a_spans), list(t_spans), a_from or t_from)
+                    )
+        subject = [
+            m
+            for m in found
+            if any(
+                t.dep_ in ("nsubj", "nsubjpass") or t.head.dep_ in ("nsubj", "nsubjpass")
+                for t in doc.char_span(m.start_char, m.end_char) or ()
+            )
+        ]
         if found:
             last_subject, last_named = subject, found
     return out
@@ -179,8 +194,9 @@ def marked_text(c: Candidate) -> str:
     ``[A=speaker] We condemn [T] the war [/T] ...`` or ``[A] Kazakhstan [/A] ... [T] Russia [/T]``."""
     base = c.sent.start_char
     text = c.sent.text
-    spans = sorted({(s - base, e - base, "A") for s, e in c.actor_spans}
-                   | {(s - base, e - base, "T") for s, e in c.target_spans})
+    spans = sorted(
+        {(s - base, e - base, "A") for s, e in c.actor_spans} | {(s - base, e - base, "T") for s, e in c.target_spans}
+    )
     out, pos = [], 0
     for s, e, tag in spans:
         if s < pos or s < 0 or e > len(text):

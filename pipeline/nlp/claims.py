@@ -34,8 +34,20 @@ from pipeline.io import read_jsonl
 from pipeline.nlp.markers import marker_labels
 from pipeline.settings import DATA_DIR
 
-SPAN_EXTENSIONS = ("actor", "target", "stance", "topic", "cue", "negated", "confidence", "footnotes",
-                   "actor_mentions", "target_mentions", "claim_index", "annotator")
+SPAN_EXTENSIONS = (
+    "actor",
+    "target",
+    "stance",
+    "topic",
+    "cue",
+    "negated",
+    "confidence",
+    "footnotes",
+    "actor_mentions",
+    "target_mentions",
+    "claim_index",
+    "annotator",
+)
 # One sentence can hold several rows, and spaCy keys a span's extension values by its offsets
 # alone; so each row lives in ``doc.user_data[ROWS][span.id]`` and the extensions read it there.
 ROWS = "stance_corpus.claim_rows"
@@ -63,6 +75,7 @@ def claim_span(doc: Doc, start: int, end: int, row: dict) -> Span:
     span = Span(doc, start, end, label=row["stance"], span_id=max(rows, default=-1) + 1)
     rows[span.id] = {k: row.get(k) for k in SPAN_EXTENSIONS}
     return span
+
 
 if not Doc.has_extension("speaker"):
     # The state speaking in the first person (a statement's ISO3 code); None for articles.
@@ -94,11 +107,21 @@ class Cue:
 
 
 def load_cues(path: str | Path) -> list[Cue]:
-    return [Cue(lemmas=tuple(row["lemmas"]), stance=row["stance"], negated=row["negated"], topic=row["topic"],
-                negator=row.get("negator", False), war_default=row.get("war_default", False),
-                prep=tuple(sorted(row.get("prep", {}).items())), pos=tuple(row.get("pos", ())),
-                experiencer=row.get("experiencer", False), needs=tuple(row.get("needs", ())))
-            for row in read_jsonl(path)]
+    return [
+        Cue(
+            lemmas=tuple(row["lemmas"]),
+            stance=row["stance"],
+            negated=row["negated"],
+            topic=row["topic"],
+            negator=row.get("negator", False),
+            war_default=row.get("war_default", False),
+            prep=tuple(sorted(row.get("prep", {}).items())),
+            pos=tuple(row.get("pos", ())),
+            experiencer=row.get("experiencer", False),
+            needs=tuple(row.get("needs", ())),
+        )
+        for row in read_jsonl(path)
+    ]
 
 
 @dataclass(frozen=True)
@@ -171,8 +194,15 @@ class ClaimRules:
         self.paths: dict[str, Path] = {}
         self.cues: list[Cue] = []
 
-    def initialize(self, get_examples=None, *, nlp: Language | None = None, cues_path: Optional[str] = None,
-                   topics_path: Optional[str] = None, lexicon_path: Optional[str] = None):
+    def initialize(
+        self,
+        get_examples=None,
+        *,
+        nlp: Language | None = None,
+        cues_path: Optional[str] = None,
+        topics_path: Optional[str] = None,
+        lexicon_path: Optional[str] = None,
+    ):
         given = {"cues": cues_path, "topics": topics_path, "lexicon": lexicon_path}
         self._load({k: Path(v) if v else DATA_DIR / DATA_FILES[k] for k, v in given.items()})
 
@@ -246,14 +276,20 @@ class ClaimRules:
         words = [t.lower_ for t in token.subtree] if token.pos_ != "PRON" else [token.lower_]
         if token.pos_ == "PRON":
             return words[0] in self.lex.first_person
-        return len(words) <= 3 and bool(set(words) & self.lex.first_person_determiners) and \
-            token.lemma_.lower() in self.lex.speaker_nouns
+        return (
+            len(words) <= 3
+            and bool(set(words) & self.lex.first_person_determiners)
+            and token.lemma_.lower() in self.lex.speaker_nouns
+        )
 
     def _actor(self, cue: Token, tok2ent, last_actor, speaker=None):
         subject = self._subject(cue)
         if subject is not None:
-            core = [t for t in subject.subtree if not any(a.dep_ == "prep" and a in subject.subtree and a is not subject
-                                                         for a in t.ancestors)]
+            core = [
+                t
+                for t in subject.subtree
+                if not any(a.dep_ == "prep" and a in subject.subtree and a is not subject for a in t.ancestors)
+            ]
             found = self._countries_in(core, tok2ent)
             if not found and subject.lemma_.lower() in self.lex.state_nouns:
                 found = self._countries_in(subject.subtree, tok2ent)
@@ -266,7 +302,9 @@ class ClaimRules:
             # reported subject refers back to the speaker ("his country", "it"): a clause with a
             # subject of its own ("Moscow claimed that the West armed Kyiv") is not the speaker's.
             verb = next((v for v in _chain_up(cue) if v.dep_ == "ccomp"), None)
-            refers_back = subject.pos_ == "PRON" or subject.lemma_.lower() in self.lex.state_nouns | self.lex.speaker_nouns
+            refers_back = (
+                subject.pos_ == "PRON" or subject.lemma_.lower() in self.lex.state_nouns | self.lex.speaker_nouns
+            )
             if verb is not None and refers_back:
                 outer = self._subject(verb.head)
                 if outer is not None and (found := self._countries_in(outer.subtree, tok2ent)):
@@ -283,7 +321,7 @@ class ClaimRules:
         return subject, [], None
 
     def _rest_of_group(self, subject: Token, tok2ent) -> list:
-        """"The rest voted against": the members of the group the sentence names, less the states it
+        """ "The rest voted against": the members of the group the sentence names, less the states it
         names on their own ("Of the five Central Asian states, Kazakhstan abstained; the rest …")."""
         found = self._countries_in(subject.sent, tok2ent)
         groups = [e for _, e in found if e["kb_type"] == "group"]
@@ -298,7 +336,9 @@ class ClaimRules:
         country: the nearest earlier subject in the sentence, else the last named actor."""
         words = {t.lower_ for t in subject.subtree} if subject.pos_ != "PRON" else {subject.lower_}
         if words & self.lex.singular_pronouns and len(words) <= 3:
-            fits = lambda found: len({c for _, e in found for c in e["countries"]}) == 1 and found[0][1]["label"] != "PERSON"
+            fits = lambda found: (
+                len({c for _, e in found for c in e["countries"]}) == 1 and found[0][1]["label"] != "PERSON"
+            )
         elif words & self.lex.plural_pronouns and len(words) <= 2:
             fits = lambda found: len({c for _, e in found for c in e["countries"]}) > 1
         elif words & self.lex.person_pronouns and len(words) <= 2:
@@ -317,9 +357,12 @@ class ClaimRules:
         scope = [t for t in anchor.subtree if t not in excluded]
         # A group the actor belongs to is not its target ("Of the five Central Asian states, Kazakhstan
         # abstained").
-        candidates = [(tok, ent) for tok, ent in self._countries_in(scope, tok2ent)
-                      if set(ent["countries"]) - actor_codes
-                      and not (ent["kb_type"] == "group" and actor_codes & set(ent["countries"]))]
+        candidates = [
+            (tok, ent)
+            for tok, ent in self._countries_in(scope, tok2ent)
+            if set(ent["countries"]) - actor_codes
+            and not (ent["kb_type"] == "group" and actor_codes & set(ent["countries"]))
+        ]
         if not candidates:
             return []
         if entry.stance == "neutral" and entry.war_default:  # neutrality is toward the war (§3)
@@ -331,13 +374,18 @@ class ClaimRules:
         # Every conjunct, not only the first: "with Russia, China and Iran" (spaCy chains them).
         ent_tokens = lambda e: [doc_tok for i, x in tok2ent.items() if x is e for doc_tok in [cue.doc[i]]]
         conjuncts = {c.i for t in ent_tokens(nearest) for c in t.conjuncts}
-        chosen += [(tok, ent) for tok, ent in candidates if ent is not nearest
-                   and any(t.i in conjuncts for t in ent_tokens(ent))]
+        chosen += [
+            (tok, ent)
+            for tok, ent in candidates
+            if ent is not nearest and any(t.i in conjuncts for t in ent_tokens(ent))
+        ]
         # A stance toward "the invasion of Ukraine" is a stance toward the invader (GUIDELINES §3.1).
         noun = self._aggression_of(nearest_tok)
         if noun is not None and noun is not cue:
             victims = {c for _, e in chosen for c in e["countries"]}
-            invaders = [(t, e) for t, e in self._aggressors(noun, tok2ent) if set(e["countries"]) - victims - actor_codes]
+            invaders = [
+                (t, e) for t, e in self._aggressors(noun, tok2ent) if set(e["countries"]) - victims - actor_codes
+            ]
             if invaders:
                 return invaders
             if self.war_party in victims or self.war_party in actor_codes:
@@ -364,8 +412,12 @@ class ClaimRules:
         head = tok.head
         while tok.dep_ == "conj" and head is not tok:  # "against Ukraine and Georgia"
             tok, head = head, head.head
-        if tok.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in VICTIM_PREPS \
-                and head.head.lemma_.lower() in self.lex.aggression_nouns:
+        if (
+            tok.dep_ == "pobj"
+            and head.dep_ == "prep"
+            and head.lower_ in VICTIM_PREPS
+            and head.head.lemma_.lower() in self.lex.aggression_nouns
+        ):
             return head.head
         return None
 
@@ -384,29 +436,46 @@ class ClaimRules:
             if noun.lemma_.lower() not in self.lex.aggression_nouns or noun.pos_ != "NOUN":
                 continue
             doers = self._aggressors(noun, tok2ent)
-            victims = [(t, e) for c in noun.children if c.dep_ == "prep" and c.lower_ in VICTIM_PREPS
-                       for t, e in self._countries_in(c.subtree, tok2ent)]
+            victims = [
+                (t, e)
+                for c in noun.children
+                if c.dep_ == "prep" and c.lower_ in VICTIM_PREPS
+                for t, e in self._countries_in(c.subtree, tok2ent)
+            ]
             for _, doer in doers:
                 for _, victim in victims:
                     for a in doer["countries"]:
                         for t in victim["countries"]:
                             if a != t:
-                                rows.append({"actor": a, "actor_mentions": [doer["key"]], "target": t,
-                                             "target_mentions": [victim["key"]], "stance": "oppose",
-                                             "topic": "military", "confidence": 0.6, "cue": noun.text,
-                                             "negated": False})
+                                rows.append(
+                                    {
+                                        "actor": a,
+                                        "actor_mentions": [doer["key"]],
+                                        "target": t,
+                                        "target_mentions": [victim["key"]],
+                                        "stance": "oppose",
+                                        "topic": "military",
+                                        "confidence": 0.6,
+                                        "cue": noun.text,
+                                        "negated": False,
+                                    }
+                                )
         return rows
 
     def _complement(self, cue: Token) -> Optional[str]:
-        """"negative" for "recognise X as an aggressor / a state sponsor of terrorism", "borders" for
+        """ "negative" for "recognise X as an aggressor / a state sponsor of terrorism", "borders" for
         "demand respect for (internationally recognized) borders / sovereignty", else None."""
         for child in cue.children:
             words = {t.lemma_.lower() for t in child.subtree}
             negative = words & self.lex.negative_complements
             if child.dep_ in ("prep", "oprd", "advcl") and child.lower_ == "as" and negative:
                 return "negative"
-            if child.dep_ in ("dobj", "prep", "pobj") and words & self.lex.respect_words \
-                    and words & self.lex.border_words and cue.lemma_.lower() in ("demand", "call", "urge", "insist"):
+            if (
+                child.dep_ in ("dobj", "prep", "pobj")
+                and words & self.lex.respect_words
+                and words & self.lex.border_words
+                and cue.lemma_.lower() in ("demand", "call", "urge", "insist")
+            ):
                 return "borders"
         return None
 
@@ -421,8 +490,13 @@ class ClaimRules:
                 count += 1
                 negator = verb
             # "No Central Asian country sided with Moscow": the subject is negated.
-            count += sum(1 for c in verb.children if c.dep_ in SUBJECTS for d in [c, *c.children]
-                         if d.lower_ in self.lex.no_determiners and d.dep_ in ("det", "nsubj"))
+            count += sum(
+                1
+                for c in verb.children
+                if c.dep_ in SUBJECTS
+                for d in [c, *c.children]
+                if d.lower_ in self.lex.no_determiners and d.dep_ in ("det", "nsubj")
+            )
         # A negating word above the cue's clause: "wary of endorsing", "had no intention of helping",
         # "refusal to recognise" (through prepositions, infinitives and noun complements).
         top, steps = cue, 0
@@ -434,8 +508,9 @@ class ClaimRules:
                 count += 1
                 negator = top
                 break
-            if top.pos_ == "NOUN" and any(c.lower_ in self.lex.no_determiners and c.dep_ == "det"
-                                          for c in top.children):
+            if top.pos_ == "NOUN" and any(
+                c.lower_ in self.lex.no_determiners and c.dep_ == "det" for c in top.children
+            ):
                 count += 1
                 break
         return count, negator
@@ -491,8 +566,11 @@ class ClaimRules:
             vote_on_resolution = False
             for child in cue.children:
                 word = child.lower_
-                if child.dep_ == "prep" and word == "in" and any(
-                        g.lemma_.lower() in self.lex.favour_words for g in child.children if g.dep_ == "pobj"):
+                if (
+                    child.dep_ == "prep"
+                    and word == "in"
+                    and any(g.lemma_.lower() in self.lex.favour_words for g in child.children if g.dep_ == "pobj")
+                ):
                     word = "for"  # "voted in favour of"
                 if child.dep_ in ("prep", "advmod", "prt") and dict(entry.prep).get(word):
                     stance = dict(entry.prep)[word]
@@ -500,23 +578,39 @@ class ClaimRules:
                     # "voted against the resolution condemning Russia", "the rest voted against": a
                     # vote on a resolution, which is a position toward the state it condemns.
                     obj_heads = [g for g in child.children if g.dep_ == "pobj"]
-                    vote_on_resolution = not obj_heads or not any(t.i in tok2ent for t in obj_heads[0:1]) \
+                    vote_on_resolution = (
+                        not obj_heads
+                        or not any(t.i in tok2ent for t in obj_heads[0:1])
                         or any(t.lemma_.lower() in self.lex.vote_nouns for t in objects)
+                    )
                     if vote_on_resolution and stance in FLIP:
                         stance = FLIP[stance]
             if stance is None:
                 continue
             # A country modifying a nominal cue is its actor: "Chinese aid", "Russia's pressure".
-            modifier = [] if verbal else self._countries_in(
-                [t for c in cue.children if c.dep_ in ("amod", "poss", "compound") for t in c.subtree], tok2ent)
-            if not verbal and not modifier and speaker and any(
+            modifier = (
+                []
+                if verbal
+                else self._countries_in(
+                    [t for c in cue.children if c.dep_ in ("amod", "poss", "compound") for t in c.subtree], tok2ent
+                )
+            )
+            if (
+                not verbal
+                and not modifier
+                and speaker
+                and any(
                     c.dep_ == "poss" and (c.lower_ in self.lex.first_person_determiners or self._first_person(c))
-                    for c in cue.children):
+                    for c in cue.children
+                )
+            ):
                 modifier = speaker  # "our support for Ukraine", "my Government's condemnation of …"
             subject, actors, how = self._actor(cue if verbal else anchor, tok2ent, last_actor, speaker)
             receivers = None
             if entry.experiencer:
-                passive = any(c.dep_ == "nsubjpass" for c in cue.children) or any(c.dep_ == "auxpass" for c in cue.children)
+                passive = any(c.dep_ == "nsubjpass" for c in cue.children) or any(
+                    c.dep_ == "auxpass" for c in cue.children
+                )
                 agent = [t for c in cue.children if c.dep_ == "agent" for t in c.subtree]
                 if not passive or not agent:
                     continue
@@ -551,8 +645,12 @@ class ClaimRules:
                 targets = [(None, {"key": None, "countries": [self.war_party], "kb_type": "country", "label": "GPE"})]
             target_codes = sorted({c for _, e in targets for c in e["countries"]} - actor_codes)
             confidence = 0.8 - (0.2 if how not in ("subject", "modifier", "speaker") else 0.0)
-            if not target_codes and entry.war_default and self.war_party not in actor_codes \
-                    and self._about_the_war(cue, entry, sent):
+            if (
+                not target_codes
+                and entry.war_default
+                and self.war_party not in actor_codes
+                and self._about_the_war(cue, entry, sent)
+            ):
                 target_codes = [self.war_party]
                 confidence -= 0.2
             if not target_codes:
@@ -563,17 +661,26 @@ class ClaimRules:
                 for target in target_codes:
                     if any(c["actor"] == actor and c["target"] == target and c["stance"] == stance for c in claims):
                         continue
-                    claims.append({
-                        "claim_index": claim_index, "actor": actor,
-                        "actor_mentions": [e["key"] for _, e in actors if actor in e["countries"]],
-                        "target": target, "target_mentions": [e["key"] for _, e in targets if target in e["countries"]],
-                        "stance": stance, "topic": topic, "confidence": round(confidence, 2), "cue": cue.text,
-                        "negated": n_neg % 2 == 1,
-                    })
+                    claims.append(
+                        {
+                            "claim_index": claim_index,
+                            "actor": actor,
+                            "actor_mentions": [e["key"] for _, e in actors if actor in e["countries"]],
+                            "target": target,
+                            "target_mentions": [e["key"] for _, e in targets if target in e["countries"]],
+                            "stance": stance,
+                            "topic": topic,
+                            "confidence": round(confidence, 2),
+                            "cue": cue.text,
+                            "negated": n_neg % 2 == 1,
+                        }
+                    )
         if speaker:
             for row in self._aggression_acts(sent, tok2ent):
-                if not any(c["actor"] == row["actor"] and c["target"] == row["target"] and c["stance"] == "oppose"
-                           for c in claims):
+                if not any(
+                    c["actor"] == row["actor"] and c["target"] == row["target"] and c["stance"] == "oppose"
+                    for c in claims
+                ):
                     claims.append({"claim_index": len({c["claim_index"] for c in claims}) + 1, **row})
         return claims
 
@@ -594,8 +701,12 @@ class ClaimRules:
         tok2ent = {}
         for span in doc.ents:
             if span._.countries:
-                ent = {"key": (span.start_char, span.end_char), "countries": span._.countries,
-                       "kb_type": span._.kb_type, "label": span.label_}
+                ent = {
+                    "key": (span.start_char, span.end_char),
+                    "countries": span._.countries,
+                    "kb_type": span._.kb_type,
+                    "label": span.label_,
+                }
                 for t in span:
                     tok2ent[t.i] = ent
         cue_tokens = {}
@@ -625,8 +736,9 @@ class ClaimRules:
                 continue
             footnotes = marker_labels(sent)
             for row in self._sentence_claims(sent, cue_tokens, negator_of, tok2ent, last_actor, speaker):
-                spans.append(claim_span(doc, sent.start, sent.end,
-                                        {**row, "footnotes": footnotes, "annotator": self.annotator}))
+                spans.append(
+                    claim_span(doc, sent.start, sent.end, {**row, "footnotes": footnotes, "annotator": self.annotator})
+                )
             last_actor = self._next_actor(sent, tok2ent, self._countries_in, last_actor)
         doc.spans[self.spans_key] = spans
         return doc

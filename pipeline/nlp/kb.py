@@ -21,16 +21,70 @@ from pipeline.io import checked_rows
 
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
 _ARTICLE = re.compile(r"^the\s+", re.I)
-_INSTRUMENTS = ["agreement", "agreements", "accord", "accords", "statute", "convention", "conventions", "protocol",
-                "declaration", "declarations", "principles", "consensus", "process", "format", "plan", "programme",
-                "programmes", "program", "framework", "commitment", "commitments", "treaty", "charter", "document",
-                "roadmap", "outcome", "agenda", "initiative", "communiqué", "communique", "memorandum", "compact",
-                "pact", "platform", "pathway", "rules", "guidelines", "strategy", "appeal"]
+_INSTRUMENTS = [
+    "agreement",
+    "agreements",
+    "accord",
+    "accords",
+    "statute",
+    "convention",
+    "conventions",
+    "protocol",
+    "declaration",
+    "declarations",
+    "principles",
+    "consensus",
+    "process",
+    "format",
+    "plan",
+    "programme",
+    "programmes",
+    "program",
+    "framework",
+    "commitment",
+    "commitments",
+    "treaty",
+    "charter",
+    "document",
+    "roadmap",
+    "outcome",
+    "agenda",
+    "initiative",
+    "communiqué",
+    "communique",
+    "memorandum",
+    "compact",
+    "pact",
+    "platform",
+    "pathway",
+    "rules",
+    "guidelines",
+    "strategy",
+    "appeal",
+]
 _BODIES = ["commission", "group"]  # "Gulf of Guinea Commission", "Minsk Group": bodies, not the place
 # A state's name or adjective followed by one of these is a place ("Indian Ocean", "Niger Delta",
 # "Jordan Valley"); the listed places (kb_sources/places_not_states.jsonl) are entries of their own.
-_FEATURES = ["Sea", "Seas", "Ocean", "Gulf", "Bay", "Strait", "Straits", "Channel", "Canal", "River", "Basin",
-             "Delta", "Valley", "Peninsula", "Highlands", "Plateau", "Desert", "Trench"]
+_FEATURES = [
+    "Sea",
+    "Seas",
+    "Ocean",
+    "Gulf",
+    "Bay",
+    "Strait",
+    "Straits",
+    "Channel",
+    "Canal",
+    "River",
+    "Basin",
+    "Delta",
+    "Valley",
+    "Peninsula",
+    "Highlands",
+    "Plateau",
+    "Desert",
+    "Trench",
+]
 _FEATURES_OF = ["Gulf", "Sea", "Bay", "Strait", "Straits", "Isthmus", "Lake", "River"]  # "Sea of Japan", "Lake Chad"
 _OPTIONAL = ("iso2", "numeric", "capital", "demonym", "role", "org", "de_jure", "note")
 
@@ -99,8 +153,13 @@ class CountryKB:
             if row["id"] in entries:  # extra aliases and the QID for a pycountry country
                 aliases = entries[row["id"]].aliases + aliases
             entries[row["id"]] = KBEntry(
-                row["id"], row["type"], row.get("country"), row["label"], aliases,
-                tuple(row.get("members", [])), row.get("qid"),
+                row["id"],
+                row["type"],
+                row.get("country"),
+                row["label"],
+                aliases,
+                tuple(row.get("members", [])),
+                row.get("qid"),
                 **{k: row.get(k) for k in _OPTIONAL},
             )
         return cls(entries, hashlib.sha256(data).hexdigest())
@@ -135,16 +194,23 @@ class CountryKB:
                 # between ("Action", "Peace"). The capital alone still matches its own pattern.
                 between = [{"IS_TITLE": True, "OP": "?"}] * 2
                 for w in words:
-                    patterns.append({"label": "LAW", "id": "instrument",
-                                     "pattern": w + between + [{"LOWER": {"IN": _INSTRUMENTS}}]})
-                    patterns.append({"label": "ORG", "id": "body",
-                                     "pattern": w + between + [{"LOWER": {"IN": _BODIES}}]})
+                    patterns.append(
+                        {"label": "LAW", "id": "instrument", "pattern": w + between + [{"LOWER": {"IN": _INSTRUMENTS}}]}
+                    )
+                    patterns.append(
+                        {"label": "ORG", "id": "body", "pattern": w + between + [{"LOWER": {"IN": _BODIES}}]}
+                    )
             if entry.type in ("country", "demonym"):
                 for w in words:
                     patterns.append({"label": "LOC", "id": "place", "pattern": w + [{"TEXT": {"IN": _FEATURES}}]})
                     if entry.type == "country":
-                        patterns.append({"label": "LOC", "id": "place",
-                                         "pattern": [{"TEXT": {"IN": _FEATURES_OF}}, {"LOWER": "of", "OP": "?"}] + w})
+                        patterns.append(
+                            {
+                                "label": "LOC",
+                                "id": "place",
+                                "pattern": [{"TEXT": {"IN": _FEATURES_OF}}, {"LOWER": "of", "OP": "?"}] + w,
+                            }
+                        )
         return patterns
 
 

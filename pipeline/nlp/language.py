@@ -86,7 +86,9 @@ def assemble(config: Config) -> Language:
 
     nlp = load_model_from_config(config, auto_fill=True, validate=True)
     model = config["paths"]["base_model"]
-    base = spacy.util.get_model_meta(spacy.util.get_package_path(model) if spacy.util.is_package(model) else Path(model))
+    base = spacy.util.get_model_meta(
+        spacy.util.get_package_path(model) if spacy.util.is_package(model) else Path(model)
+    )
     nlp.meta["base_model"] = {"name": f"{base['lang']}_{base['name']}", "version": base["version"]}
     own = [name for name in nlp.pipe_names if name not in SOURCED]
     with nlp.select_pipes(enable=own):

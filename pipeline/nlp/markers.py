@@ -50,8 +50,13 @@ def _list_number_end(doc: Doc, i: int):
     """The token after a list number at ``i`` ("3." or "3" ".", "3)"), else None."""
     if LIST_NUMBER.match(doc[i].text):
         return i + 1
-    if doc[i].text.isdigit() and len(doc[i].text) <= 3 and i + 1 < len(doc) and doc[i + 1].text in (".", ")") \
-            and not doc[i].whitespace_:
+    if (
+        doc[i].text.isdigit()
+        and len(doc[i].text) <= 3
+        and i + 1 < len(doc)
+        and doc[i + 1].text in (".", ")")
+        and not doc[i].whitespace_
+    ):
         return i + 2
     return None
 

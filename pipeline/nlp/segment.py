@@ -50,8 +50,9 @@ class DocContext:
     labels: frozenset
 
 
-def doc_records(doc: Doc, ctx: DocContext, base: int = 0, first_sent: int = 0, first_ent: int = 0,
-                spans_key: str = "claims") -> tuple[list[Sentence], list[Entity], list[Claim]]:
+def doc_records(
+    doc: Doc, ctx: DocContext, base: int = 0, first_sent: int = 0, first_ent: int = 0, spans_key: str = "claims"
+) -> tuple[list[Sentence], list[Entity], list[Claim]]:
     """Records of a Doc over ``text[base:]`` of the document (a whole document, or one chunk of a
     very long one); ids continue from ``first_sent`` and ``first_ent``."""
     sentences = _sentences(doc, ctx, base, first_sent)
@@ -79,11 +80,20 @@ def _sentences(doc: Doc, ctx: DocContext, base: int, first: int) -> list[Sentenc
             continue  # a list number before its item, outside every paragraph
         para = ctx.paragraphs[i]
         labels = [fn.label for fn in ctx.footnotes for m in fn.markers if start <= m.start and m.end <= end]
-        out.append(Sentence(
-            doc_id=ctx.doc_id, sent_id=sentence_id(ctx.doc_id, first + len(out)), start=start, end=end, text=sent.text,
-            section=para.section, section_title=ctx.sections[para.section].title, paragraph=i, footnotes=labels,
-            component="segment",
-        ))
+        out.append(
+            Sentence(
+                doc_id=ctx.doc_id,
+                sent_id=sentence_id(ctx.doc_id, first + len(out)),
+                start=start,
+                end=end,
+                text=sent.text,
+                section=para.section,
+                section_title=ctx.sections[para.section].title,
+                paragraph=i,
+                footnotes=labels,
+                component="segment",
+            )
+        )
     return out
 
 
@@ -94,12 +104,24 @@ def _entities(doc: Doc, ctx: DocContext, sentence_at, base: int, first: int) -> 
             continue
         label: Any = ent.label_
         source = ent._.ner_source or ("entity_ruler" if ent.ent_id_ else "ner")
-        out.append(Entity(
-            doc_id=ctx.doc_id, ent_id=entity_id(ctx.doc_id, first + len(out)),
-            sent_id=sentence_at(ent.start_char).sent_id, start=base + ent.start_char, end=base + ent.end_char, text=ent.text, label=label, country=ent._.country,
-            countries=list(ent._.countries or []), kb_id=ent._.kb_id, kb_entry=ent._.kb_entry, kb_type=ent._.kb_type,
-            source=source, component=f"{source}+country_linker",
-        ))
+        out.append(
+            Entity(
+                doc_id=ctx.doc_id,
+                ent_id=entity_id(ctx.doc_id, first + len(out)),
+                sent_id=sentence_at(ent.start_char).sent_id,
+                start=base + ent.start_char,
+                end=base + ent.end_char,
+                text=ent.text,
+                label=label,
+                country=ent._.country,
+                countries=list(ent._.countries or []),
+                kb_id=ent._.kb_id,
+                kb_entry=ent._.kb_entry,
+                kb_type=ent._.kb_type,
+                source=source,
+                component=f"{source}+country_linker",
+            )
+        )
     return out
 
 
@@ -107,12 +129,25 @@ def _claims(doc: Doc, ctx: DocContext, sentence_at, ent_ids: dict, spans_key: st
     out: list[Claim] = []
     for span in doc.spans.get(spans_key, []):
         sent = sentence_at(span.start_char)
-        out.append(Claim(
-            doc_id=ctx.doc_id, claim_id=f"{sent.sent_id}:c{span._.claim_index}", sent_id=sent.sent_id,
-            start=sent.start, end=sent.end, text=sent.text, actor=span._.actor,
-            actor_mentions=[ent_ids[k] for k in span._.actor_mentions if k in ent_ids], target=span._.target,
-            target_mentions=[ent_ids[k] for k in span._.target_mentions if k in ent_ids], stance=span._.stance,
-            topic=span._.topic, footnotes=list(sent.footnotes), annotator=span._.annotator,
-            confidence=span._.confidence, cue=span._.cue, negated=span._.negated,
-        ))
+        out.append(
+            Claim(
+                doc_id=ctx.doc_id,
+                claim_id=f"{sent.sent_id}:c{span._.claim_index}",
+                sent_id=sent.sent_id,
+                start=sent.start,
+                end=sent.end,
+                text=sent.text,
+                actor=span._.actor,
+                actor_mentions=[ent_ids[k] for k in span._.actor_mentions if k in ent_ids],
+                target=span._.target,
+                target_mentions=[ent_ids[k] for k in span._.target_mentions if k in ent_ids],
+                stance=span._.stance,
+                topic=span._.topic,
+                footnotes=list(sent.footnotes),
+                annotator=span._.annotator,
+                confidence=span._.confidence,
+                cue=span._.cue,
+                negated=span._.negated,
+            )
+        )
     return out

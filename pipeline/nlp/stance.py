@@ -3,8 +3,8 @@
 Claim detection and actor/target linking stay with ``claim_rules``; for each row this
 component asks the model (``pipeline.training.stance_model``) for the stance of that
 (actor, target) pair in the sentence, and sets ``stance``, ``confidence`` and ``annotator``.
-With no ``model_path`` in ``[initialize.components.claim_stance]`` (the default) it leaves the rows as they are. The model's
-files are saved inside the pipeline by ``nlp.to_disk``.
+With no ``model_path`` in ``[initialize.components.claim_stance]`` (the default) it leaves the
+rows as they are. The model's files are saved inside the pipeline by ``nlp.to_disk``.
 """
 
 from __future__ import annotations
@@ -44,8 +44,10 @@ class ClaimStance:
         from pipeline.training.stance_model import model_input
 
         rows = list(doc.spans[self.spans_key])
-        inputs = [model_input(s.text, s.start_char, s._.actor, s._.target, s._.actor_mentions, s._.target_mentions)
-                  for s in rows]
+        inputs = [
+            model_input(s.text, s.start_char, s._.actor, s._.target, s._.actor_mentions, s._.target_mentions)
+            for s in rows
+        ]
         relabelled = []
         for span, (label, prob) in zip(rows, self.model.predict(inputs)):
             row = {key: getattr(span._, key) for key in SPAN_EXTENSIONS}
@@ -66,7 +68,6 @@ class ClaimStance:
         return self
 
 
-@Language.factory("claim_stance", default_config={"spans_key": "claims"},
-                  requires=["doc.spans"], assigns=["doc.spans"])
+@Language.factory("claim_stance", default_config={"spans_key": "claims"}, requires=["doc.spans"], assigns=["doc.spans"])
 def make_claim_stance(nlp: Language, name: str, spans_key: str):
     return ClaimStance(nlp, name, spans_key)

@@ -54,8 +54,13 @@ class _Checker:
         model = SCHEMAS[name]
         rows = []
         if text and not text.endswith("\n"):
-            self.add(name, text.count("\n") + 1, None, "file does not end with a newline (truncated?)",
-                     "one complete JSON object per line")
+            self.add(
+                name,
+                text.count("\n") + 1,
+                None,
+                "file does not end with a newline (truncated?)",
+                "one complete JSON object per line",
+            )
         # jsonlines reads one line per call (empty lines included, so the count is the line
         # number); after a bad line it goes on with the next one.
         reader = jsonlines.Reader(text.splitlines(), loads=json.loads)
@@ -80,10 +85,17 @@ class _Checker:
 
     def span(self, name, n, rid, doc_text, start, end, text, what="text"):
         if not (0 <= start < end <= len(doc_text)):
-            self.add(name, n, rid, f"offsets [{start}, {end}) outside the document", f"0 <= start < end <= {len(doc_text)}")
+            self.add(
+                name, n, rid, f"offsets [{start}, {end}) outside the document", f"0 <= start < end <= {len(doc_text)}"
+            )
         elif doc_text[start:end] != text:
-            self.add(name, n, rid, f"doc.text[{start}:{end}] is {doc_text[start:end][:40]!r}, not the stored {what}",
-                     f"{text[:40]!r}")
+            self.add(
+                name,
+                n,
+                rid,
+                f"doc.text[{start}:{end}] is {doc_text[start:end][:40]!r}, not the stored {what}",
+                f"{text[:40]!r}",
+            )
 
     def iso(self, name, n, rid, field, code):
         if code is not None and pycountry.countries.get(alpha_3=code) is None:
@@ -115,8 +127,10 @@ def check_build_manifest(path: str | Path) -> list[Violation]:
     path = Path(path)
     if (path / BUILD_FILE).is_file() and not read_build_state(path):
         return [Violation(BUILD_FILE, 0, None, "not readable as JSON", "the JSON object `stance-corpus build` writes")]
-    return [Violation(rel, 0, None, problem, f"the file as {BUILD_FILE} records it")
-            for rel, problem in check_build_files(path)]
+    return [
+        Violation(rel, 0, None, problem, f"the file as {BUILD_FILE} records it")
+        for rel, problem in check_build_files(path)
+    ]
 
 
 def validate_files(files: dict[str, str]) -> list[Violation]:
@@ -140,16 +154,28 @@ def validate_files(files: dict[str, str]) -> list[Violation]:
         sentences.setdefault(s.sent_id, s)
         c.span("sentences.jsonl", n, s.sent_id, doc.text, s.start, s.end, s.text)
         if s.paragraph >= len(doc.paragraphs):
-            c.add("sentences.jsonl", n, s.sent_id, f"paragraph {s.paragraph} does not exist", f"< {len(doc.paragraphs)}")
+            c.add(
+                "sentences.jsonl", n, s.sent_id, f"paragraph {s.paragraph} does not exist", f"< {len(doc.paragraphs)}"
+            )
         else:
             p = doc.paragraphs[s.paragraph]
             if not (p.start <= s.start and s.end <= p.end) or p.section != s.section:
-                c.add("sentences.jsonl", n, s.sent_id, "sentence crosses its paragraph or section",
-                      f"inside [{p.start}, {p.end}) of section {p.section}")
+                c.add(
+                    "sentences.jsonl",
+                    n,
+                    s.sent_id,
+                    "sentence crosses its paragraph or section",
+                    f"inside [{p.start}, {p.end}) of section {p.section}",
+                )
         markers = sorted(fn.label for fn in doc.footnotes for m in fn.markers if s.start <= m.start and m.end <= s.end)
         if sorted(s.footnotes) != markers:
-            c.add("sentences.jsonl", n, s.sent_id, f"footnotes {s.footnotes} do not match the markers in the sentence",
-                  f"{markers}")
+            c.add(
+                "sentences.jsonl",
+                n,
+                s.sent_id,
+                f"footnotes {s.footnotes} do not match the markers in the sentence",
+                f"{markers}",
+            )
 
     entities: dict[str, Entity] = {}
     for n, e in c.parse("entities.jsonl", files.get("entities.jsonl", "")):
@@ -165,13 +191,20 @@ def validate_files(files: dict[str, str]) -> list[Violation]:
         if sent is None or sent.doc_id != e.doc_id:
             c.add("entities.jsonl", n, e.ent_id, f"unknown sent_id {e.sent_id!r}", "a sent_id of the same document")
         elif not (sent.start <= e.start < sent.end):
-            c.add("entities.jsonl", n, e.ent_id, "entity does not start in its sentence", f"in [{sent.start}, {sent.end})")
+            c.add(
+                "entities.jsonl", n, e.ent_id, "entity does not start in its sentence", f"in [{sent.start}, {sent.end})"
+            )
         c.iso("entities.jsonl", n, e.ent_id, "country", e.country)
         for code in e.countries:
             c.iso("entities.jsonl", n, e.ent_id, "countries", code)
         if e.country is not None and e.countries != [e.country]:
-            c.add("entities.jsonl", n, e.ent_id, f"countries {e.countries} disagree with country {e.country}",
-                  f"[{e.country!r}]")
+            c.add(
+                "entities.jsonl",
+                n,
+                e.ent_id,
+                f"countries {e.countries} disagree with country {e.country}",
+                f"[{e.country!r}]",
+            )
 
     for name in [n for n, model in SCHEMAS.items() if model is Claim]:
         if name in files:
@@ -230,7 +263,13 @@ def _check_claims(c, name, rows, docs, sentences, entities) -> None:
             if not (sent.start <= r.start and r.end <= sent.end):
                 c.add(name, n, rid, "claim is not inside its sentence", f"inside [{sent.start}, {sent.end})")
             if not set(r.footnotes) <= set(sent.footnotes):
-                c.add(name, n, rid, f"footnotes {r.footnotes} are not cited in the sentence", f"a subset of {sent.footnotes}")
+                c.add(
+                    name,
+                    n,
+                    rid,
+                    f"footnotes {r.footnotes} are not cited in the sentence",
+                    f"a subset of {sent.footnotes}",
+                )
         if not any(s.start <= r.start and r.end <= s.end for s in doc.sections):
             c.add(name, n, rid, "claim crosses a section boundary", "inside one section")
         labels = {fn.label for fn in doc.footnotes}
@@ -241,12 +280,20 @@ def _check_claims(c, name, rows, docs, sentences, entities) -> None:
             for ent_id in getattr(r, field):
                 ent = entities.get(ent_id)
                 if ent is None or ent.doc_id != r.doc_id:
-                    c.add(name, n, rid, f"{field} {ent_id!r} is not an entity of the document", "an ent_id of entities.jsonl")
+                    c.add(
+                        name,
+                        n,
+                        rid,
+                        f"{field} {ent_id!r} is not an entity of the document",
+                        "an ent_id of entities.jsonl",
+                    )
                 elif code not in ent.countries:
                     c.add(name, n, rid, f"{field} {ent_id!r} does not name {code}", f"an entity linked to {code}")
         key = (r.sent_id, r.start, r.end, r.actor, r.target, r.stance)
         if key in seen_rows:
-            c.add(name, n, rid, f"duplicate claim row (same as line {seen_rows[key]})", "each (claim, actor, target) once")
+            c.add(
+                name, n, rid, f"duplicate claim row (same as line {seen_rows[key]})", "each (claim, actor, target) once"
+            )
         else:
             seen_rows[key] = n
 
@@ -266,16 +313,27 @@ def schema_files(out_dir: str | Path) -> list[Path]:
 def coverage(claims: list[dict], sentences: dict[str, dict], documents: list[dict]) -> dict:
     """Claims per country and section, stance per country, footnote backing."""
     per_country = Counter(r["actor"] for r in claims)
-    per_section = Counter(sentences[r["sent_id"]]["section_title"] or "(untitled)" for r in claims if r["sent_id"] in sentences)
+    per_section = Counter(
+        sentences[r["sent_id"]]["section_title"] or "(untitled)" for r in claims if r["sent_id"] in sentences
+    )
     stance: dict[str, Counter] = defaultdict(Counter)
     for r in claims:
         stance[r["actor"]][r["stance"]] += 1
     backed = sum(1 for r in claims if r["footnotes"])
-    cited = {(r["doc_id"], l) for r in claims for l in r["footnotes"]}
-    uncited = [f"{d['doc_id']}[{fn['label']}]" for d in documents for fn in d["footnotes"] if (d["doc_id"], fn["label"]) not in cited]
-    return {"claims_per_country": dict(per_country.most_common()), "claims_per_section": dict(per_section),
-            "stance_per_country": {k: dict(v) for k, v in sorted(stance.items())},
-            "footnote_backed_share": backed / len(claims) if claims else None, "uncited_footnotes": uncited}
+    cited = {(r["doc_id"], label) for r in claims for label in r["footnotes"]}
+    uncited = [
+        f"{d['doc_id']}[{fn['label']}]"
+        for d in documents
+        for fn in d["footnotes"]
+        if (d["doc_id"], fn["label"]) not in cited
+    ]
+    return {
+        "claims_per_country": dict(per_country.most_common()),
+        "claims_per_section": dict(per_section),
+        "stance_per_country": {k: dict(v) for k, v in sorted(stance.items())},
+        "footnote_backed_share": backed / len(claims) if claims else None,
+        "uncited_footnotes": uncited,
+    }
 
 
 def audit_report(path: str | Path) -> str:
@@ -298,28 +356,42 @@ def audit_report(path: str | Path) -> str:
         pairs.append(("coder_a vs coder_b", coder_a, coder_b))
     for name, ref, other in pairs:
         # The reference decides which documents are compared.
-        c = compare_claims(ref, other, sentence_rows, names=(name.split(" vs ")[0], name.split(" vs ")[-1]),
-                           documents={r["doc_id"] for r in ref})
+        c = compare_claims(
+            ref,
+            other,
+            sentence_rows,
+            names=(name.split(" vs ")[0], name.split(" vs ")[-1]),
+            documents={r["doc_id"] for r in ref},
+        )
         parts.append(format_scores(f"{name} (P/R/F1 per layer; reference = first)", c))
         parts.append(format_agreement(f"{name}: agreement", c))
     for name, rows in (("gold", gold), ("automatic", auto)):
         cov = coverage(rows, sentences, documents)
         share = cov["footnote_backed_share"]
-        parts.append("\n".join([
-            f"## coverage: {name} claims",
-            "claims per actor country: " + ", ".join(f"{k} {v}" for k, v in cov["claims_per_country"].items()),
-            "claims per section: " + "; ".join(f"{k} {v}" for k, v in cov["claims_per_section"].items()),
-            "stance per country: " + "; ".join(
-                f"{k} " + "/".join(f"{s}={n}" for s, n in v.items()) for k, v in cov["stance_per_country"].items()),
-            f"share of claim rows backed by a footnote: {'n/a' if share is None else f'{share:.3f}'}",
-            "footnotes cited by no claim: " + (", ".join(cov["uncited_footnotes"]) or "none"),
-        ]))
+        parts.append(
+            "\n".join(
+                [
+                    f"## coverage: {name} claims",
+                    "claims per actor country: " + ", ".join(f"{k} {v}" for k, v in cov["claims_per_country"].items()),
+                    "claims per section: " + "; ".join(f"{k} {v}" for k, v in cov["claims_per_section"].items()),
+                    "stance per country: "
+                    + "; ".join(
+                        f"{k} " + "/".join(f"{s}={n}" for s, n in v.items())
+                        for k, v in cov["stance_per_country"].items()
+                    ),
+                    f"share of claim rows backed by a footnote: {'n/a' if share is None else f'{share:.3f}'}",
+                    "footnotes cited by no claim: " + (", ".join(cov["uncited_footnotes"]) or "none"),
+                ]
+            )
+        )
     if not gold:
         return "\n\n".join(parts + ["## disagreements: no gold claims in this folder"])
     diffs = disagreements(gold, auto)
     lines = [f"## disagreements: gold vs automatic ({len(diffs)} sentences)"]
     for d in diffs:
         fmt = lambda rows: ", ".join(f"{r[0]}->{r[1]} {r[2]}" for r in rows) or "no claim"
-        lines.append(f"- {d['sent_id']}: gold {fmt(d['a'])} | automatic {fmt(d['b'])}\n  \"{sentences[d['sent_id']]['text']}\"")
+        lines.append(
+            f'- {d["sent_id"]}: gold {fmt(d["a"])} | automatic {fmt(d["b"])}\n  "{sentences[d["sent_id"]]["text"]}"'
+        )
     parts.append("\n".join(lines))
     return "\n\n".join(parts)

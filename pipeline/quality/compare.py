@@ -44,9 +44,11 @@ NONE = "none"
 N_RESAMPLES = 1000
 # The figures the bootstrap gives intervals for (keys of ``Bootstrap.intervals``).
 _PRF_LEVELS = ("claim_detection", "actor", "stance")
-BOOTSTRAP_FIGURES = tuple(f"{level}_{m}" for level in _PRF_LEVELS for m in ("precision", "recall", "f1")) \
-    + ("stance_macro_f1", "semeval_f_avg") \
+BOOTSTRAP_FIGURES = (
+    tuple(f"{level}_{m}" for level in _PRF_LEVELS for m in ("precision", "recall", "f1"))
+    + ("stance_macro_f1", "semeval_f_avg")
     + tuple(f"stance_{label}_{m}" for label in STANCES for m in ("precision", "recall", "f1"))
+)
 
 
 @dataclass(frozen=True)
@@ -108,12 +110,20 @@ class Comparison:
 class _Level:
     """One kind of unit: its items, an indicator per side, and each item's document (by index)."""
 
-    def __init__(self, keys: Iterable, ref: dict, other: dict, doc_of_sentence: dict, doc_index: dict,
-                 labels: Optional[Sequence] = None):
+    def __init__(
+        self,
+        keys: Iterable,
+        ref: dict,
+        other: dict,
+        doc_of_sentence: dict,
+        doc_index: dict,
+        labels: Optional[Sequence] = None,
+    ):
         self.keys = sorted(keys)
         # Every unit's key starts with (or is) its sentence id.
-        self.doc = np.array([doc_index[doc_of_sentence[k[0] if isinstance(k, tuple) else k]] for k in self.keys],
-                            dtype=int)
+        self.doc = np.array(
+            [doc_index[doc_of_sentence[k[0] if isinstance(k, tuple) else k]] for k in self.keys], dtype=int
+        )
         if labels is None:  # a unit is there or not
             self.y_ref = np.array([k in ref for k in self.keys], dtype=bool)
             self.y_other = np.array([k in other for k in self.keys], dtype=bool)
@@ -148,18 +158,25 @@ def _scores(levels: dict[str, _Level], doc_weights: Optional[np.ndarray] = None)
 
 
 def _bootstrap_vector(scores: dict) -> np.ndarray:
-    figures = {f"{level}_{m}": getattr(scores[level], m) for level in _PRF_LEVELS for m in ("precision", "recall", "f1")}
-    figures |= {f"stance_{label}_{m}": getattr(prf, m) for label, prf in scores["stance_per_label"].items()
-                for m in ("precision", "recall", "f1")}
+    figures = {
+        f"{level}_{m}": getattr(scores[level], m) for level in _PRF_LEVELS for m in ("precision", "recall", "f1")
+    }
+    figures |= {
+        f"stance_{label}_{m}": getattr(prf, m)
+        for label, prf in scores["stance_per_label"].items()
+        for m in ("precision", "recall", "f1")
+    }
     return np.array([figures[name] if name in figures else scores[name] for name in BOOTSTRAP_FIGURES], dtype=float)
 
 
-def _bootstrap(levels: dict[str, _Level], n_documents: int, n_resamples: int, seed: int,
-               confidence_level: float) -> Bootstrap:
+def _bootstrap(
+    levels: dict[str, _Level], n_documents: int, n_resamples: int, seed: int, confidence_level: float
+) -> Bootstrap:
     from scipy.stats import bootstrap
 
     intervals = None
     if n_documents >= 2 and n_resamples > 0:
+
         @lru_cache(maxsize=None)
         def figures(weights: tuple) -> np.ndarray:
             return _bootstrap_vector(_scores(levels, np.array(weights, dtype=float)))
@@ -167,8 +184,15 @@ def _bootstrap(levels: dict[str, _Level], n_documents: int, n_resamples: int, se
         def statistic(docs):  # one resample of document indices -> the figures
             return figures(tuple(np.bincount(np.asarray(docs, dtype=int), minlength=n_documents)))
 
-        res = bootstrap((np.arange(n_documents),), statistic, n_resamples=n_resamples, vectorized=False,
-                        method="percentile", confidence_level=confidence_level, rng=np.random.default_rng(seed))
+        res = bootstrap(
+            (np.arange(n_documents),),
+            statistic,
+            n_resamples=n_resamples,
+            vectorized=False,
+            method="percentile",
+            confidence_level=confidence_level,
+            rng=np.random.default_rng(seed),
+        )
         ci = res.confidence_interval
         intervals = {name: Interval(float(lo), float(hi)) for name, lo, hi in zip(BOOTSTRAP_FIGURES, ci.low, ci.high)}
     return Bootstrap(n_documents, n_resamples, seed, confidence_level, "percentile", intervals)
@@ -184,9 +208,17 @@ def _kappa(a: Sequence, b: Sequence) -> Optional[float]:
 # ---------------------------------------------------------------- the record
 
 
-def compare_claims(reference: Sequence[dict], other: Sequence[dict], sentences: Iterable[dict], *,
-                   names: tuple[str, str] = ("reference", "other"), documents: Optional[Iterable[str]] = None,
-                   n_resamples: int = N_RESAMPLES, seed: int = 0, confidence_level: float = 0.95) -> Comparison:
+def compare_claims(
+    reference: Sequence[dict],
+    other: Sequence[dict],
+    sentences: Iterable[dict],
+    *,
+    names: tuple[str, str] = ("reference", "other"),
+    documents: Optional[Iterable[str]] = None,
+    n_resamples: int = N_RESAMPLES,
+    seed: int = 0,
+    confidence_level: float = 0.95,
+) -> Comparison:
     """Score ``other`` against ``reference`` over ``documents`` (default: every document either
     layer has rows for); rows and sentences of other documents are left out."""
     docs = sorted(set(documents) if documents is not None else {r["doc_id"] for r in [*reference, *other]})
@@ -200,17 +232,30 @@ def compare_claims(reference: Sequence[dict], other: Sequence[dict], sentences: 
     pair = lambda r: (r["sent_id"], r["actor"], r["target"])
     units = {
         "claims": (_group(ref, lambda r: r["sent_id"]), _group(oth, lambda r: r["sent_id"])),
-        "actors": (_group(ref, lambda r: (r["sent_id"], r["actor"])), _group(oth, lambda r: (r["sent_id"], r["actor"]))),
-        "spans": (_group(ref, lambda r: (r["sent_id"], r["start"], r["end"])),
-                  _group(oth, lambda r: (r["sent_id"], r["start"], r["end"]))),
+        "actors": (
+            _group(ref, lambda r: (r["sent_id"], r["actor"])),
+            _group(oth, lambda r: (r["sent_id"], r["actor"])),
+        ),
+        "spans": (
+            _group(ref, lambda r: (r["sent_id"], r["start"], r["end"])),
+            _group(oth, lambda r: (r["sent_id"], r["start"], r["end"])),
+        ),
         "pairs": (_group(ref, pair, lambda r: r["stance"]), _group(oth, pair, lambda r: r["stance"])),
     }
     # Claimed/unclaimed is known for every sentence: kappa needs the unclaimed ones too (they
     # leave P/R/F1 unchanged).
     extra = {"claims": {s["sent_id"] for s in sents}}
-    levels = {name: _Level(set(a) | set(b) | extra.get(name, set()), a, b, sent_doc, doc_index,
-                           labels=STANCES if name == "pairs" else None)
-              for name, (a, b) in units.items()}
+    levels = {
+        name: _Level(
+            set(a) | set(b) | extra.get(name, set()),
+            a,
+            b,
+            sent_doc,
+            doc_index,
+            labels=STANCES if name == "pairs" else None,
+        )
+        for name, (a, b) in units.items()
+    }
     scores = _scores(levels)
 
     # Confusion over pairs in either layer.
@@ -218,25 +263,40 @@ def compare_claims(reference: Sequence[dict], other: Sequence[dict], sentences: 
     stances_ref, stances_oth = units["pairs"]
     first = lambda stances: min(stances) if stances else NONE
     labels = list(STANCES) + [NONE]
-    matrix = confusion_matrix([first(stances_ref.get(k)) for k in pairs.keys],
-                              [first(stances_oth.get(k)) for k in pairs.keys], labels=labels) \
-        if pairs.keys else np.zeros((len(labels), len(labels)), dtype=int)
-    confusion = {"labels": labels, "matrix": {a: {b: int(matrix[i][j]) for j, b in enumerate(labels)}
-                                              for i, a in enumerate(labels)}}
+    matrix = (
+        confusion_matrix(
+            [first(stances_ref.get(k)) for k in pairs.keys],
+            [first(stances_oth.get(k)) for k in pairs.keys],
+            labels=labels,
+        )
+        if pairs.keys
+        else np.zeros((len(labels), len(labels)), dtype=int)
+    )
+    confusion = {
+        "labels": labels,
+        "matrix": {a: {b: int(matrix[i][j]) for j, b in enumerate(labels)} for i, a in enumerate(labels)},
+    }
 
     # Footnotes on sentences both layers claim (one row per sentence decides, as in the layers
     # every row of a sentence carries the same footnotes).
     fn_ref = {r["sent_id"]: ",".join(sorted(r["footnotes"])) for r in ref}
     fn_oth = {r["sent_id"]: ",".join(sorted(r["footnotes"])) for r in oth}
     shared_fn = sorted(set(fn_ref) & set(fn_oth))
-    footnote_accuracy = (float(accuracy_score([fn_ref[s] for s in shared_fn], [fn_oth[s] for s in shared_fn]))
-                         if shared_fn else None)
+    footnote_accuracy = (
+        float(accuracy_score([fn_ref[s] for s in shared_fn], [fn_oth[s] for s in shared_fn])) if shared_fn else None
+    )
 
     return Comparison(
-        names=(names[0], names[1]), documents=docs,
-        claim_detection=scores["claim_detection"], actor=scores["actor"], stance=scores["stance"],
-        stance_per_label=scores["stance_per_label"], stance_macro_f1=scores["stance_macro_f1"],
-        semeval_f_avg=scores["semeval_f_avg"], footnote_accuracy=footnote_accuracy, confusion=confusion,
+        names=(names[0], names[1]),
+        documents=docs,
+        claim_detection=scores["claim_detection"],
+        actor=scores["actor"],
+        stance=scores["stance"],
+        stance_per_label=scores["stance_per_label"],
+        stance_macro_f1=scores["stance_macro_f1"],
+        semeval_f_avg=scores["semeval_f_avg"],
+        footnote_accuracy=footnote_accuracy,
+        confusion=confusion,
         agreement=_agreement(ref, oth, levels, scores, sents),
         bootstrap=_bootstrap(levels, len(docs), n_resamples, seed, confidence_level),
     )
@@ -274,7 +334,11 @@ def _agreement(ref: list[dict], oth: list[dict], levels: dict, scores: dict, sen
     claimed_a, claimed_b = sentence_level.y_ref, sentence_level.y_other
     return Agreement(
         sentences=len(sents),
-        claim_sentences={"a": int(claimed_a.sum()), "b": int(claimed_b.sum()), "both": int((claimed_a & claimed_b).sum())},
+        claim_sentences={
+            "a": int(claimed_a.sum()),
+            "b": int(claimed_b.sum()),
+            "both": int((claimed_a & claimed_b).sum()),
+        },
         claim_sentence_kappa=_kappa(claimed_a.tolist(), claimed_b.tolist()),
         claim_sentence_f1=scores["claim_detection"].f1,
         claim_span_exact_f1=unit_prf(levels["spans"].y_ref, levels["spans"].y_other).f1,
@@ -313,18 +377,27 @@ def format_intervals(c: Comparison) -> Optional[str]:
     if not b.intervals:
         return None
     iv = b.intervals
-    shown = [("claim_detection F1", "claim_detection_f1"), ("actor F1", "actor_f1"), ("stance F1", "stance_f1"),
-             ("macro-F1", "stance_macro_f1"), ("F_avg", "semeval_f_avg")]
-    return (f"bootstrap {b.confidence_level:.0%} CI ({b.n_documents} documents resampled, {b.n_resamples} resamples, "
-            f"seed {b.seed}): " + "; ".join(f"{label} [{iv[k].low:.3f}, {iv[k].high:.3f}]" for label, k in shown))
+    shown = [
+        ("claim_detection F1", "claim_detection_f1"),
+        ("actor F1", "actor_f1"),
+        ("stance F1", "stance_f1"),
+        ("macro-F1", "stance_macro_f1"),
+        ("F_avg", "semeval_f_avg"),
+    ]
+    return (
+        f"bootstrap {b.confidence_level:.0%} CI ({b.n_documents} documents resampled, {b.n_resamples} resamples, "
+        f"seed {b.seed}): " + "; ".join(f"{label} [{iv[k].low:.3f}, {iv[k].high:.3f}]" for label, k in shown)
+    )
 
 
 def format_scores(title: str, c: Comparison) -> str:
     lines = [f"## {title}"]
     for key in ("claim_detection", "actor", "stance"):
         s = getattr(c, key)
-        lines.append(f"{key:16s} P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f} "
-                     f"(ref={s.n_reference}, pred={s.n_predicted}, tp={s.tp})")
+        lines.append(
+            f"{key:16s} P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f} "
+            f"(ref={s.n_reference}, pred={s.n_predicted}, tp={s.tp})"
+        )
     for label, s in c.stance_per_label.items():
         lines.append(f"  stance={label:8s} P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f} (ref={s.n_reference})")
     lines.append(f"stance macro-F1   {c.stance_macro_f1:.3f}   SemEval F_avg {c.semeval_f_avg:.3f}")
@@ -342,15 +415,17 @@ def format_scores(title: str, c: Comparison) -> str:
 
 def format_agreement(title: str, c: Comparison) -> str:
     ag = c.agreement
-    return "\n".join([
-        f"## {title}",
-        f"sentences {ag.sentences}; claim sentences A={ag.claim_sentences['a']} B={ag.claim_sentences['b']} "
-        f"both={ag.claim_sentences['both']}; rows A={ag.rows['a']} B={ag.rows['b']}",
-        f"claim-sentence kappa {_fmt(ag.claim_sentence_kappa)}  F1 {_fmt(ag.claim_sentence_f1)}  "
-        f"exact-span F1 {_fmt(ag.claim_span_exact_f1)}",
-        f"stance over {ag.stance_units_both} (sentence, actor) units both marked: Krippendorff alpha "
-        f"{_fmt(ag.stance_alpha)}, Cohen kappa {_fmt(ag.stance_kappa)}, raw {_fmt(ag.stance_exact_agreement)}",
-        f"actor F1 {_fmt(ag.actor_f1)}; actor sets on shared claim sentences: exact {_fmt(ag.actor_set_exact)}, "
-        f"mean Jaccard {_fmt(ag.actor_set_jaccard)}",
-        f"(sentence, actor, target, stance) F1 {_fmt(ag.pair_stance_f1)}",
-    ])
+    return "\n".join(
+        [
+            f"## {title}",
+            f"sentences {ag.sentences}; claim sentences A={ag.claim_sentences['a']} B={ag.claim_sentences['b']} "
+            f"both={ag.claim_sentences['both']}; rows A={ag.rows['a']} B={ag.rows['b']}",
+            f"claim-sentence kappa {_fmt(ag.claim_sentence_kappa)}  F1 {_fmt(ag.claim_sentence_f1)}  "
+            f"exact-span F1 {_fmt(ag.claim_span_exact_f1)}",
+            f"stance over {ag.stance_units_both} (sentence, actor) units both marked: Krippendorff alpha "
+            f"{_fmt(ag.stance_alpha)}, Cohen kappa {_fmt(ag.stance_kappa)}, raw {_fmt(ag.stance_exact_agreement)}",
+            f"actor F1 {_fmt(ag.actor_f1)}; actor sets on shared claim sentences: exact {_fmt(ag.actor_set_exact)}, "
+            f"mean Jaccard {_fmt(ag.actor_set_jaccard)}",
+            f"(sentence, actor, target, stance) F1 {_fmt(ag.pair_stance_f1)}",
+        ]
+    )

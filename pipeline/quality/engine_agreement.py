@@ -32,16 +32,25 @@ def _countries(e: dict) -> list:
 
 
 def _brief(e: dict) -> dict:
-    return {"start": e["start"], "end": e["end"], "text": e.get("text"), "label": e["label"],
-            "countries": _countries(e)}
+    return {
+        "start": e["start"],
+        "end": e["end"],
+        "text": e.get("text"),
+        "label": e["label"],
+        "countries": _countries(e),
+    }
 
 
 def load_entities(folder: str | Path) -> list[dict]:
     return list(read_jsonl(Path(folder) / "entities.jsonl"))
 
 
-def compare_entities(a: Iterable[dict], b: Iterable[dict], names: tuple[str, str] = ("spacy", "stanza"),
-                     doc_ids: Optional[Iterable[str]] = None) -> dict:
+def compare_entities(
+    a: Iterable[dict],
+    b: Iterable[dict],
+    names: tuple[str, str] = ("spacy", "stanza"),
+    doc_ids: Optional[Iterable[str]] = None,
+) -> dict:
     a, b = list(a), list(b)
     docs = sorted(set(doc_ids) if doc_ids is not None else {e["doc_id"] for e in a + b})
     by_doc: dict[str, dict[str, list]] = {name: {d: [] for d in docs} for name in names}
@@ -50,9 +59,14 @@ def compare_entities(a: Iterable[dict], b: Iterable[dict], names: tuple[str, str
             if e["doc_id"] in by_doc[name]:
                 by_doc[name][e["doc_id"]].append(e)
     tags = sorted({e["label"] for e in a + b})
-    result: dict = {"names": list(names), "documents": len(docs),
-                    "entities": {names[0]: sum(map(len, by_doc[names[0]].values())),
-                                 names[1]: sum(map(len, by_doc[names[1]].values()))}}
+    result: dict = {
+        "names": list(names),
+        "documents": len(docs),
+        "entities": {
+            names[0]: sum(map(len, by_doc[names[0]].values())),
+            names[1]: sum(map(len, by_doc[names[1]].values())),
+        },
+    }
     result.update(span_scores([by_doc[names[0]][d] for d in docs], [by_doc[names[1]][d] for d in docs], tags))
 
     disagreements: list[dict] = []
@@ -74,8 +88,9 @@ def compare_entities(a: Iterable[dict], b: Iterable[dict], names: tuple[str, str
                 continue
             overlapping = [o for o in rb if o["start"] < e["end"] and e["start"] < o["end"]]
             if overlapping:
-                disagreements.append({"doc_id": d, "kind": "boundary", names[0]: _brief(e),
-                                       names[1]: [_brief(o) for o in overlapping]})
+                disagreements.append(
+                    {"doc_id": d, "kind": "boundary", names[0]: _brief(e), names[1]: [_brief(o) for o in overlapping]}
+                )
             else:
                 disagreements.append({"doc_id": d, "kind": f"only_{names[0]}", names[0]: _brief(e)})
         for o in rb:
@@ -88,8 +103,11 @@ def compare_entities(a: Iterable[dict], b: Iterable[dict], names: tuple[str, str
         span = x.get(names[0]) or x.get(names[1])
         return x["doc_id"], span["start"], span["end"], x["kind"]
 
-    result["country_links"] = {"matched_spans": matched, "agree": agree,
-                               "agreement": round(agree / matched, 4) if matched else None}
+    result["country_links"] = {
+        "matched_spans": matched,
+        "agree": agree,
+        "agreement": round(agree / matched, 4) if matched else None,
+    }
     result["disagreements"] = sorted(disagreements, key=order)
     return result
 
@@ -108,7 +126,11 @@ def agreement_report(result: dict, models: str) -> str:
         f"span strict  P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f} ({a} as reference)",
         f"span partial P={p['precision']:.3f} R={p['recall']:.3f} F1={p['f1']:.3f}",
         "country links on identical spans: "
-        + (f"{c['agree']}/{c['matched_spans']} agree ({c['agreement']:.3f})" if c["matched_spans"] else "no shared spans"),
+        + (
+            f"{c['agree']}/{c['matched_spans']} agree ({c['agreement']:.3f})"
+            if c["matched_spans"]
+            else "no shared spans"
+        ),
         "disagreements: " + (" ".join(f"{k}={v}" for k, v in sorted(kinds.items())) or "none"),
     ]
     return "\n".join(lines)
@@ -117,6 +139,7 @@ def agreement_report(result: dict, models: str) -> str:
 def engine_comparison(reference_dir: str | Path, other_dir: str | Path) -> str:
     """The audit report's block: ``reference_dir`` (spaCy) against ``other_dir`` (e.g. the
     output of ``--engine stanza``) on the documents both hold, with every disagreement."""
+
     def engine_of(folder: Path) -> tuple[str, str]:
         first = next(iter(read_jsonl(folder / "documents.jsonl")), None)
         produced = first["produced_by"] if first else {}

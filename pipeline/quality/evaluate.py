@@ -33,8 +33,9 @@ def evaluation_report(annotations_dir: str | Path) -> tuple[str, dict]:
         figures["documents"][doc_id] = c.to_dict()
         parts.append(format_scores(f"automatic vs gold: {doc_id}", c))
     if gold_docs:
-        figures["all_documents"] = compare_claims(gold, auto, sentences, names=("gold", "automatic"),
-                                                  documents=gold_docs).to_dict()
+        figures["all_documents"] = compare_claims(
+            gold, auto, sentences, names=("gold", "automatic"), documents=gold_docs
+        ).to_dict()
     a_path, b_path = d / "gold" / "coder_a.jsonl", d / "gold" / "coder_b.jsonl"
     if a_path.is_file() and b_path.is_file():
         c = compare_claims(list(read_jsonl(a_path)), list(read_jsonl(b_path)), sentences, names=("coder_a", "coder_b"))
@@ -47,9 +48,13 @@ def evaluation_report(annotations_dir: str | Path) -> tuple[str, dict]:
 COLLECTIONS = ("articles", "ungd")
 
 
-def collections_report(annotations_dir: str | Path, collections: list[str] | None = None, split: str = "all",
-                       ungd_gold: str | Path = Path("annotations/gold/ungd"),
-                       corpus_dir: str | Path = Path("corpus")) -> tuple[str, dict]:
+def collections_report(
+    annotations_dir: str | Path,
+    collections: list[str] | None = None,
+    split: str = "all",
+    ungd_gold: str | Path = Path("annotations/gold/ungd"),
+    corpus_dir: str | Path = Path("corpus"),
+) -> tuple[str, dict]:
     """``evaluate`` over the chosen collections (default: each one whose layer ``annotations_dir``
     holds). The articles' figures keep their top-level keys; the UNGD figures go under ``ungd``."""
     from pipeline.errors import InputError
@@ -59,8 +64,10 @@ def collections_report(annotations_dir: str | Path, collections: list[str] | Non
     unknown = sorted(set(collections or ()) - set(COLLECTIONS))
     if unknown:
         raise InputError(d, f"--collection must be one of {', '.join(COLLECTIONS)}, not {unknown[0]!r}")
-    present = {"articles": (d / "claims.jsonl").is_file(),
-               "ungd": any((d / "ungd" / f"claims.{ext}").is_file() for ext in ("jsonl.gz", "jsonl"))}
+    present = {
+        "articles": (d / "claims.jsonl").is_file(),
+        "ungd": any((d / "ungd" / f"claims.{ext}").is_file() for ext in ("jsonl.gz", "jsonl")),
+    }
     chosen = list(collections) if collections else [c for c in COLLECTIONS if present[c]]
     if not chosen:
         raise InputError(d, "holds no claim layer (claims.jsonl or ungd/claims.jsonl.gz); run `stance-corpus build`")

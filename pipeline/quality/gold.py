@@ -59,20 +59,32 @@ def expand(compact: list[dict], annotations_dir: str | Path, annotator: str) -> 
             if i < 0:
                 raise CodingError(f"{where}: span is not a substring of the sentence")
             start, end = start + i, start + i + len(item["span"])
-        text = sent["text"][start - sent["start"]:end - sent["start"]]
+        text = sent["text"][start - sent["start"] : end - sent["start"]]
         ents = [e for e in ents_by_sent[sent["sent_id"]] if start <= e["start"] and e["end"] <= end]
         claim_id = f"{sent['doc_id']}:c{n:03d}"
         for actor in _codes(item["actor"]):
             for target in _codes(item["target"]):
                 if actor == target:
                     raise CodingError(f"{where}: actor and target are both {actor}")
-                rows.append(Claim(
-                    doc_id=sent["doc_id"], claim_id=claim_id, sent_id=sent["sent_id"], start=start, end=end,
-                    text=text, actor=actor, actor_mentions=[e["ent_id"] for e in ents if actor in e["countries"]],
-                    target=target, target_mentions=[e["ent_id"] for e in ents if target in e["countries"]],
-                    stance=item["stance"], topic=item["topic"], footnotes=list(sent["footnotes"]),
-                    annotator=annotator, note=item.get("note"),
-                ))
+                rows.append(
+                    Claim(
+                        doc_id=sent["doc_id"],
+                        claim_id=claim_id,
+                        sent_id=sent["sent_id"],
+                        start=start,
+                        end=end,
+                        text=text,
+                        actor=actor,
+                        actor_mentions=[e["ent_id"] for e in ents if actor in e["countries"]],
+                        target=target,
+                        target_mentions=[e["ent_id"] for e in ents if target in e["countries"]],
+                        stance=item["stance"],
+                        topic=item["topic"],
+                        footnotes=list(sent["footnotes"]),
+                        annotator=annotator,
+                        note=item.get("note"),
+                    )
+                )
     return rows
 
 

@@ -42,6 +42,7 @@ WAR_TARGET = "RUS"  # positions on the war against Ukraine are coded toward Russ
 class Named:
     """What a mention stands for: ``id`` (ISO3 or organisation/group id) and the states it
     expands to (one for a state, the members for a group, none for an organisation)."""
+
     id: str
     states: tuple[str, ...]
     kind: str  # state | group | organisation
@@ -111,8 +112,10 @@ class PacketBuilder:
 
     # -- mentions -----------------------------------------------------------------------
     def mentions(self, doc) -> list[tuple[Span, Named]]:
-        found = [(sp, self.names.resolve(sp.text))
-                 for sp in spacy.util.filter_spans([doc[s:e] for _, s, e in self.phrases(doc)])]
+        found = [
+            (sp, self.names.resolve(sp.text))
+            for sp in spacy.util.filter_spans([doc[s:e] for _, s, e in self.phrases(doc)])
+        ]
         taken = {t.i for sp, _ in found for t in sp}
         # NER adds what the alias table misses as a phrase (possessives, case variants),
         # never a span that overlaps a name already found
@@ -187,8 +190,7 @@ class PacketBuilder:
                 # paired with each other; the speaker is never a listed mention
                 listed_together = actor in anchors and anchors[target] <= anchors[actor]
                 if actor != target and not listed_together:
-                    candidates.append({"actor": actor, "target": target,
-                                       "expanded_from": a_from or t_from})
+                    candidates.append({"actor": actor, "target": target, "expanded_from": a_from or t_from})
         return {
             "sent_key": f"{doc_id}:{line_no}:{s_idx}",
             "doc_id": doc_id,
@@ -197,9 +199,17 @@ class PacketBuilder:
             "start": sent.start_char,
             "end": sent.end_char,
             "text": sent.text,
-            "mentions": [{"text": sp.text, "start": sp.start_char, "end": sp.end_char, "id": n.id,
-                          "states": list(n.states), "subject_like": self.subject_like(sp, war_tokens)}
-                         for sp, n in named],
+            "mentions": [
+                {
+                    "text": sp.text,
+                    "start": sp.start_char,
+                    "end": sp.end_char,
+                    "id": n.id,
+                    "states": list(n.states),
+                    "subject_like": self.subject_like(sp, war_tokens),
+                }
+                for sp, n in named
+            ],
             "war_terms": [{"text": sp.text, "start": sp.start_char, "end": sp.end_char} for sp in war],
             "candidates": candidates,
         }

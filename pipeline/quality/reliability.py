@@ -103,7 +103,9 @@ def document_units(doc_id: str, split: str, packet: list[dict], sheets: dict[str
         keys |= {(r["sent_key"], r["actor"], r["target"]) for r in rows}
     names = tuple(sorted(sheets))
     return DocUnits(
-        doc_id=doc_id, split=split, coders=names,
+        doc_id=doc_id,
+        split=split,
+        coders=names,
         keys=sorted(keys, key=lambda k: (order.get(k[0], len(order)), k)),
         values=[unit_values(sheets[c]) for c in names],
     )
@@ -127,8 +129,11 @@ def collect(gold_dir: Path) -> list[DocUnits]:
             problems = check_sheet(path, packet_path)
             if problems:
                 raise InputError(path, f"invalid sheet ({len(problems)} problem(s)), first: {problems[0]}")
-        docs.append(document_units(doc_id, sample[doc_id]["split"], read_rows(packet_path),
-                                   {c: read_rows(p) for c, p in sheets.items()}))
+        docs.append(
+            document_units(
+                doc_id, sample[doc_id]["split"], read_rows(packet_path), {c: read_rows(p) for c, p in sheets.items()}
+            )
+        )
     return docs
 
 
@@ -247,16 +252,23 @@ def reliability(docs: list[DocUnits], resamples: int = 1000, seed: int = 0) -> R
         report.scopes[name] = [figure(subset, m, resamples, seed) for m, _ in MEASURES]
     for d in docs:
         stance = unit_matrix(d, "stance")
-        report.documents.append({
-            "doc_id": d.doc_id, "split": d.split, "coders": d.coders, "units": len(stance),
-            "positions": [sum(v[i] != NONE for v in stance) for i in range(len(d.coders))],
-            "disagreements": sum(len(set(r)) > 1 for r in stance),
-            "agreement": agreement(stance), "alpha": alpha(stance),
-        })
+        report.documents.append(
+            {
+                "doc_id": d.doc_id,
+                "split": d.split,
+                "coders": d.coders,
+                "units": len(stance),
+                "positions": [sum(v[i] != NONE for v in stance) for i in range(len(d.coders))],
+                "disagreements": sum(len(set(r)) > 1 for r in stance),
+                "agreement": agreement(stance),
+                "alpha": alpha(stance),
+            }
+        )
     return report
 
 
 # -- report -----------------------------------------------------------------------------------
+
 
 def _num(x: float | None) -> str:
     return "—" if x is None else f"{x:.3f}"
@@ -293,13 +305,18 @@ def render(report: Report) -> str:
             pct = "—" if f.agreement is None else f"{100 * f.agreement:.1f}"
             out.append(f"| {label[f.measure]} | {_num(f.alpha)} | {ci} | {pct} | {f.units} | {f.documents} |")
         out.append("")
-    out += ["## Per document (stance, all units)", "",
-            "| document | split | coders | units | positions per coder | disagreements | % agree | α |",
-            "|---|---|---|---|---|---|---|---|"]
+    out += [
+        "## Per document (stance, all units)",
+        "",
+        "| document | split | coders | units | positions per coder | disagreements | % agree | α |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for d in report.documents:
         pct = "—" if d["agreement"] is None else f"{100 * d['agreement']:.1f}"
-        out.append(f"| {d['doc_id']} | {d['split']} | {', '.join(d['coders'])} | {d['units']} | "
-                   f"{' / '.join(map(str, d['positions']))} | {d['disagreements']} | {pct} | {_num(d['alpha'])} |")
+        out.append(
+            f"| {d['doc_id']} | {d['split']} | {', '.join(d['coders'])} | {d['units']} | "
+            f"{' / '.join(map(str, d['positions']))} | {d['disagreements']} | {pct} | {_num(d['alpha'])} |"
+        )
     return "\n".join(out) + "\n"
 
 

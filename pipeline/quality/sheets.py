@@ -19,11 +19,34 @@ from pipeline.io import checked_rows
 STANCES = ("support", "oppose", "neutral", "none")
 MODES = ("statement", "act", "vote", "attitude", "characterisation")
 CERTAINTIES = ("asserted", "reported", "hedged")
-ISSUES = ("war", "sanctions", "territorial_integrity", "peace_process", "humanitarian",
-          "food_security", "energy", "nuclear", "security_cooperation", "economic_cooperation",
-          "other")
-FIELDS = ("sent_key", "actor", "target", "stance", "negated_act", "mode", "certainty", "issue",
-          "expanded_from", "time", "span", "note", "added")
+ISSUES = (
+    "war",
+    "sanctions",
+    "territorial_integrity",
+    "peace_process",
+    "humanitarian",
+    "food_security",
+    "energy",
+    "nuclear",
+    "security_cooperation",
+    "economic_cooperation",
+    "other",
+)
+FIELDS = (
+    "sent_key",
+    "actor",
+    "target",
+    "stance",
+    "negated_act",
+    "mode",
+    "certainty",
+    "issue",
+    "expanded_from",
+    "time",
+    "span",
+    "note",
+    "added",
+)
 _ORG_ID = re.compile(r"^(org|group):[a-z0-9_]+$")
 _TIME = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
@@ -109,8 +132,10 @@ def _check_row(where: str, row: dict, sentence: dict | None, listed: set) -> lis
         out.append(f"{where}: note must be null or a string")
     pair = (row.get("sent_key"), row.get("actor"), row.get("target"))
     if sentence is not None and row.get("added") is False and pair not in listed:
-        out.append(f"{where}: pair {row.get('actor')}->{row.get('target')} is not a candidate of "
-                   f"{row.get('sent_key')}; set added: true for a pair you add")
+        out.append(
+            f"{where}: pair {row.get('actor')}->{row.get('target')} is not a candidate of "
+            f"{row.get('sent_key')}; set added: true for a pair you add"
+        )
     return out
 
 

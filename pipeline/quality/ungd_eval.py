@@ -45,8 +45,9 @@ def statement_path(corpus_dir: str | Path, doc_id: str) -> Path:
     """The statement file of a document: ``<corpus>/ungd/session*/<doc_id>.txt``."""
     found = sorted((Path(corpus_dir) / "ungd").glob(f"session*/{doc_id}.txt"))
     if len(found) != 1:
-        raise InputError(Path(corpus_dir) / "ungd" / "session*" / f"{doc_id}.txt",
-                         f"expected one statement file, found {len(found)}")
+        raise InputError(
+            Path(corpus_dir) / "ungd" / "session*" / f"{doc_id}.txt", f"expected one statement file, found {len(found)}"
+        )
     return found[0]
 
 
@@ -67,8 +68,9 @@ def gold_sentence_texts(rows: Iterable[dict], corpus_dir: str | Path) -> dict[st
         texts = []
         for key, (line, start, end) in ordered:
             if not 1 <= line <= len(lines) or end > len(lines[line - 1]):
-                raise InputError(statement_path(corpus_dir, doc_id),
-                                 f"{key}: line {line} [{start}:{end}] is outside the file")
+                raise InputError(
+                    statement_path(corpus_dir, doc_id), f"{key}: line {line} [{start}:{end}] is outside the file"
+                )
             texts.append((key, lines[line - 1][start:end]))
         out[doc_id] = texts
     return out
@@ -115,12 +117,14 @@ def align_sentences(text: str, sentences: Sequence[tuple[str, str]]) -> dict[str
     return out
 
 
-def sentence_units(doc_id: str, gold_spans: dict[str, Optional[tuple[int, int]]],
-                   auto_sentences: Sequence[dict]) -> tuple[dict[str, str], dict[str, str]]:
+def sentence_units(
+    doc_id: str, gold_spans: dict[str, Optional[tuple[int, int]]], auto_sentences: Sequence[dict]
+) -> tuple[dict[str, str], dict[str, str]]:
     """Unit ids for the gold sentences (by ``sent_key``) and the automatic sentences (by
     ``sent_id``) of one document: overlapping sentences share a unit (connected groups)."""
-    nodes = [("g", k, s) for k, s in gold_spans.items() if s is not None] \
-        + [("a", s["sent_id"], (s["start"], s["end"])) for s in auto_sentences]
+    nodes = [("g", k, s) for k, s in gold_spans.items() if s is not None] + [
+        ("a", s["sent_id"], (s["start"], s["end"])) for s in auto_sentences
+    ]
     parent = list(range(len(nodes)))
 
     def find(i: int) -> int:
@@ -157,6 +161,7 @@ def sentence_units(doc_id: str, gold_spans: dict[str, Optional[tuple[int, int]]]
 @dataclass
 class Aligned:
     """Both layers' rows keyed by unit, with the unit list and what could not be aligned."""
+
     gold: list[dict]
     auto: list[dict]
     units: list[dict]
@@ -165,8 +170,13 @@ class Aligned:
     auto_rows_outside_gold: int
 
 
-def align_layers(gold_rows: Sequence[dict], auto_claims: Sequence[dict], auto_sentences: Sequence[dict],
-                 documents: dict[str, str], corpus_dir: str | Path) -> Aligned:
+def align_layers(
+    gold_rows: Sequence[dict],
+    auto_claims: Sequence[dict],
+    auto_sentences: Sequence[dict],
+    documents: dict[str, str],
+    corpus_dir: str | Path,
+) -> Aligned:
     """Gold and automatic rows of ``documents`` (``doc_id -> cleaned text``) on shared units."""
     gold_rows = [r for r in gold_rows if r["doc_id"] in documents]
     texts = gold_sentence_texts(gold_rows, corpus_dir)
@@ -189,8 +199,16 @@ def align_layers(gold_rows: Sequence[dict], auto_claims: Sequence[dict], auto_se
         gold_touched.update(g.values())
 
     def keyed(r: dict, unit: str) -> dict:
-        return {"doc_id": r["doc_id"], "sent_id": unit, "actor": r["actor"], "target": r["target"],
-                "stance": r["stance"], "start": 0, "end": 0, "footnotes": []}
+        return {
+            "doc_id": r["doc_id"],
+            "sent_id": unit,
+            "actor": r["actor"],
+            "target": r["target"],
+            "stance": r["stance"],
+            "start": 0,
+            "end": 0,
+            "footnotes": [],
+        }
 
     gold = [keyed(r, gold_unit[r["sent_key"]]) for r in gold_rows]
     auto_rows = [r for r in auto_claims if r["doc_id"] in documents]
@@ -198,16 +216,26 @@ def align_layers(gold_rows: Sequence[dict], auto_claims: Sequence[dict], auto_se
     if missing:
         raise InputError("sentences layer", f"claims refer to sentence(s) it does not hold, first: {missing[0]}")
     auto = [keyed(r, auto_unit[r["sent_id"]]) for r in auto_rows]
-    units = sorted({(r["doc_id"], unit) for r, unit in ((r, gold_unit[r["sent_key"]]) for r in gold_rows)}
-                   | {(s["doc_id"], auto_unit[s["sent_id"]]) for ss in sents_by_doc.values() for s in ss})
+    units = sorted(
+        {(r["doc_id"], unit) for r, unit in ((r, gold_unit[r["sent_key"]]) for r in gold_rows)}
+        | {(s["doc_id"], auto_unit[s["sent_id"]]) for ss in sents_by_doc.values() for s in ss}
+    )
     units_rows = [{"doc_id": d, "sent_id": u} for d, u in units]
-    return Aligned(gold, auto, units_rows, n_gold_sentences, unaligned,
-                   sum(1 for r in auto if r["sent_id"] not in gold_touched))
+    return Aligned(
+        gold, auto, units_rows, n_gold_sentences, unaligned, sum(1 for r in auto if r["sent_id"] not in gold_touched)
+    )
 
 
 def score(aligned: Aligned, documents: Iterable[str], n_resamples: int = 1000, seed: int = 0) -> Comparison:
-    c = compare_claims(aligned.gold, aligned.auto, aligned.units, names=("gold", "automatic"),
-                       documents=sorted(documents), n_resamples=n_resamples, seed=seed)
+    c = compare_claims(
+        aligned.gold,
+        aligned.auto,
+        aligned.units,
+        names=("gold", "automatic"),
+        documents=sorted(documents),
+        n_resamples=n_resamples,
+        seed=seed,
+    )
     return replace(c, footnote_accuracy=None)  # statements have no footnotes: nothing to compare
 
 
@@ -216,18 +244,22 @@ def format_ungd(title: str, c: Comparison, aligned: Aligned) -> str:
     lines = [format_scores(title, c)]
     iv = c.bootstrap.intervals
     if iv:
-        per = [f"{label} F1 [{iv[f'stance_{label}_f1'].low:.3f}, {iv[f'stance_{label}_f1'].high:.3f}]"
-               for label in STANCES]
+        per = [
+            f"{label} F1 [{iv[f'stance_{label}_f1'].low:.3f}, {iv[f'stance_{label}_f1'].high:.3f}]" for label in STANCES
+        ]
         lines.append(f"bootstrap {c.bootstrap.confidence_level:.0%} CI per stance: " + "; ".join(per))
-    lines.append(f"documents {len(c.documents)}; gold sentences {aligned.gold_sentences}, aligned to the cleaned text "
-                 f"{aligned.gold_sentences - len(aligned.unaligned)}"
-                 + (f" (unaligned: {', '.join(aligned.unaligned)})" if aligned.unaligned else "")
-                 + f"; automatic rows in sentences no gold sentence overlaps: {aligned.auto_rows_outside_gold}")
+    lines.append(
+        f"documents {len(c.documents)}; gold sentences {aligned.gold_sentences}, aligned to the cleaned text "
+        f"{aligned.gold_sentences - len(aligned.unaligned)}"
+        + (f" (unaligned: {', '.join(aligned.unaligned)})" if aligned.unaligned else "")
+        + f"; automatic rows in sentences no gold sentence overlaps: {aligned.auto_rows_outside_gold}"
+    )
     return "\n".join(lines)
 
 
-def ungd_report(layer_dir: str | Path, gold_dir: str | Path, corpus_dir: str | Path, split: str = "all",
-                n_resamples: int = 1000) -> tuple[str, dict[str, Any]]:
+def ungd_report(
+    layer_dir: str | Path, gold_dir: str | Path, corpus_dir: str | Path, split: str = "all", n_resamples: int = 1000
+) -> tuple[str, dict[str, Any]]:
     """Text and figures of the UNGD evaluation; ``layer_dir`` holds the automatic layers
     (``documents``, ``sentences``, ``claims``, ``.jsonl`` or ``.jsonl.gz``)."""
     if split not in (*SPLITS, "all"):
@@ -236,24 +268,31 @@ def ungd_report(layer_dir: str | Path, gold_dir: str | Path, corpus_dir: str | P
     splits = read_splits(gold_dir / "sample.csv")
     gold_rows = list(read_jsonl(gold_dir / "claims.jsonl"))
     wanted = set(splits)
-    documents = {d["doc_id"]: d["text"] for d in read_jsonl(layer_file(layer_dir, "documents"))
-                 if d["doc_id"] in wanted}
+    documents = {
+        d["doc_id"]: d["text"] for d in read_jsonl(layer_file(layer_dir, "documents")) if d["doc_id"] in wanted
+    }
     absent = sorted(wanted - set(documents))
     if absent:
-        raise InputError(layer_file(layer_dir, "documents"),
-                         f"{len(absent)} sampled statement(s) missing, first: {absent[0]}")
+        raise InputError(
+            layer_file(layer_dir, "documents"), f"{len(absent)} sampled statement(s) missing, first: {absent[0]}"
+        )
     claims = list(read_jsonl(layer_file(layer_dir, "claims")))
     sentences = list(read_jsonl(layer_file(layer_dir, "sentences")))
     parts, figures = [], {}
-    for name in (SPLITS if split == "all" else (split,)):
+    for name in SPLITS if split == "all" else (split,):
         docs = sorted(d for d, s in splits.items() if s == name)
         aligned = align_layers(gold_rows, claims, sentences, {d: documents[d] for d in docs}, corpus_dir)
         c = score(aligned, docs, n_resamples=n_resamples)
         frozen = " (frozen split: measured, never tuned on)" if name == "eval" else ""
         parts.append(format_ungd(f"automatic vs UNGD gold: {name}{frozen}", c, aligned))
-        figures[name] = {**c.to_dict(), "alignment": {"gold_sentences": aligned.gold_sentences,
-                                                      "unaligned": aligned.unaligned,
-                                                      "auto_rows_outside_gold": aligned.auto_rows_outside_gold}}
+        figures[name] = {
+            **c.to_dict(),
+            "alignment": {
+                "gold_sentences": aligned.gold_sentences,
+                "unaligned": aligned.unaligned,
+                "auto_rows_outside_gold": aligned.auto_rows_outside_gold,
+            },
+        }
     return "\n\n".join(parts), figures
 
 

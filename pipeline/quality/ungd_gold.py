@@ -18,8 +18,26 @@ from pipeline.quality.reliability import coders, read_rows, read_sample
 from pipeline.quality.sheets import check_sheet
 
 ADJUDICATED = "adjudicated"
-ROW_FIELDS = ("doc_id", "sent_key", "line", "start", "end", "span_start", "span_end", "actor", "target",
-              "stance", "mode", "certainty", "issue", "expanded_from", "time", "span", "split", "annotator")
+ROW_FIELDS = (
+    "doc_id",
+    "sent_key",
+    "line",
+    "start",
+    "end",
+    "span_start",
+    "span_end",
+    "actor",
+    "target",
+    "stance",
+    "mode",
+    "certainty",
+    "issue",
+    "expanded_from",
+    "time",
+    "span",
+    "split",
+    "annotator",
+)
 
 
 def final_sheet(gold_dir: Path, doc_id: str, reliability: bool) -> tuple[Path, str]:
@@ -32,9 +50,11 @@ def final_sheet(gold_dir: Path, doc_id: str, reliability: bool) -> tuple[Path, s
         return path, ADJUDICATED
     found = [c for c in coders(sheets) if (sheets / c / f"{doc_id}.jsonl").is_file()]
     if len(found) != 1:
-        raise InputError(sheets / "*" / f"{doc_id}.jsonl",
-                         f"expected exactly one coder's sheet for a single-coded document, found {len(found)}"
-                         + (f" ({', '.join(found)})" if found else ""))
+        raise InputError(
+            sheets / "*" / f"{doc_id}.jsonl",
+            f"expected exactly one coder's sheet for a single-coded document, found {len(found)}"
+            + (f" ({', '.join(found)})" if found else ""),
+        )
     return sheets / found[0] / f"{doc_id}.jsonl", found[0]
 
 
@@ -57,13 +77,28 @@ def gold_rows(gold_dir: Path) -> list[dict]:
         for r in sorted(rows, key=lambda r: order[r["sent_key"]]):  # stable: sheet order within a sentence
             s = sentences[r["sent_key"]]
             at = s["start"] + s["text"].index(r["span"])
-            out.append({
-                "doc_id": doc_id, "sent_key": r["sent_key"], "line": s["line"], "start": s["start"], "end": s["end"],
-                "span_start": at, "span_end": at + len(r["span"]),
-                "actor": r["actor"], "target": r["target"], "stance": r["stance"], "mode": r["mode"],
-                "certainty": r["certainty"], "issue": r["issue"], "expanded_from": r["expanded_from"],
-                "time": r["time"], "span": r["span"], "split": info["split"], "annotator": annotator,
-            })
+            out.append(
+                {
+                    "doc_id": doc_id,
+                    "sent_key": r["sent_key"],
+                    "line": s["line"],
+                    "start": s["start"],
+                    "end": s["end"],
+                    "span_start": at,
+                    "span_end": at + len(r["span"]),
+                    "actor": r["actor"],
+                    "target": r["target"],
+                    "stance": r["stance"],
+                    "mode": r["mode"],
+                    "certainty": r["certainty"],
+                    "issue": r["issue"],
+                    "expanded_from": r["expanded_from"],
+                    "time": r["time"],
+                    "span": r["span"],
+                    "split": info["split"],
+                    "annotator": annotator,
+                }
+            )
     return out
 
 

@@ -77,8 +77,11 @@ def read_votes(path: str | Path) -> dict[str, dict[str, dict[str, str]]]:
         for n, r in enumerate(reader, start=2):
             if r["vote"] not in VOTES:
                 raise InputError(path, f"line {n}: vote must be one of {', '.join(VOTES)}, not {r['vote']!r}")
-            out.setdefault(r["resolution"], {})[r["iso3"]] = {"vote": r["vote"], "country": r["country"],
-                                                             "date": r["date"]}
+            out.setdefault(r["resolution"], {})[r["iso3"]] = {
+                "vote": r["vote"],
+                "country": r["country"],
+                "date": r["date"],
+            }
     return out
 
 
@@ -118,8 +121,11 @@ def statements(doc_ids: list[str], rows: list[dict], sentence_text, votes: dict)
 def auto_layer(layer_dir: str | Path, only: Optional[set[str]] = None) -> tuple[list[str], list[dict], Any]:
     """Documents, claim rows and a sentence lookup of the automatic layer in ``layer_dir``."""
     layer_dir = Path(layer_dir)
-    docs = [d["doc_id"] for d in read_jsonl(layer_file(layer_dir, "documents"))
-            if STATEMENT_FILE.match(d["doc_id"]) and (only is None or d["doc_id"] in only)]
+    docs = [
+        d["doc_id"]
+        for d in read_jsonl(layer_file(layer_dir, "documents"))
+        if STATEMENT_FILE.match(d["doc_id"]) and (only is None or d["doc_id"] in only)
+    ]
     keep = set(docs)
     rows = [r for r in read_jsonl(layer_file(layer_dir, "claims")) if r["doc_id"] in keep]
     needed = {r["sent_id"] for r in rows if r["target"] == RUSSIA}
@@ -140,7 +146,8 @@ def gold_layer(gold_dir: str | Path, corpus_dir: str | Path) -> tuple[list[str],
     def text(r: dict) -> str:
         if r["doc_id"] not in lines:
             lines[r["doc_id"]] = statement_lines(corpus_dir, r["doc_id"])
-        return lines[r["doc_id"]][r["line"] - 1][r["start"]:r["end"]]
+        return lines[r["doc_id"]][r["line"] - 1][r["start"] : r["end"]]
+
     return docs, rows, text
 
 
@@ -161,13 +168,17 @@ def session_figures(items: list[Statement], votes: dict, session: int, goals: bo
     side_not_yes = sum(s.vote != "yes" for s in side)
     table = {net: {v: sum(s.net == net and s.vote == v for s in voted) for v in VOTES} for net in NET}
     fig: dict[str, Any] = {
-        "session": session, "resolution": resolution,
+        "session": session,
+        "resolution": resolution,
         "date": next((v["date"] for v in votes.get(resolution, {}).values()), None),
-        "statements": len(in_session), "without_vote": sorted(s.doc_id for s in in_session if s.vote is None),
+        "statements": len(in_session),
+        "without_vote": sorted(s.doc_id for s in in_session if s.vote is None),
         "net_by_vote": table,
-        "against": len(against), "against_voted_yes": against_yes,
+        "against": len(against),
+        "against_voted_yes": against_yes,
         "against_yes_share": _share(against_yes, len(against)),
-        "russia_side": len(side), "russia_side_not_yes": side_not_yes,
+        "russia_side": len(side),
+        "russia_side_not_yes": side_not_yes,
         "russia_side_not_yes_share": _share(side_not_yes, len(side)),
         "disagreeing": [asdict(s) for s in against if s.vote != "yes"] + [asdict(s) for s in side if s.vote == "yes"],
     }
@@ -175,8 +186,10 @@ def session_figures(items: list[Statement], votes: dict, session: int, goals: bo
         fig["goals"] = {
             f"at least {GOAL_MIN_AGAINST} states shown against Russia": len(against) >= GOAL_MIN_AGAINST,
             f"at least {GOAL_AGAINST_YES:.0%} of them voted yes": (fig["against_yes_share"] or 0) >= GOAL_AGAINST_YES,
-            f"at least {GOAL_SIDE_NOT_YES:.0%} of those on Russia's side voted no, abstained or stayed away":
-                (fig["russia_side_not_yes_share"] or 0) >= GOAL_SIDE_NOT_YES,
+            f"at least {GOAL_SIDE_NOT_YES:.0%} of those on Russia's side voted no, abstained or stayed away": (
+                fig["russia_side_not_yes_share"] or 0
+            )
+            >= GOAL_SIDE_NOT_YES,
         }
     return fig
 
@@ -186,59 +199,82 @@ def _pct(x: Optional[float]) -> str:
 
 
 def format_session(fig: dict, countries: dict[str, str]) -> str:
-    lines = [f"## session {fig['session']} vs {fig['resolution']} ({fig['date']})",
-             f"statements {fig['statements']}; without a vote on the resolution (not scored): "
-             f"{len(fig['without_vote'])}" + (f" ({', '.join(fig['without_vote'])})" if fig["without_vote"] else ""),
-             "net stance toward RUS by vote:",
-             "            " + " ".join(f"{v:>8s}" for v in VOTES)]
+    lines = [
+        f"## session {fig['session']} vs {fig['resolution']} ({fig['date']})",
+        f"statements {fig['statements']}; without a vote on the resolution (not scored): "
+        f"{len(fig['without_vote'])}" + (f" ({', '.join(fig['without_vote'])})" if fig["without_vote"] else ""),
+        "net stance toward RUS by vote:",
+        "            " + " ".join(f"{v:>8s}" for v in VOTES),
+    ]
     for net in NET:
         lines.append(f"  {net:>8s}  " + " ".join(f"{fig['net_by_vote'][net][v]:8d}" for v in VOTES))
-    lines.append(f"shown against Russia: {fig['against']} states; voted yes: {fig['against_voted_yes']} "
-                 f"({_pct(fig['against_yes_share'])})")
-    lines.append(f"shown on Russia's side: {fig['russia_side']} states; voted no, abstained or stayed away: "
-                 f"{fig['russia_side_not_yes']} ({_pct(fig['russia_side_not_yes_share'])})")
+    lines.append(
+        f"shown against Russia: {fig['against']} states; voted yes: {fig['against_voted_yes']} "
+        f"({_pct(fig['against_yes_share'])})"
+    )
+    lines.append(
+        f"shown on Russia's side: {fig['russia_side']} states; voted no, abstained or stayed away: "
+        f"{fig['russia_side_not_yes']} ({_pct(fig['russia_side_not_yes_share'])})"
+    )
     for goal, holds in fig.get("goals", {}).items():
         lines.append(f"goal: {goal}: {'holds' if holds else 'does not hold'}")
     lines.append(f"disagreeing states: {len(fig['disagreeing'])}")
     for s in fig["disagreeing"]:
         counts = ", ".join(f"{k} {v}" for k, v in sorted(s["counts"].items()))
-        lines.append(f"- {s['speaker']} ({countries.get(s['speaker'], s['speaker'])}): shown {s['net']} ({counts}), "
-                     f"voted {s['vote']}")
+        lines.append(
+            f"- {s['speaker']} ({countries.get(s['speaker'], s['speaker'])}): shown {s['net']} ({counts}), "
+            f"voted {s['vote']}"
+        )
         for sent in s["sentences"]:
             lines.append(f"    {s['doc_id']} [{sent['stance']}] {sent['text']}")
     return "\n".join(lines)
 
 
-def validate_votes(layer: str, annotations_dir: str | Path = "annotations",
-                   ungd_gold: str | Path = "annotations/gold/ungd", corpus_dir: str | Path = "corpus",
-                   votes_csv: Optional[str | Path] = None, sample_only: bool = False) -> tuple[str, dict]:
+def validate_votes(
+    layer: str,
+    annotations_dir: str | Path = "annotations",
+    ungd_gold: str | Path = "annotations/gold/ungd",
+    corpus_dir: str | Path = "corpus",
+    votes_csv: Optional[str | Path] = None,
+    sample_only: bool = False,
+) -> tuple[str, dict]:
     """The text and figures of ``stance-corpus validate-votes`` (validation only: see the module)."""
     votes = read_votes(votes_csv or Path(corpus_dir) / "ungd" / "unga_votes.csv")
     if layer == "gold":
         docs, rows, text = gold_layer(ungd_gold, corpus_dir)
-        scope = (f"layer: UNGD gold ({Path(ungd_gold) / 'claims.jsonl'}); only the {len(docs)} sampled statements "
-                 f"of sample.csv are coded, so the counts are over those, not over every statement")
+        scope = (
+            f"layer: UNGD gold ({Path(ungd_gold) / 'claims.jsonl'}); only the {len(docs)} sampled statements "
+            f"of sample.csv are coded, so the counts are over those, not over every statement"
+        )
     elif layer == "auto":
         only = set(read_splits(Path(ungd_gold) / "sample.csv")) if sample_only else None
         docs, rows, text = auto_layer(Path(annotations_dir) / "ungd", only)
         toward = [r for r in rows if r["target"] == RUSSIA]
         implicit = sum(1 for r in toward if not r.get("target_mentions", True))
-        scope = f"layer: automatic ({Path(annotations_dir) / 'ungd'}); {len(docs)} statements" \
-            + (" (only the statements sampled for the gold)" if sample_only else "") \
+        scope = (
+            f"layer: automatic ({Path(annotations_dir) / 'ungd'}); {len(docs)} statements"
+            + (" (only the statements sampled for the gold)" if sample_only else "")
             + f"; rows toward RUS {len(toward)}, of them with no mention of Russia in the sentence {implicit}"
+        )
     else:
         raise InputError(layer, "--layer must be auto or gold")
     items = statements(docs, rows, text, votes)
     countries = {iso: v["country"] for table in votes.values() for iso, v in table.items()}
     goals = layer == "auto" and not sample_only
-    sessions = [session_figures(items, votes, s, goals) for s in sorted(RESOLUTIONS)
-                if any(i.session == s for i in items)]
-    head = [scope, "net stance of a statement: its rows with actor = speaker and target = RUS; oppose if its oppose "
-            "rows outnumber its support rows, support if the reverse, else mixed, neutral or none",
-            "the votes validate the layer only; they never feed training or tuning"]
+    sessions = [
+        session_figures(items, votes, s, goals) for s in sorted(RESOLUTIONS) if any(i.session == s for i in items)
+    ]
+    head = [
+        scope,
+        "net stance of a statement: its rows with actor = speaker and target = RUS; oppose if its oppose "
+        "rows outnumber its support rows, support if the reverse, else mixed, neutral or none",
+        "the votes validate the layer only; they never feed training or tuning",
+    ]
     if not goals:
-        head.append("the goals (>= 50 states against Russia per session, >= 90 % of them voting yes, >= 75 % of "
-                    "those on Russia's side voting no, abstaining or away) are for the full automatic layer; "
-                    "not judged here")
+        head.append(
+            "the goals (>= 50 states against Russia per session, >= 90 % of them voting yes, >= 75 % of "
+            "those on Russia's side voting no, abstaining or away) are for the full automatic layer; "
+            "not judged here"
+        )
     text_out = "\n".join(head) + "\n\n" + "\n\n".join(format_session(f, countries) for f in sessions)
     return text_out, {"layer": layer, "sample_only": sample_only, "statements": len(docs), "sessions": sessions}

@@ -62,9 +62,14 @@ def country_colour(code: str) -> str:
 
 def environment() -> jinja2.Environment:
     """The report's templates (``pipeline/report/templates``), HTML-escaping every value."""
-    env = jinja2.Environment(loader=jinja2.PackageLoader("pipeline.report", "templates"), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("pipeline.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.globals.update(styles=STANCE_STYLE, stances=list(STANCES), layer_names=LAYER_NAMES, wikidata=WIKIDATA)
     return env
 
@@ -81,18 +86,27 @@ def page_name(doc_id: str) -> str:
 
 
 def pair_view(claim: dict, layer: str) -> dict:
-    return {"actor": claim["actor"], "target": claim["target"], "stance": claim["stance"], "layer": layer,
-            "topic": claim.get("topic") or "", "cue": claim.get("cue") or ""}
+    return {
+        "actor": claim["actor"],
+        "target": claim["target"],
+        "stance": claim["stance"],
+        "layer": layer,
+        "topic": claim.get("topic") or "",
+        "cue": claim.get("cue") or "",
+    }
 
 
-def sentence_view(text: str, sentence: dict, entities: list[dict], markers: list[tuple[str, int, int]],
-                  claims: dict[str, list[dict]]) -> dict:
+def sentence_view(
+    text: str, sentence: dict, entities: list[dict], markers: list[tuple[str, int, int]], claims: dict[str, list[dict]]
+) -> dict:
     """One sentence cut into text, entity and footnote-marker segments, with its claim pairs per
     layer (``claims``: layer -> rows of this sentence)."""
     start, end = sentence["start"], sentence["end"]
-    events: list[tuple[int, int, str, Any]] = sorted([(e["start"], e["end"], "ent", e) for e in entities]
-                    + [(s, e, "fn", label) for label, s, e in markers if start <= s < end],
-                    key=lambda x: (x[0], -x[1]))
+    events: list[tuple[int, int, str, Any]] = sorted(
+        [(e["start"], e["end"], "ent", e) for e in entities]
+        + [(s, e, "fn", label) for label, s, e in markers if start <= s < end],
+        key=lambda x: (x[0], -x[1]),
+    )
     segments, pos = [], start
     roles: dict[str, set[str]] = defaultdict(set)
     for rows in claims.values():
@@ -107,22 +121,36 @@ def sentence_view(text: str, sentence: dict, entities: list[dict], markers: list
         segments.append({"kind": "text", "text": text[pos:s]})
         if kind == "ent":
             code = item.get("country") or "+".join(item.get("countries") or [])
-            segments.append({"kind": "ent", "text": text[s:e], "code": code, "label": item["label"],
-                             "kb_id": item.get("kb_id") or "", "colour": country_colour(code) if code else "#eeeeee",
-                             "roles": " ".join(sorted(roles.get(item["ent_id"], ())))})
+            segments.append(
+                {
+                    "kind": "ent",
+                    "text": text[s:e],
+                    "code": code,
+                    "label": item["label"],
+                    "kb_id": item.get("kb_id") or "",
+                    "colour": country_colour(code) if code else "#eeeeee",
+                    "roles": " ".join(sorted(roles.get(item["ent_id"], ()))),
+                }
+            )
         else:
             segments.append({"kind": "fn", "label": item})
         pos = e
     segments.append({"kind": "text", "text": text[pos:end]})
     pairs = {layer: [pair_view(c, layer) for c in rows] for layer, rows in claims.items() if rows}
     stances = Counter(p["stance"] for rows in pairs.values() for p in rows)
-    return {"id": sentence_anchor(sentence["sent_id"]), "sent_id": sentence["sent_id"], "segments": segments,
-            "pairs": pairs, "stance": stances.most_common(1)[0][0] if stances else None,
-            "layers": " ".join(sorted(pairs))}
+    return {
+        "id": sentence_anchor(sentence["sent_id"]),
+        "sent_id": sentence["sent_id"],
+        "segments": segments,
+        "pairs": pairs,
+        "stance": stances.most_common(1)[0][0] if stances else None,
+        "layers": " ".join(sorted(pairs)),
+    }
 
 
-def document_view(doc: dict, sentences: list[dict], entities: list[dict], claims: dict[str, dict[str, list[dict]]],
-                  collection: str) -> dict:
+def document_view(
+    doc: dict, sentences: list[dict], entities: list[dict], claims: dict[str, dict[str, list[dict]]], collection: str
+) -> dict:
     """The page of one document; ``claims``: layer -> sent_id -> rows."""
     text = doc["text"]
     markers = [(fn["label"], m["start"], m["end"]) for fn in doc["footnotes"] for m in fn["markers"]]
@@ -131,16 +159,29 @@ def document_view(doc: dict, sentences: list[dict], entities: list[dict], claims
         ents_by_sent[e["sent_id"]].append(e)
     by_para: dict[int, list[dict]] = defaultdict(list)
     for s in sentences:
-        view = sentence_view(text, s, ents_by_sent[s["sent_id"]], markers,
-                             {layer: rows.get(s["sent_id"], []) for layer, rows in claims.items()})
+        view = sentence_view(
+            text,
+            s,
+            ents_by_sent[s["sent_id"]],
+            markers,
+            {layer: rows.get(s["sent_id"], []) for layer, rows in claims.items()},
+        )
         by_para[s["paragraph"]].append(view)
-    paragraphs = [{"type": p["type"], "label": p.get("label"), "sentences": by_para[i]}
-                  for i, p in enumerate(doc["paragraphs"])]
+    paragraphs = [
+        {"type": p["type"], "label": p.get("label"), "sentences": by_para[i]} for i, p in enumerate(doc["paragraphs"])
+    ]
     notes = [{"label": fn["label"], "text": fn["text"], "url": fn.get("url")} for fn in doc["footnotes"]]
     counts = {layer: sum(len(v) for v in rows.values()) for layer, rows in claims.items()}
-    return {"doc_id": doc["doc_id"], "title": doc.get("title") or doc["doc_id"], "collection": collection,
-            "meta": _doc_meta(doc), "paragraphs": paragraphs, "notes": notes, "counts": counts,
-            "has_gold": "gold" in claims}
+    return {
+        "doc_id": doc["doc_id"],
+        "title": doc.get("title") or doc["doc_id"],
+        "collection": collection,
+        "meta": _doc_meta(doc),
+        "paragraphs": paragraphs,
+        "notes": notes,
+        "counts": counts,
+        "has_gold": "gold" in claims,
+    }
 
 
 def _doc_meta(doc: dict) -> list[tuple[str, str]]:
@@ -183,8 +224,9 @@ def network_svg(claims: list[dict], title: str, max_nodes: int = NETWORK_NODES) 
     # same for the same claims (no random start).
     ranked = sorted(graph, key=lambda k: (-degree[k], k))
     shells = [ranked[:1], ranked[1:9], ranked[9:]] if len(ranked) > 9 else [ranked[:1], ranked[1:]]
-    pos = (nx.shell_layout(graph, nlist=[sh for sh in shells if sh]) if len(graph) > 1
-           else {k: (0.0, 0.0) for k in graph})
+    pos = (
+        nx.shell_layout(graph, nlist=[sh for sh in shells if sh]) if len(graph) > 1 else {k: (0.0, 0.0) for k in graph}
+    )
     reach = max((max(abs(x), abs(y)) for x, y in pos.values()), default=1.0) or 1.0
     pos = {k: (x / reach, y / reach) for k, (x, y) in pos.items()}
     xy = {k: (pad + (x + 1) / 2 * (size - 2 * pad), pad + (y + 1) / 2 * (size - 2 * pad)) for k, (x, y) in pos.items()}
@@ -198,9 +240,19 @@ def network_svg(claims: list[dict], title: str, max_nodes: int = NETWORK_NODES) 
         # stop short of the node circle; a support and an oppose edge of one pair sit side by side
         off = 3 if s == "support" else -3
         ox, oy = -dy / dist * off, dx / dist * off
-        lines.append({"x1": round(x1 + dx / dist * 17 + ox, 1), "y1": round(y1 + dy / dist * 17 + oy, 1),
-                      "x2": round(x2 - dx / dist * 19 + ox, 1), "y2": round(y2 - dy / dist * 19 + oy, 1),
-                      "stance": s, "width": round(min(1 + math.log2(n), 6), 1), "n": n, "actor": a, "target": t})
+        lines.append(
+            {
+                "x1": round(x1 + dx / dist * 17 + ox, 1),
+                "y1": round(y1 + dy / dist * 17 + oy, 1),
+                "x2": round(x2 - dx / dist * 19 + ox, 1),
+                "y2": round(y2 - dy / dist * 19 + oy, 1),
+                "stance": s,
+                "width": round(min(1 + math.log2(n), 6), 1),
+                "n": n,
+                "actor": a,
+                "target": t,
+            }
+        )
     nodes = [{"code": k, "x": round(x, 1), "y": round(y, 1), "n": degree[k]} for k, (x, y) in sorted(xy.items())]
     return {"title": title, "size": size, "nodes": nodes, "edges": lines, "dropped": len(degree) - len(keep)}
 
@@ -216,10 +268,13 @@ def matrix_view(claims: list[dict], size: int = MATRIX_SIZE) -> dict:
         targets[c["target"]] += 1
     top = lambda cnt: [k for k, _ in sorted(cnt.items(), key=lambda kv: (-kv[1], kv[0]))[:size]]  # noqa: E731
     rows, cols = top(actors), top(targets)
-    return {"rows": rows, "cols": cols,
-            "cells": {a: [(t, [(s, cells[(a, t)][s]) for s in STANCES if cells[(a, t)][s]]) for t in cols]
-                      for a in rows},
-            "more_actors": max(len(actors) - len(rows), 0), "more_targets": max(len(targets) - len(cols), 0)}
+    return {
+        "rows": rows,
+        "cols": cols,
+        "cells": {a: [(t, [(s, cells[(a, t)][s]) for s in STANCES if cells[(a, t)][s]]) for t in cols] for a in rows},
+        "more_actors": max(len(actors) - len(rows), 0),
+        "more_targets": max(len(targets) - len(cols), 0),
+    }
 
 
 # ---------------------------------------------------------------- agreement
@@ -236,8 +291,15 @@ def agreement(gold: list[dict], auto: list[dict]) -> Optional[dict]:
     p = tp / len(a) if a else 0.0
     r = tp / len(g) if g else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return {"documents": len(docs), "gold": len(g), "auto": len(a), "tp": tp,
-            "precision": f"{p:.3f}", "recall": f"{r:.3f}", "f1": f"{f1:.3f}"}
+    return {
+        "documents": len(docs),
+        "gold": len(g),
+        "auto": len(a),
+        "tp": tp,
+        "precision": f"{p:.3f}",
+        "recall": f"{r:.3f}",
+        "f1": f"{f1:.3f}",
+    }
 
 
 # ---------------------------------------------------------------- writing
@@ -265,8 +327,9 @@ def _year(doc: dict) -> str:
 def load_collection(ann: Path, name: str, folder: Path) -> CollectionData:
     data = CollectionData(name, folder)
     for doc in Source.read(folder, "documents"):
-        data.documents.append({k: doc.get(k) for k in ("doc_id", "title", "speaker", "year", "date", "session")}
-                              | {"year": _year(doc)})
+        data.documents.append(
+            {k: doc.get(k) for k in ("doc_id", "title", "speaker", "year", "date", "session")} | {"year": _year(doc)}
+        )
     data.auto = [_strip(c) for c in Source.read(folder, "claims")]
     gpath = gold_path(ann, name, folder)
     if gpath.is_file():
@@ -301,10 +364,18 @@ def claim_table(data: CollectionData, docs: dict[str, dict]) -> list[dict]:
     rows = []
     for layer, claims in (("gold", data.gold or []), ("auto", data.auto)):
         for c in claims:
-            rows.append({"layer": layer, "doc_id": c["doc_id"], "year": docs[c["doc_id"]]["year"],
-                         "href": f"{page_name(c['doc_id'])}#{sentence_anchor(c['sent_id'])}",
-                         "actor": c["actor"], "target": c["target"], "stance": c["stance"],
-                         "text": c.get("text") or ""})
+            rows.append(
+                {
+                    "layer": layer,
+                    "doc_id": c["doc_id"],
+                    "year": docs[c["doc_id"]]["year"],
+                    "href": f"{page_name(c['doc_id'])}#{sentence_anchor(c['sent_id'])}",
+                    "actor": c["actor"],
+                    "target": c["target"],
+                    "stance": c["stance"],
+                    "text": c.get("text") or "",
+                }
+            )
     return rows
 
 
@@ -332,10 +403,18 @@ def write_collection(env: jinja2.Environment, ann: Path, data: CollectionData, o
             if s["sent_id"] in diff_sents:
                 sent_text[s["sent_id"]] = (did, s["text"])
     fmt = lambda rows: ", ".join(f"{a}→{t} {s}" for a, t, s, *_ in rows) or "no claim"  # noqa: E731
-    disagreement_rows = [{"sent_id": d["sent_id"], "gold": fmt(d["a"]), "auto": fmt(d["b"]),
-                          "doc_id": sent_text[d["sent_id"]][0], "text": sent_text[d["sent_id"]][1],
-                          "href": f"{page_name(sent_text[d['sent_id']][0])}#{sentence_anchor(d['sent_id'])}"}
-                         for d in diffs if d["sent_id"] in sent_text]
+    disagreement_rows = [
+        {
+            "sent_id": d["sent_id"],
+            "gold": fmt(d["a"]),
+            "auto": fmt(d["b"]),
+            "doc_id": sent_text[d["sent_id"]][0],
+            "text": sent_text[d["sent_id"]][1],
+            "href": f"{page_name(sent_text[d['sent_id']][0])}#{sentence_anchor(d['sent_id'])}",
+        }
+        for d in diffs
+        if d["sent_id"] in sent_text
+    ]
     years = sorted({d["year"] for d in data.documents})
     claims_all = (data.gold or []) + data.auto
     networks = []
@@ -348,19 +427,39 @@ def write_collection(env: jinja2.Environment, ann: Path, data: CollectionData, o
                 in_year = [c for c in rows if docs[c["doc_id"]]["year"] == y]
                 if in_year:
                     networks.append(network_svg(in_year, f"{LAYER_NAMES[layer]} layer, {y}"))
-    doc_rows = [{"doc_id": d["doc_id"], "title": d.get("title") or d["doc_id"], "speaker": d.get("speaker") or "",
-                 "year": d["year"], "href": page_name(d["doc_id"]),
-                 "gold": sum(len(v) for v in gold_by.get(d["doc_id"], {}).values()) if data.gold is not None else None,
-                 "auto": sum(len(v) for v in auto_by.get(d["doc_id"], {}).values())} for d in data.documents]
+    doc_rows = [
+        {
+            "doc_id": d["doc_id"],
+            "title": d.get("title") or d["doc_id"],
+            "speaker": d.get("speaker") or "",
+            "year": d["year"],
+            "href": page_name(d["doc_id"]),
+            "gold": sum(len(v) for v in gold_by.get(d["doc_id"], {}).values()) if data.gold is not None else None,
+            "auto": sum(len(v) for v in auto_by.get(d["doc_id"], {}).values()),
+        }
+        for d in data.documents
+    ]
     countries = sorted({c["actor"] for c in claims_all} | {c["target"] for c in claims_all})
-    summary = {"name": data.name, "documents": len(data.documents), "auto": len(data.auto),
-               "gold": None if data.gold is None else len(data.gold),
-               "gold_documents": len({c["doc_id"] for c in data.gold or []}),
-               "agreement": agreement(data.gold or [], data.auto), "disagreements": len(disagreement_rows),
-               "years": years}
+    summary = {
+        "name": data.name,
+        "documents": len(data.documents),
+        "auto": len(data.auto),
+        "gold": None if data.gold is None else len(data.gold),
+        "gold_documents": len({c["doc_id"] for c in data.gold or []}),
+        "agreement": agreement(data.gold or [], data.auto),
+        "disagreements": len(disagreement_rows),
+        "years": years,
+    }
     page = env.get_template("collection.html.j2").render(
-        c=summary, documents=doc_rows, claims=claim_table(data, docs), countries=countries, networks=networks,
-        matrix=matrix_view(claims_all), disagreements=disagreement_rows, root="../")
+        c=summary,
+        documents=doc_rows,
+        claims=claim_table(data, docs),
+        countries=countries,
+        networks=networks,
+        matrix=matrix_view(claims_all),
+        disagreements=disagreement_rows,
+        root="../",
+    )
     write_text(folder_out / "index.html", page)
     return summary
 

@@ -85,8 +85,9 @@ class Table:
     def X_encoder(self) -> np.ndarray:
         from pipeline.nlp.encoder import features
 
-        return features(self.embeddings, [c["actor_source"] for c in self.cands],
-                        [c["target_source"] for c in self.cands])
+        return features(
+            self.embeddings, [c["actor_source"] for c in self.cands], [c["target_source"] for c in self.cands]
+        )
 
 
 # ---------------------------------------------------------------- models
@@ -103,9 +104,12 @@ def fit_tfidf(texts, y, C: float):
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    return make_pipeline(TfidfVectorizer(token_pattern=r"\[/?[AT](?:=speaker\??)?\]|\b\w\w+\b", ngram_range=(1, 2),
-                                         min_df=2, sublinear_tf=True),
-                         LogisticRegression(C=C * 10, max_iter=3000, random_state=SEED)).fit(texts, y)
+    return make_pipeline(
+        TfidfVectorizer(
+            token_pattern=r"\[/?[AT](?:=speaker\??)?\]|\b\w\w+\b", ngram_range=(1, 2), min_df=2, sublinear_tf=True
+        ),
+        LogisticRegression(C=C * 10, max_iter=3000, random_state=SEED),
+    ).fit(texts, y)
 
 
 def full_proba(model, X) -> np.ndarray:
@@ -126,9 +130,17 @@ def decisions(probs: np.ndarray, threshold: float) -> np.ndarray:
 
 
 def model_rows(table: Table, idx, labels) -> list[dict]:
-    return [{"doc_id": table.doc[i], "sent_id": table.cands[i]["sent_id"], "actor": table.cands[i]["actor"],
-             "target": table.cands[i]["target"], "stance": LABELS[lab]}
-            for i, lab in zip(idx, labels) if LABELS[lab] != "none"]
+    return [
+        {
+            "doc_id": table.doc[i],
+            "sent_id": table.cands[i]["sent_id"],
+            "actor": table.cands[i]["actor"],
+            "target": table.cands[i]["target"],
+            "stance": LABELS[lab],
+        }
+        for i, lab in zip(idx, labels)
+        if LABELS[lab] != "none"
+    ]
 
 
 def rule_rows(docs: list[EvalDoc], processed: dict) -> list[dict]:
@@ -150,8 +162,15 @@ def score(docs: list[EvalDoc], predicted: list[dict], n_resamples: int = 1000):
     gold = [{"doc_id": d.doc_id, **g} for d in docs for g in d.gold]
     sentences = [{"doc_id": d.doc_id, "sent_id": s.sent_id} for d in docs for _, ss in d.paragraphs for s in ss]
     ids = {d.doc_id for d in docs}
-    return compare_claims(_layer(gold), _layer([r for r in predicted if r["doc_id"] in ids]), sentences,
-                          names=("gold", "system"), documents=sorted(ids), n_resamples=n_resamples, seed=SEED)
+    return compare_claims(
+        _layer(gold),
+        _layer([r for r in predicted if r["doc_id"] in ids]),
+        sentences,
+        names=("gold", "system"),
+        documents=sorted(ids),
+        n_resamples=n_resamples,
+        seed=SEED,
+    )
 
 
 def micro_f1(docs, predicted) -> float:
@@ -183,13 +202,19 @@ def oof_probs(table: Table, dev_ids: list[str], kind: str, C: float, train_limit
             assert X is not None
             out[te] = full_proba(fit_lr(X[tr], table.y[tr], C), X[te])
         else:
-            out[te] = full_proba(fit_tfidf([table.texts[i] for i in tr], table.y[tr], C),
-                                 [table.texts[i] for i in te])
+            out[te] = full_proba(fit_tfidf([table.texts[i] for i in tr], table.y[tr], C), [table.texts[i] for i in te])
     return out
 
 
-def tune(table: Table, docs: list[EvalDoc], dev_ids: list[str], kind: str, rules: list[dict],
-         combined: bool = False, c_grid=C_GRID) -> dict:
+def tune(
+    table: Table,
+    docs: list[EvalDoc],
+    dev_ids: list[str],
+    kind: str,
+    rules: list[dict],
+    combined: bool = False,
+    c_grid=C_GRID,
+) -> dict:
     """The C and ``none`` threshold with the best dev-CV micro-F1 (ties: the first)."""
     dev_docs = [d for d in docs if d.doc_id in dev_ids]
     idx = np.flatnonzero(np.isin(table.doc, dev_ids))
@@ -257,8 +282,13 @@ def _code_version() -> str:
 
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256(CODE_VERSION.encode())
-    for p in (root / "nlp" / "claims.py", root / "nlp" / "candidates.py", DATA_DIR / "stance_cues.jsonl",
-              DATA_DIR / "claim_lexicon.json", DATA_DIR / "country_kb.jsonl"):
+    for p in (
+        root / "nlp" / "claims.py",
+        root / "nlp" / "candidates.py",
+        DATA_DIR / "stance_cues.jsonl",
+        DATA_DIR / "claim_lexicon.json",
+        DATA_DIR / "country_kb.jsonl",
+    ):
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
@@ -273,19 +303,32 @@ def _prf_cell(c, label: Optional[str] = None, ci: bool = False) -> str:
 
 
 def _table(title: str, results: dict, collections: dict) -> list[str]:
-    lines = [f"### {title}", "", "| collection | system | rows P / R / F1 [95 % CI of F1] | support P / R / F1 | "
-             "oppose P / R / F1 | neutral P / R / F1 | macro-F1 |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        f"### {title}",
+        "",
+        "| collection | system | rows P / R / F1 [95 % CI of F1] | support P / R / F1 | "
+        "oppose P / R / F1 | neutral P / R / F1 | macro-F1 |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for coll in collections:
         for system in SYSTEMS:
             c = results[coll][system]
-            lines.append(f"| {coll} ({collections[coll]} docs) | {system} | {_prf_cell(c, ci=True)} | "
-                         + " | ".join(_prf_cell(c, label) for label in STANCES) + f" | {c.stance_macro_f1:.2f} |")
+            lines.append(
+                f"| {coll} ({collections[coll]} docs) | {system} | {_prf_cell(c, ci=True)} | "
+                + " | ".join(_prf_cell(c, label) for label in STANCES)
+                + f" | {c.stance_macro_f1:.2f} |"
+            )
     return lines + [""]
 
 
-def run_comparison(annotations: str | Path = "annotations", corpus: str | Path = "corpus",
-                   results: Optional[str | Path] = "annotations/results.md", cache: str | Path = "models/cache",
-                   head_out: Optional[str | Path] = None, speed: bool = True) -> str:
+def run_comparison(
+    annotations: str | Path = "annotations",
+    corpus: str | Path = "corpus",
+    results: Optional[str | Path] = "annotations/results.md",
+    cache: str | Path = "models/cache",
+    head_out: Optional[str | Path] = None,
+    speed: bool = True,
+) -> str:
     from pipeline.build import Annotator
     from pipeline.nlp.encoder import DEFAULT_HEAD, Head
 
@@ -300,11 +343,14 @@ def run_comparison(annotations: str | Path = "annotations", corpus: str | Path =
     dev_rules = [r for r in rules if r["doc_id"] in dev_ids]
 
     # Development: everything chosen on dev out-of-fold predictions.
-    chosen = {"tfidf_lr": tune(table, docs, dev_ids, "tfidf", dev_rules),
-              "encoder": tune(table, docs, dev_ids, "encoder", dev_rules)}
+    chosen = {
+        "tfidf_lr": tune(table, docs, dev_ids, "tfidf", dev_rules),
+        "encoder": tune(table, docs, dev_ids, "encoder", dev_rules),
+    }
     # The combined system uses the same head (one set of weights in the component), with its own threshold.
-    chosen["combined"] = tune(table, docs, dev_ids, "encoder", dev_rules, combined=True,
-                              c_grid=(chosen["encoder"]["C"],))
+    chosen["combined"] = tune(
+        table, docs, dev_ids, "encoder", dev_rules, combined=True, c_grid=(chosen["encoder"]["C"],)
+    )
     dev_idx = np.flatnonzero(np.isin(table.doc, dev_ids))
     dev_pred = {"rules": dev_rules}
     for system, best in chosen.items():
@@ -319,20 +365,28 @@ def run_comparison(annotations: str | Path = "annotations", corpus: str | Path =
         enc_models[system] = fit_lr(X[dev_idx], table.y[dev_idx], chosen[system]["C"])
     tf = fit_tfidf([table.texts[i] for i in dev_idx], table.y[dev_idx], chosen["tfidf_lr"]["C"])
     ev_rules = [r for r in rules if r["doc_id"] in eval_ids]
-    ev_pred = {"rules": ev_rules,
-               "tfidf_lr": model_rows(table, ev_idx, decisions(full_proba(tf, [table.texts[i] for i in ev_idx]),
-                                                                 chosen["tfidf_lr"]["threshold"]))}
+    ev_pred = {
+        "rules": ev_rules,
+        "tfidf_lr": model_rows(
+            table, ev_idx, decisions(full_proba(tf, [table.texts[i] for i in ev_idx]), chosen["tfidf_lr"]["threshold"])
+        ),
+    }
     for system in ("encoder", "combined"):
-        rows = model_rows(table, ev_idx, decisions(full_proba(enc_models[system], X[ev_idx]),
-                                                   chosen[system]["threshold"]))
+        rows = model_rows(
+            table, ev_idx, decisions(full_proba(enc_models[system], X[ev_idx]), chosen[system]["threshold"])
+        )
         ev_pred[system] = combine(ev_rules, rows) if system == "combined" else rows
 
     collections = {"articles": "articles", "ungd": "UN statements"}
     by_coll = {c: [d for d in docs if d.collection == c] for c in collections}
-    dev_scores = {name: {s: score([d for d in by_coll[c] if d.doc_id in dev_ids], dev_pred[s]) for s in SYSTEMS}
-                  for c, name in collections.items()}
-    ev_scores = {name: {s: score([d for d in by_coll[c] if d.doc_id in eval_ids], ev_pred[s]) for s in SYSTEMS}
-                 for c, name in collections.items()}
+    dev_scores = {
+        name: {s: score([d for d in by_coll[c] if d.doc_id in dev_ids], dev_pred[s]) for s in SYSTEMS}
+        for c, name in collections.items()
+    }
+    ev_scores = {
+        name: {s: score([d for d in by_coll[c] if d.doc_id in eval_ids], ev_pred[s]) for s in SYSTEMS}
+        for c, name in collections.items()
+    }
     all_dev = {s: score([d for d in docs if d.doc_id in dev_ids], dev_pred[s]) for s in SYSTEMS}
     all_ev = {s: score([d for d in docs if d.doc_id in eval_ids], ev_pred[s]) for s in SYSTEMS}
     dev_scores["all"], ev_scores["all"] = all_dev, all_ev
@@ -343,14 +397,24 @@ def run_comparison(annotations: str | Path = "annotations", corpus: str | Path =
     for n in sorted({4, 8, 16, n_train}):
         probs = oof_probs(table, dev_ids, "encoder", chosen["encoder"]["C"], train_limit=n)
         rows = model_rows(table, dev_idx, decisions(probs[dev_idx], chosen["encoder"]["threshold"]))
-        curve[n] = (micro_f1([d for d in docs if d.doc_id in dev_ids], rows),
-                    micro_f1([d for d in docs if d.doc_id in dev_ids], combine(dev_rules, rows)))
+        curve[n] = (
+            micro_f1([d for d in docs if d.doc_id in dev_ids], rows),
+            micro_f1([d for d in docs if d.doc_id in dev_ids], combine(dev_rules, rows)),
+        )
 
     # The head the component loads: trained on all dev documents.
-    head = Head.from_sklearn(enc_models["encoder"], names=LABELS, meta={
-        "revision": _code_version()[:8], "none_threshold": float(chosen["encoder"]["threshold"]),
-        "combined_none_threshold": float(chosen["combined"]["threshold"]), "C": float(chosen["encoder"]["C"]),
-        "trained_on": f"{len(dev_ids)} dev documents ({int(len(dev_idx))} candidate pairs)", "seed": SEED})
+    head = Head.from_sklearn(
+        enc_models["encoder"],
+        names=LABELS,
+        meta={
+            "revision": _code_version()[:8],
+            "none_threshold": float(chosen["encoder"]["threshold"]),
+            "combined_none_threshold": float(chosen["combined"]["threshold"]),
+            "C": float(chosen["encoder"]["C"]),
+            "trained_on": f"{len(dev_ids)} dev documents ({int(len(dev_idx))} candidate pairs)",
+            "seed": SEED,
+        },
+    )
     head_path = Path(head_out) if head_out else DEFAULT_HEAD
     head_path.parent.mkdir(parents=True, exist_ok=True)
     write_text(head_path, head.to_json())
@@ -361,19 +425,24 @@ def run_comparison(annotations: str | Path = "annotations", corpus: str | Path =
         files = [f for f in files if f.stem in dev_ids][:4]
         speeds = {mode: measure_speed(mode, files) for mode in ("rules", "model", "combined")}
 
-    text = results_markdown(docs, dev_ids, eval_ids, table, chosen, dev_scores, ev_scores, curve, speeds,
-                            time.perf_counter() - t_start)
+    text = results_markdown(
+        docs, dev_ids, eval_ids, table, chosen, dev_scores, ev_scores, curve, speeds, time.perf_counter() - t_start
+    )
     if results:
         write_text(results, text)
     return text
 
 
-def results_markdown(docs, dev_ids, eval_ids, table, chosen, dev_scores, ev_scores, curve, speeds,
-                     seconds: float) -> str:
+def results_markdown(
+    docs, dev_ids, eval_ids, table, chosen, dev_scores, ev_scores, curve, speeds, seconds: float
+) -> str:
     n_dev_c = int(np.isin(table.doc, dev_ids).sum())
     n_ev_c = int(np.isin(table.doc, eval_ids).sum())
-    counts = {c: sum(1 for d in docs if d.collection == c and d.doc_id in ids) for c in ("articles", "ungd")
-              for ids in [dev_ids]}
+    counts = {
+        c: sum(1 for d in docs if d.collection == c and d.doc_id in ids)
+        for c in ("articles", "ungd")
+        for ids in [dev_ids]
+    }
     lines = [
         "# Claim systems compared",
         "",
@@ -395,47 +464,70 @@ def results_markdown(docs, dev_ids, eval_ids, table, chosen, dev_scores, ev_scor
         "(`claim_encoder`, mode `model`); `combined` = the rule rows plus the encoder's rows for pairs the "
         "rules left out (mode `combined`). C and the `none` threshold of each learned system were chosen "
         "by grouped 5-fold cross-validation over dev documents: "
-        + "; ".join(f"{s} C={b['C']}, none-threshold={b['threshold']}" for s, b in chosen.items()) + ".",
+        + "; ".join(f"{s} C={b['C']}, none-threshold={b['threshold']}" for s, b in chosen.items())
+        + ".",
         "",
     ]
     collections = {k: None for k in ("articles", "UN statements", "all")}
-    ndocs = lambda ids: {"articles": sum(1 for d in docs if d.collection == "articles" and d.doc_id in ids),
-                         "UN statements": sum(1 for d in docs if d.collection == "ungd" and d.doc_id in ids),
-                         "all": len(ids)}
+    ndocs = lambda ids: {
+        "articles": sum(1 for d in docs if d.collection == "articles" and d.doc_id in ids),
+        "UN statements": sum(1 for d in docs if d.collection == "ungd" and d.doc_id in ids),
+        "all": len(ids),
+    }
     lines += ["## Development: grouped 5-fold cross-validation over dev documents", ""]
     lines += _table("dev (out-of-fold)", dev_scores, {k: ndocs(dev_ids)[k] for k in collections})
     lines += ["## Evaluation: the frozen eval split, once", ""]
     lines += _table("eval", ev_scores, {k: ndocs(eval_ids)[k] for k in collections})
-    lines += ["## Learning curve (dev CV; encoder head trained on n documents of each training fold)", "",
-              "| training documents | encoder F1 | combined F1 |", "|---|---|---|"]
+    lines += [
+        "## Learning curve (dev CV; encoder head trained on n documents of each training fold)",
+        "",
+        "| training documents | encoder F1 | combined F1 |",
+        "|---|---|---|",
+    ]
     lines += [f"| {n} | {a:.3f} | {b:.3f} |" for n, (a, b) in curve.items()]
     lines.append("")
     if speeds:
-        lines += ["## Speed and memory (whole pipeline, one core, 4 dev statements, after a warm-up pass)", "",
-                  "| system | words/s | candidates/s | peak RSS (MB) |", "|---|---|---|---|"]
+        lines += [
+            "## Speed and memory (whole pipeline, one core, 4 dev statements, after a warm-up pass)",
+            "",
+            "| system | words/s | candidates/s | peak RSS (MB) |",
+            "|---|---|---|---|",
+        ]
         for mode, sp in speeds.items():
-            lines.append(f"| {mode} | {sp['words_per_s']:.0f} | {sp['candidates_per_s']:.0f} | "
-                         f"{sp['peak_rss_mb']:.0f} |")
+            lines.append(
+                f"| {mode} | {sp['words_per_s']:.0f} | {sp['candidates_per_s']:.0f} | {sp['peak_rss_mb']:.0f} |"
+            )
         lines.append("")
     lines += ["## Default", ""]
     mode_of = {"rules": "rules", "encoder": "model", "combined": "combined"}
-    fast = [s for s in ("rules", "encoder", "combined")
-            if not speeds or speeds[mode_of[s]]["words_per_s"] >= 1000]
+    fast = [s for s in ("rules", "encoder", "combined") if not speeds or speeds[mode_of[s]]["words_per_s"] >= 1000]
     best = max(fast, key=lambda s: (ev_scores["all"][s].stance.f1, s == "rules"))
     f1 = lambda coll, s: ev_scores[coll][s].stance.f1
     # "Truly beats": a higher eval F1 overall whose interval clears the rules' F1, and no collection worse.
     iv = ev_scores["all"][best].bootstrap.intervals
     worse = [c for c in ("articles", "UN statements") if f1(c, best) < f1(c, "rules")]
-    beats = best != "rules" and f1("all", best) > f1("all", "rules") and not worse \
+    beats = (
+        best != "rules"
+        and f1("all", best) > f1("all", "rules")
+        and not worse
         and (iv is None or iv["stance_f1"].low > f1("all", "rules"))
-    lines.append(f"Best eval F1 among systems at >= 1,000 words/s on one core: `{best}` "
-                 f"({f1('all', best):.3f} vs rules {f1('all', 'rules'):.3f}; per collection "
-                 + ", ".join(f"{c} {f1(c, best):.3f} vs {f1(c, 'rules'):.3f}" for c in ("articles", "UN statements"))
-                 + "). "
-                 + (f"`paths.claims_system` defaults to `{mode_of[best]}`." if beats else
-                    "The rules stay the default (`paths.claims_system = \"rules\"`)"
-                    + (f": `{best}` is worse than the rules on {', '.join(worse)}; "
-                       f"`--set paths.claims_system={mode_of[best]}` is the better choice for UN statements."
-                       if worse else ".")))
+    )
+    lines.append(
+        f"Best eval F1 among systems at >= 1,000 words/s on one core: `{best}` "
+        f"({f1('all', best):.3f} vs rules {f1('all', 'rules'):.3f}; per collection "
+        + ", ".join(f"{c} {f1(c, best):.3f} vs {f1(c, 'rules'):.3f}" for c in ("articles", "UN statements"))
+        + "). "
+        + (
+            f"`paths.claims_system` defaults to `{mode_of[best]}`."
+            if beats
+            else 'The rules stay the default (`paths.claims_system = "rules"`)'
+            + (
+                f": `{best}` is worse than the rules on {', '.join(worse)}; "
+                f"`--set paths.claims_system={mode_of[best]}` is the better choice for UN statements."
+                if worse
+                else "."
+            )
+        )
+    )
     lines.append("")
     return "\n".join(lines)

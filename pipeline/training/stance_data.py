@@ -75,8 +75,11 @@ def load_ungd(annotations: Path, corpus: Path) -> list[EvalDoc]:
         sheet = _ungd_sheet(gold_dir / "sheets", row["doc_id"])
         if sheet is None:
             raise FileNotFoundError(f"{gold_dir / 'sheets'}: no sheet for {row['doc_id']}")
-        gold = [{"sent_id": r["sent_key"], "actor": r["actor"], "target": r["target"], "stance": r["stance"]}
-                for r in read_jsonl(sheet) if r["stance"] != "none"]
+        gold = [
+            {"sent_id": r["sent_key"], "actor": r["actor"], "target": r["target"], "stance": r["stance"]}
+            for r in read_jsonl(sheet)
+            if r["stance"] != "none"
+        ]
         docs.append(EvalDoc(row["doc_id"], "ungd", row["split"], row["iso3"], paragraphs, gold))
     return docs
 
@@ -87,19 +90,22 @@ def load_articles(annotations: Path) -> list[EvalDoc]:
         sentences[s["doc_id"]].append(s)
     gold = defaultdict(list)
     for r in read_jsonl(annotations / "gold" / "claims.jsonl"):
-        gold[r["doc_id"]].append({"sent_id": r["sent_id"], "actor": r["actor"], "target": r["target"],
-                                  "stance": r["stance"]})
+        gold[r["doc_id"]].append(
+            {"sent_id": r["sent_id"], "actor": r["actor"], "target": r["target"], "stance": r["stance"]}
+        )
     docs = []
     for d in read_jsonl(annotations / "documents.jsonl"):
         if d["doc_id"] not in ARTICLE_SPLITS:
             continue
         paragraphs = []
         for p in d["paragraphs"]:
-            inside = [GoldSentence(s["sent_id"], s["start"] - p["start"], s["end"] - p["start"])
-                      for s in sentences[d["doc_id"]] if p["start"] <= s["start"] < p["end"]]
-            paragraphs.append((d["text"][p["start"]:p["end"]], inside))
-        docs.append(EvalDoc(d["doc_id"], "articles", ARTICLE_SPLITS[d["doc_id"]], None, paragraphs,
-                            gold[d["doc_id"]]))
+            inside = [
+                GoldSentence(s["sent_id"], s["start"] - p["start"], s["end"] - p["start"])
+                for s in sentences[d["doc_id"]]
+                if p["start"] <= s["start"] < p["end"]
+            ]
+            paragraphs.append((d["text"][p["start"] : p["end"]], inside))
+        docs.append(EvalDoc(d["doc_id"], "articles", ARTICLE_SPLITS[d["doc_id"]], None, paragraphs, gold[d["doc_id"]]))
     return docs
 
 
@@ -137,18 +143,27 @@ def process(nlp, docs: list[EvalDoc], spans_key: str = "claims", war_party: str 
     out = {}
     for d in docs:
         rules, cands, n_words = [], [], 0
-        for doc, k in nlp.pipe(((_make_doc(nlp, text, d.speaker), k) for k, (text, _) in enumerate(d.paragraphs)),
-                               as_tuples=True):
+        for doc, k in nlp.pipe(
+            ((_make_doc(nlp, text, d.speaker), k) for k, (text, _) in enumerate(d.paragraphs)), as_tuples=True
+        ):
             n_words += sum(1 for t in doc if not (t.is_space or t.is_punct))
             sents = d.paragraphs[k][1]
             sid = lambda span: _match(span.start_char, span.end_char, sents, f"{d.doc_id}:p{k}@{span.start_char}")
             for span in doc.spans.get(spans_key, []):
-                rules.append({"sent_id": sid(span), "actor": span._.actor, "target": span._.target,
-                              "stance": span._.stance})
+                rules.append(
+                    {"sent_id": sid(span), "actor": span._.actor, "target": span._.target, "stance": span._.stance}
+                )
             for c in candidates(doc, war_party=war_party):
-                cands.append({"sent_id": sid(c.sent), "actor": c.actor, "target": c.target,
-                              "actor_source": c.actor_source, "target_source": c.target_source,
-                              "text": marked_text(c)})
+                cands.append(
+                    {
+                        "sent_id": sid(c.sent),
+                        "actor": c.actor,
+                        "target": c.target,
+                        "actor_source": c.actor_source,
+                        "target_source": c.target_source,
+                        "text": marked_text(c),
+                    }
+                )
         out[d.doc_id] = {"rules": rules, "candidates": cands, "words": n_words}
     return out
 

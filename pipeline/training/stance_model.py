@@ -36,12 +36,15 @@ TEXTCAT_DIR = "textcat"
 TOKEN_PATTERN = r"\[\w+=\w+\]|</?[at]>|\b\w\w+\b"
 
 
-def mark(text: str, offset: int, actor_spans: Iterable[tuple[int, int]],
-         target_spans: Iterable[tuple[int, int]]) -> str:
+def mark(
+    text: str, offset: int, actor_spans: Iterable[tuple[int, int]], target_spans: Iterable[tuple[int, int]]
+) -> str:
     """``text`` (which starts at document offset ``offset``) with <A>..</A> / <T>..</T> around
     the actor and target mentions that lie inside it. Overlapping spans keep the first."""
-    spans = sorted({(s - offset, e - offset, "A") for s, e in actor_spans}
-                   | {(s - offset, e - offset, "T") for s, e in target_spans})
+    spans = sorted(
+        {(s - offset, e - offset, "A") for s, e in actor_spans}
+        | {(s - offset, e - offset, "T") for s, e in target_spans}
+    )
     out, pos = [], 0
     for s, e, tag in spans:
         if s < pos or s < 0 or e > len(text) or s >= e:
@@ -52,8 +55,14 @@ def mark(text: str, offset: int, actor_spans: Iterable[tuple[int, int]],
     return "".join(out)
 
 
-def model_input(text: str, offset: int, actor: str, target: str,
-                actor_spans: Iterable[tuple[int, int]] = (), target_spans: Iterable[tuple[int, int]] = ()) -> str:
+def model_input(
+    text: str,
+    offset: int,
+    actor: str,
+    target: str,
+    actor_spans: Iterable[tuple[int, int]] = (),
+    target_spans: Iterable[tuple[int, int]] = (),
+) -> str:
     return f"[ACTOR={actor}] [TARGET={target}] " + mark(text, offset, actor_spans, target_spans)
 
 
@@ -141,7 +150,9 @@ class TfidfLR(_Kind):
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.model_selection import StratifiedGroupKFold
 
-        splits = list(StratifiedGroupKFold(n_splits=3, shuffle=True, random_state=self.seed).split(texts, labels, groups))
+        splits = list(
+            StratifiedGroupKFold(n_splits=3, shuffle=True, random_state=self.seed).split(texts, labels, groups)
+        )
         self.model = CalibratedClassifierCV(self._pipeline(), method="sigmoid", cv=splits).fit(texts, labels)
         return self
 
@@ -181,9 +192,18 @@ class TextCat(_Kind):
 
         fix_random_seed(self.seed)
         nlp = spacy.blank("en")
-        nlp.add_pipe("textcat", config={"model": {
-            "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True, "ngram_size": 2,
-            "no_output_layer": False, "length": 262144}})
+        nlp.add_pipe(
+            "textcat",
+            config={
+                "model": {
+                    "@architectures": "spacy.TextCatBOW.v3",
+                    "exclusive_classes": True,
+                    "ngram_size": 2,
+                    "no_output_layer": False,
+                    "length": 262144,
+                }
+            },
+        )
         examples = []
         for text, label in zip(texts, labels):
             cats = {name: float(i == label) for i, name in enumerate(STANCES)}

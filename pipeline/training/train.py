@@ -71,13 +71,24 @@ def load_examples(annotations: str | Path, cache_dir: Optional[str] = None) -> d
     rows = concatenate_datasets([claims["train"], claims["test"]])
     texts, labels, groups = [], [], []
     for r in rows:
-        texts.append(model_input(r["text"], r["start"], r["actor"], r["target"],
-                                 [spans[m] for m in r["actor_mentions"] if m in spans],
-                                 [spans[m] for m in r["target_mentions"] if m in spans]))
+        texts.append(
+            model_input(
+                r["text"],
+                r["start"],
+                r["actor"],
+                r["target"],
+                [spans[m] for m in r["actor_mentions"] if m in spans],
+                [spans[m] for m in r["target_mentions"] if m in spans],
+            )
+        )
         labels.append(r["stance"])
         groups.append(r["sent_id"])
-    return {"texts": texts, "labels": np.array(labels), "groups": np.array(groups),
-            "names": rows.features["stance"].names}
+    return {
+        "texts": texts,
+        "labels": np.array(labels),
+        "groups": np.array(groups),
+        "names": rows.features["stance"].names,
+    }
 
 
 # ---------------------------------------------------------------- models
@@ -99,8 +110,9 @@ def scores(gold, pred) -> dict:
     return {
         "macro_f1": float(np.mean(f)),
         "f_avg": float((f[0] + f[1]) / 2),  # SemEval-2016: mean F1 of FAVOR (support) and AGAINST (oppose)
-        "per_class": {STANCES[i]: {"p": float(p[i]), "r": float(r[i]), "f1": float(f[i]), "n": int(n[i])}
-                      for i in labels},
+        "per_class": {
+            STANCES[i]: {"p": float(p[i]), "r": float(r[i]), "f1": float(f[i]), "n": int(n[i])} for i in labels
+        },
         "confusion": confusion_matrix(gold, pred, labels=labels).tolist(),
     }
 
@@ -114,10 +126,13 @@ def aggregate(fold_scores: list[dict]) -> dict:
     return {
         "macro_f1": _mean_std([s["macro_f1"] for s in fold_scores]),
         "f_avg": _mean_std([s["f_avg"] for s in fold_scores]),
-        "per_class": {k: {m: _mean_std([s["per_class"][k][m] for s in fold_scores]) for m in ("p", "r", "f1")}
-                      for k in STANCES},
-        "confusion": {"mean": np.round(np.mean([s["confusion"] for s in fold_scores], axis=0), 2).tolist(),
-                      "std": np.round(np.std([s["confusion"] for s in fold_scores], axis=0), 2).tolist()},
+        "per_class": {
+            k: {m: _mean_std([s["per_class"][k][m] for s in fold_scores]) for m in ("p", "r", "f1")} for k in STANCES
+        },
+        "confusion": {
+            "mean": np.round(np.mean([s["confusion"] for s in fold_scores], axis=0), 2).tolist(),
+            "std": np.round(np.std([s["confusion"] for s in fold_scores], axis=0), 2).tolist(),
+        },
     }
 
 
@@ -126,12 +141,13 @@ def _subsample(train_idx, groups, frac: float, seed: int):
     uniq = sorted(set(groups[train_idx]))
     rng = random.Random(seed)
     rng.shuffle(uniq)
-    keep = set(uniq[:max(1, math.ceil(frac * len(uniq)))])
+    keep = set(uniq[: max(1, math.ceil(frac * len(uniq)))])
     return np.array([i for i in train_idx if groups[i] in keep])
 
 
-def cross_validate(data: dict, folds: int = 5, seed: int = 0, epochs: int = 10,
-                   fractions=FRACTIONS, models=MODELS) -> dict:
+def cross_validate(
+    data: dict, folds: int = 5, seed: int = 0, epochs: int = 10, fractions=FRACTIONS, models=MODELS
+) -> dict:
     from sklearn.model_selection import StratifiedGroupKFold
 
     texts, y, groups = data["texts"], data["labels"], data["groups"]
@@ -151,14 +167,28 @@ def cross_validate(data: dict, folds: int = 5, seed: int = 0, epochs: int = 10,
                 if frac >= 1.0:
                     per_model[m].append(s)
     return {
-        "folds": folds, "seed": seed, "epochs": epochs, "n_rows": int(len(y)), "n_groups": int(len(set(groups))),
+        "folds": folds,
+        "seed": seed,
+        "epochs": epochs,
+        "n_rows": int(len(y)),
+        "n_groups": int(len(set(groups))),
         "label_counts": {STANCES[i]: int((y == i).sum()) for i in range(len(STANCES))},
         "models": {m: aggregate(per_model[m]) for m in models},
-        "learning_curve": {m: {f: _mean_std(v) for f, v in c.items()}
-                           for m, c in curve.items()},
-        "curve_train_rows": {str(f): round(float(np.mean([len(_subsample(tr, groups, f, seed + k)) if f < 1.0
-                                                          else len(tr) for k, (tr, _) in enumerate(splits)])), 1)
-                             for f in fractions},
+        "learning_curve": {m: {f: _mean_std(v) for f, v in c.items()} for m, c in curve.items()},
+        "curve_train_rows": {
+            str(f): round(
+                float(
+                    np.mean(
+                        [
+                            len(_subsample(tr, groups, f, seed + k)) if f < 1.0 else len(tr)
+                            for k, (tr, _) in enumerate(splits)
+                        ]
+                    )
+                ),
+                1,
+            )
+            for f in fractions
+        },
     }
 
 
@@ -177,12 +207,20 @@ def save_final(data: dict, out: str | Path, revision: str, metrics: dict, seed: 
     cv = metrics.get("models", {})
     scored = [name for name in SAVED if name in cv]
     kind = max(scored, key=lambda name: cv[name]["macro_f1"]["mean"]) if scored else SAVED[0]
-    meta = {"kind": kind, "dataset_revision": revision, "labels": list(STANCES), "seed": seed, "epochs": epochs,
-            "input": "[ACTOR=XXX] [TARGET=YYY] claim text with <A>actor</A> and <T>target</T> mentions marked",
-            "trained_on": {"config": "claims", "splits": ["train", "test"], "rows": int(len(y))}}
+    meta = {
+        "kind": kind,
+        "dataset_revision": revision,
+        "labels": list(STANCES),
+        "seed": seed,
+        "epochs": epochs,
+        "input": "[ACTOR=XXX] [TARGET=YYY] claim text with <A>actor</A> and <T>target</T> mentions marked",
+        "trained_on": {"config": "claims", "splits": ["train", "test"], "rows": int(len(y))},
+    }
     write_text(out / MODEL_FILE, json.dumps(meta, indent=1, sort_keys=True) + "\n")
-    write_text(out / "metrics.json", json.dumps(dict(metrics, dataset_revision=revision, selected=kind),
-                                                indent=1, sort_keys=True) + "\n")
+    write_text(
+        out / "metrics.json",
+        json.dumps(dict(metrics, dataset_revision=revision, selected=kind), indent=1, sort_keys=True) + "\n",
+    )
     return kind
 
 
@@ -190,15 +228,15 @@ def _ms(d: dict) -> str:
     return f"{d['mean']:.3f} ± {d['std']:.3f}"
 
 
-def results_markdown(metrics: dict, revision: str, selected: str,
-                     rule_based: Optional[dict[str, float]] = None) -> str:
+def results_markdown(metrics: dict, revision: str, selected: str, rule_based: Optional[dict[str, float]] = None) -> str:
     lines = [
         "# Stance classification results",
         "",
         "Generated by `stance-corpus train --results annotations/results.md` (`scripts/train_stance.py`).",
         f"Dataset revision (sha256 of `gold/claims.jsonl`): `{revision}`.",
         f"Gold rows: {metrics['n_rows']} (claim, actor, target) rows in {metrics['n_groups']} sentences; "
-        + ", ".join(f"{k} {v}" for k, v in metrics["label_counts"].items()) + ".",
+        + ", ".join(f"{k} {v}" for k, v in metrics["label_counts"].items())
+        + ".",
         f"Grouped {metrics['folds']}-fold cross-validation (StratifiedGroupKFold, groups = sentence, "
         f"seed {metrics['seed']}); figures are mean ± std over folds. spaCy textcat: {metrics['epochs']} epochs.",
         "",
@@ -211,8 +249,10 @@ def results_markdown(metrics: dict, revision: str, selected: str,
     ]
     for m, s in metrics["models"].items():
         pc = s["per_class"]
-        lines.append(f"| {m} | {_ms(s['macro_f1'])} | {_ms(s['f_avg'])} | {_ms(pc['support']['f1'])} | "
-                     f"{_ms(pc['oppose']['f1'])} | {_ms(pc['neutral']['f1'])} |")
+        lines.append(
+            f"| {m} | {_ms(s['macro_f1'])} | {_ms(s['f_avg'])} | {_ms(pc['support']['f1'])} | "
+            f"{_ms(pc['oppose']['f1'])} | {_ms(pc['neutral']['f1'])} |"
+        )
     lines += ["", "## Per class (precision / recall)", "", "| model | class | P | R | F1 |", "|---|---|---|---|---|"]
     for m, s in metrics["models"].items():
         for k, v in s["per_class"].items():
@@ -221,23 +261,33 @@ def results_markdown(metrics: dict, revision: str, selected: str,
     for m, s in metrics["models"].items():
         lines += [f"{m}:", "", "| gold \\ pred | " + " | ".join(STANCES) + " |", "|---" * (len(STANCES) + 1) + "|"]
         for i, k in enumerate(STANCES):
-            cells = [f"{s['confusion']['mean'][i][j]:.1f} ± {s['confusion']['std'][i][j]:.1f}" for j in range(len(STANCES))]
+            cells = [
+                f"{s['confusion']['mean'][i][j]:.1f} ± {s['confusion']['std'][i][j]:.1f}" for j in range(len(STANCES))
+            ]
             lines.append(f"| {k} | " + " | ".join(cells) + " |")
         lines.append("")
-    lines += ["## Learning curve (macro-F1 by fraction of each training fold, whole sentences sampled)", "",
-              "| model | " + " | ".join(f"{f} (~{metrics['curve_train_rows'][f]:.0f} rows)"
-                                        for f in metrics["curve_train_rows"]) + " |",
-              "|---" * (len(metrics["curve_train_rows"]) + 1) + "|"]
+    lines += [
+        "## Learning curve (macro-F1 by fraction of each training fold, whole sentences sampled)",
+        "",
+        "| model | "
+        + " | ".join(f"{f} (~{metrics['curve_train_rows'][f]:.0f} rows)" for f in metrics["curve_train_rows"])
+        + " |",
+        "|---" * (len(metrics["curve_train_rows"]) + 1) + "|",
+    ]
     for m, c in metrics["learning_curve"].items():
         lines.append(f"| {m} | " + " | ".join(_ms(v) for v in c.values()) + " |")
-    lines += ["", f"Saved model (`stance-corpus annotate --stance-model DIR`): `{selected}` "
-              "(the better cross-validated macro-F1 of tfidf_lr and textcat), trained on all gold rows.",
-              ]
+    lines += [
+        "",
+        f"Saved model (`stance-corpus annotate --stance-model DIR`): `{selected}` "
+        "(the better cross-validated macro-F1 of tfidf_lr and textcat), trained on all gold rows.",
+    ]
     if rule_based:
-        lines.append("For comparison, the rule-based annotator's stance macro-F1 against gold is "
-                     + ", ".join(f"{f:.3f} ({doc})" for doc, f in sorted(rule_based.items()))
-                     + " in `stance-corpus evaluate`, but that figure also counts missed claims; these CV figures "
-                     "classify gold (claim, actor, target) rows only, so the two are not directly comparable.")
+        lines.append(
+            "For comparison, the rule-based annotator's stance macro-F1 against gold is "
+            + ", ".join(f"{f:.3f} ({doc})" for doc, f in sorted(rule_based.items()))
+            + " in `stance-corpus evaluate`, but that figure also counts missed claims; these CV figures "
+            "classify gold (claim, actor, target) rows only, so the two are not directly comparable."
+        )
     lines.append("")
     return "\n".join(lines)
 
@@ -253,9 +303,16 @@ def rule_based_macro_f1(annotations: str | Path) -> dict[str, float]:
     return {doc: scores["stance_macro_f1"] for doc, scores in evaluation_report(ann)[1]["documents"].items()}
 
 
-def run_training(annotations: str | Path = "annotations", out: str | Path = "models/stance", folds: int = 5,
-                 epochs: int = 10, seed: int = 0, curve: bool = True, results: Optional[str | Path] = None,
-                 cache_dir: Optional[str] = None) -> str:
+def run_training(
+    annotations: str | Path = "annotations",
+    out: str | Path = "models/stance",
+    folds: int = 5,
+    epochs: int = 10,
+    seed: int = 0,
+    curve: bool = True,
+    results: Optional[str | Path] = None,
+    cache_dir: Optional[str] = None,
+) -> str:
     t0 = time.perf_counter()
     data = load_examples(annotations, cache_dir=cache_dir)
     revision = dataset_revision(annotations)

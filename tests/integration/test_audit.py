@@ -59,9 +59,11 @@ def dangling_footnote(files, rng):
 
 
 def unknown_label(files, rng):
-    name, field, value = rng.choice([(n, "stance", "favor") for n in CLAIM_LAYERS]
-                                    + [(n, "topic", "war") for n in CLAIM_LAYERS]
-                                    + [("entities.jsonl", "label", "COUNTRY")])
+    name, field, value = rng.choice(
+        [(n, "stance", "favor") for n in CLAIM_LAYERS]
+        + [(n, "topic", "war") for n in CLAIM_LAYERS]
+        + [("entities.jsonl", "label", "COUNTRY")]
+    )
     return name, edit_record(files, name, rng, lambda r, _: r.update({field: value}))
 
 
@@ -92,23 +94,41 @@ def truncate_line(files, rng):
 def change_document_text(files, rng):
     def change(doc, rng):
         j = rng.randrange(len(doc["text"]))
-        doc["text"] = doc["text"][:j] + ("x" if doc["text"][j] != "x" else "y") + doc["text"][j + 1:]
+        doc["text"] = doc["text"][:j] + ("x" if doc["text"][j] != "x" else "y") + doc["text"][j + 1 :]
+
     return "documents.jsonl", edit_record(files, "documents.jsonl", rng, change)
 
 
 def remove_note(files, rng):
-    return "documents.jsonl", edit_record(files, "documents.jsonl", rng,
-                                          lambda d, rng: d["footnotes"].pop(rng.randrange(len(d["footnotes"]))))
+    return "documents.jsonl", edit_record(
+        files, "documents.jsonl", rng, lambda d, rng: d["footnotes"].pop(rng.randrange(len(d["footnotes"])))
+    )
 
 
 def remove_marker_of_note(files, rng):
-    return "documents.jsonl", edit_record(files, "documents.jsonl", rng,
-                                          lambda d, rng: d["footnotes"][rng.randrange(len(d["footnotes"]))]["markers"].clear())
+    return "documents.jsonl", edit_record(
+        files,
+        "documents.jsonl",
+        rng,
+        lambda d, rng: d["footnotes"][rng.randrange(len(d["footnotes"]))]["markers"].clear(),
+    )
 
 
-MUTATIONS = [shift_offsets, alter_text, dangling_sentence, dangling_doc, dangling_entity, dangling_footnote,
-             unknown_label, unknown_country, duplicate_line, truncate_line, change_document_text, remove_note,
-             remove_marker_of_note]
+MUTATIONS = [
+    shift_offsets,
+    alter_text,
+    dangling_sentence,
+    dangling_doc,
+    dangling_entity,
+    dangling_footnote,
+    unknown_label,
+    unknown_country,
+    duplicate_line,
+    truncate_line,
+    change_document_text,
+    remove_note,
+    remove_marker_of_note,
+]
 N_PER_KIND = 16  # 13 kinds x 16 = 208 corrupted copies
 
 
@@ -143,6 +163,8 @@ def test_bad_lines_are_reported_by_number_and_reading_goes_on():
     lines[2], lines[4] = "", lines[4][:-1]  # an empty line and a truncated object
     files["claims.jsonl"] = "\n".join(lines) + "\n"
     found = [str(v) for v in validate_files(files) if v.file == "claims.jsonl"]
-    assert found == ["claims.jsonl:3: -: invalid JSON (Expecting value at column 1) (expected one JSON object per line)",
-                     f"claims.jsonl:5: -: invalid JSON (Expecting ',' delimiter at column {len(lines[4]) + 1}) "
-                     "(expected one JSON object per line)"]
+    assert found == [
+        "claims.jsonl:3: -: invalid JSON (Expecting value at column 1) (expected one JSON object per line)",
+        f"claims.jsonl:5: -: invalid JSON (Expecting ',' delimiter at column {len(lines[4]) + 1}) "
+        "(expected one JSON object per line)",
+    ]

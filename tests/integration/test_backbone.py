@@ -14,7 +14,11 @@ from pipeline.ingest.manifest import DocInput
 
 SECTION_TITLES = [
     "Common trends in Russia’s relations with Central Asian countries during the Russian-Ukrainian war.",
-    "Kazakhstan", "Uzbekistan", "Kyrgyzstan", "Tajikistan", "Turkmenistan",
+    "Kazakhstan",
+    "Uzbekistan",
+    "Kyrgyzstan",
+    "Tajikistan",
+    "Turkmenistan",
 ]
 DEBRIS = ["Search", "Close this search box.", "Share this article:", "Accessibility Toolbar", "השארו מעודכנים"]
 
@@ -41,20 +45,59 @@ FOOTNOTE_SENTENCES = {
 GROUP = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
 # (surface, n-th whole-word occurrence in the cleaned text, expected countries), each checked by hand.
 MENTIONS = [
-    ("Kazakhstan", 0, ["KAZ"]), ("Kazakhstan", 10, ["KAZ"]), ("Kazakh", 0, ["KAZ"]), ("Kazakh", 4, ["KAZ"]),
-    ("the Kremlin", 0, ["RUS"]), ("Astana", 0, ["KAZ"]), ("Astana", 1, ["KAZ"]), ("Moscow", 0, ["RUS"]),
-    ("Moscow", 1, ["RUS"]), ("Kyiv", 0, ["UKR"]), ("Ashgabat", 0, ["TKM"]), ("Tokayev", 0, ["KAZ"]),
-    ("Tokayev", 6, ["KAZ"]), ("Nazarbayev", 0, ["KAZ"]), ("Putin", 0, ["RUS"]), ("Putin", 11, ["RUS"]),
-    ("Mirziyoyev", 0, ["UZB"]), ("Karimov", 0, ["UZB"]), ("Abdulaziz Kamilov", 0, ["UZB"]), ("Kamilov", 2, ["UZB"]),
-    ("Emomali Rahmon", 0, ["TJK"]), ("Rahmon", 1, ["TJK"]), ("Sadyr Zhaparov", 0, ["KGZ"]), ("Atambayev", 0, ["KGZ"]),
-    ("Niyazov", 0, ["TKM"]), ("Gurbanguly Berdymukhamedov", 0, ["TKM"]), ("Serdar Berdymukhamedov", 0, ["TKM"]),
-    ("Vyacheslav Nikonov", 0, ["RUS"]), ("State Duma", 0, ["RUS"]), ("Xi Jinping", 0, ["CHN"]), ("Erdogan", 0, ["TUR"]),
-    ("Central Asian states", 0, GROUP), ("Central Asian countries", 0, GROUP), ("Central Asian leaders", 0, GROUP),
-    ("Central Asian presidents", 0, GROUP), ("Central Asian elites", 0, GROUP), ("Central Asia", 0, GROUP),
-    ("Russia", 0, ["RUS"]), ("Russian", 5, ["RUS"]), ("Ukrainian", 1, ["UKR"]), ("Ukraine", 0, ["UKR"]),
-    ("Uzbek", 0, ["UZB"]), ("Kyrgyz", 0, ["KGZ"]), ("Tajik", 0, ["TJK"]), ("Turkmen", 0, ["TKM"]),
-    ("Tajikistan", 0, ["TJK"]), ("Tajikistan", 5, ["TJK"]), ("Uzbekistan", 3, ["UZB"]), ("Turkmenistan", 0, ["TKM"]),
-    ("China", 0, ["CHN"]), ("Chinese", 0, ["CHN"]), ("the United States", 0, ["USA"]), ("Azerbaijan", 0, ["AZE"]),
+    ("Kazakhstan", 0, ["KAZ"]),
+    ("Kazakhstan", 10, ["KAZ"]),
+    ("Kazakh", 0, ["KAZ"]),
+    ("Kazakh", 4, ["KAZ"]),
+    ("the Kremlin", 0, ["RUS"]),
+    ("Astana", 0, ["KAZ"]),
+    ("Astana", 1, ["KAZ"]),
+    ("Moscow", 0, ["RUS"]),
+    ("Moscow", 1, ["RUS"]),
+    ("Kyiv", 0, ["UKR"]),
+    ("Ashgabat", 0, ["TKM"]),
+    ("Tokayev", 0, ["KAZ"]),
+    ("Tokayev", 6, ["KAZ"]),
+    ("Nazarbayev", 0, ["KAZ"]),
+    ("Putin", 0, ["RUS"]),
+    ("Putin", 11, ["RUS"]),
+    ("Mirziyoyev", 0, ["UZB"]),
+    ("Karimov", 0, ["UZB"]),
+    ("Abdulaziz Kamilov", 0, ["UZB"]),
+    ("Kamilov", 2, ["UZB"]),
+    ("Emomali Rahmon", 0, ["TJK"]),
+    ("Rahmon", 1, ["TJK"]),
+    ("Sadyr Zhaparov", 0, ["KGZ"]),
+    ("Atambayev", 0, ["KGZ"]),
+    ("Niyazov", 0, ["TKM"]),
+    ("Gurbanguly Berdymukhamedov", 0, ["TKM"]),
+    ("Serdar Berdymukhamedov", 0, ["TKM"]),
+    ("Vyacheslav Nikonov", 0, ["RUS"]),
+    ("State Duma", 0, ["RUS"]),
+    ("Xi Jinping", 0, ["CHN"]),
+    ("Erdogan", 0, ["TUR"]),
+    ("Central Asian states", 0, GROUP),
+    ("Central Asian countries", 0, GROUP),
+    ("Central Asian leaders", 0, GROUP),
+    ("Central Asian presidents", 0, GROUP),
+    ("Central Asian elites", 0, GROUP),
+    ("Central Asia", 0, GROUP),
+    ("Russia", 0, ["RUS"]),
+    ("Russian", 5, ["RUS"]),
+    ("Ukrainian", 1, ["UKR"]),
+    ("Ukraine", 0, ["UKR"]),
+    ("Uzbek", 0, ["UZB"]),
+    ("Kyrgyz", 0, ["KGZ"]),
+    ("Tajik", 0, ["TJK"]),
+    ("Turkmen", 0, ["TKM"]),
+    ("Tajikistan", 0, ["TJK"]),
+    ("Tajikistan", 5, ["TJK"]),
+    ("Uzbekistan", 3, ["UZB"]),
+    ("Turkmenistan", 0, ["TKM"]),
+    ("China", 0, ["CHN"]),
+    ("Chinese", 0, ["CHN"]),
+    ("the United States", 0, ["USA"]),
+    ("Azerbaijan", 0, ["AZE"]),
 ]
 
 
@@ -82,7 +125,7 @@ def test_sections(seed):
     assert [s["title"] for s in seed["sections"]] == SECTION_TITLES
     text = seed["text"]
     for s in seed["sections"]:
-        assert text[s["heading_start"]:s["heading_end"]] == s["title"]
+        assert text[s["heading_start"] : s["heading_end"]] == s["title"]
     # sections tile the body in order
     starts = [s["start"] for s in seed["sections"]]
     assert starts == sorted(starts) and seed["sections"][-1]["end"] == len(text)
@@ -93,8 +136,8 @@ def test_paragraphs_and_list_items(seed):
     assert kinds.count("heading") == 6
     items = [p for p in seed["paragraphs"] if p["type"] == "list_item"]
     assert [p["label"] for p in items] == ["1", "2", "3", "1", "2", "3"]
-    assert seed["text"][items[0]["start"]:items[0]["end"]].startswith("These states do not want")
-    assert seed["text"][items[0]["start"] - 3:items[0]["start"]] == "1. "
+    assert seed["text"][items[0]["start"] : items[0]["end"]].startswith("These states do not want")
+    assert seed["text"][items[0]["start"] - 3 : items[0]["start"]] == "1. "
 
 
 def test_all_footnotes_resolve_to_their_sentences(seed, layers):
@@ -109,7 +152,7 @@ def test_all_footnotes_resolve_to_their_sentences(seed, layers):
         assert sent["footnotes"] == [label]
         assert sent["text"].endswith(ending), (label, sent["text"])
         marker = next(n for n in notes if n["label"] == label)["markers"][0]
-        assert seed["text"][marker["start"]:marker["end"]] == f"[{label}]"
+        assert seed["text"][marker["start"] : marker["end"]] == f"[{label}]"
         assert sent["start"] <= marker["start"] < marker["end"] <= sent["end"]
     assert sum(len(s["footnotes"]) for s in sents.values()) == 16
 
@@ -154,10 +197,10 @@ def test_every_span_matches_text(layers):
             assert 0 <= s["start"] < s["end"] <= len(d["text"])
         for fn in d["footnotes"]:
             for m in fn["markers"]:
-                assert d["text"][m["start"]:m["end"]] == f"[{fn['label']}]"
+                assert d["text"][m["start"] : m["end"]] == f"[{fn['label']}]"
     for layer in ("sentences", "entities", "claims"):
         for r in layers[layer]:
-            assert docs[r["doc_id"]]["text"][r["start"]:r["end"]] == r["text"], (layer, r)
+            assert docs[r["doc_id"]]["text"][r["start"] : r["end"]] == r["text"], (layer, r)
 
 
 def test_records_say_what_produced_them(layers):
@@ -191,10 +234,15 @@ BAD_INPUTS = {
     "empty.txt": (b"", "the file is empty"),
     "blank.txt": (b"  \n\n ", "the file is empty"),
     "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
-    "latin1.txt": ("Title\n\nKazakhstan’s position\n".encode("utf-8").replace(b"\xe2\x80\x99", b"\x92"), "not valid UTF-8"),
+    "latin1.txt": (
+        "Title\n\nKazakhstan’s position\n".encode("utf-8").replace(b"\xe2\x80\x99", b"\x92"),
+        "not valid UTF-8",
+    ),
     "nobody.html": (b"<html><head><title>x</title></head><body></body></html>", "no extractable body text"),
-    "orphan.txt": (b"Title\n\nKazakhstan refused to recognise the annexation[3].\n\n[1] Reference link\n",
-                   "marker [3] at offset"),
+    "orphan.txt": (
+        b"Title\n\nKazakhstan refused to recognise the annexation[3].\n\n[1] Reference link\n",
+        "marker [3] at offset",
+    ),
 }
 
 
@@ -217,10 +265,15 @@ def test_bad_input_is_a_clear_error_and_leaves_output_alone(annotator, tmp_path,
 def test_cli_reports_bad_input_in_one_line(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")  # a PNG header: binary, not text
-    run = subprocess.run([sys.executable, "-m", "pipeline", "annotate", str(bad), "--out", str(tmp_path / "o")],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "pipeline", "annotate", str(bad), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 1
-    assert run.stderr.strip().splitlines() == [f"error: {bad}: the file is binary (NUL bytes), expected UTF-8 text or HTML"]
+    assert run.stderr.strip().splitlines() == [
+        f"error: {bad}: the file is binary (NUL bytes), expected UTF-8 text or HTML"
+    ]
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
 
 
@@ -244,12 +297,14 @@ def test_html_input(annotator, tmp_path):
         "<html><body><nav>Search</nav><article><h1>Brief on Kazakhstan</h1>"
         "<h2>Recognition</h2><p>Kazakhstan has never recognised the annexation of Crimea by Russia[1]. "
         "President Tokayev said so in Astana in June 2022, speaking to reporters after the summit.</p>"
-        "<p>[1] Reference link https://example.org/tokayev</p></article></body></html>", encoding="utf-8")
+        "<p>[1] Reference link https://example.org/tokayev</p></article></body></html>",
+        encoding="utf-8",
+    )
     doc, sentences, entities, claims = annotator.annotate(DocInput(html, "brief"))
     assert doc.header["title"] == "Brief on Kazakhstan" and "Search" not in doc.text
     assert [s.title for s in doc.sections] == ["Recognition"]
     assert doc.footnotes[0].url == "https://example.org/tokayev"
-    assert doc.text[doc.footnotes[0].markers[0].start:doc.footnotes[0].markers[0].end] == "[1]"
+    assert doc.text[doc.footnotes[0].markers[0].start : doc.footnotes[0].markers[0].end] == "[1]"
     assert sentences[1].text == "Kazakhstan has never recognised the annexation of Crimea by Russia[1]."
     assert sentences[1].footnotes == ["1"]
     assert {(e.text, e.country) for e in entities} >= {("Kazakhstan", "KAZ"), ("Tokayev", "KAZ"), ("Astana", "KAZ")}

@@ -39,8 +39,13 @@ def test_file_name_convention_makes_a_statement(tmp_path):
     result = run("annotate", src, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
     (doc,) = rows(tmp_path / "out", "documents")
-    assert (doc["collection"], doc["speaker"], doc["speaker_type"], doc["session"], doc["year"]) == \
-        ("ungd", "POL", "state", 77, 2022)
+    assert (doc["collection"], doc["speaker"], doc["speaker_type"], doc["session"], doc["year"]) == (
+        "ungd",
+        "POL",
+        "state",
+        77,
+        2022,
+    )
     assert doc["licence"] == "CC0-1.0" and len(doc["citation"]) == 2
     claims = {(c["actor"], c["target"], c["stance"]) for c in rows(tmp_path / "out", "claims")}
     assert {("POL", "RUS", "oppose"), ("POL", "UKR", "support"), ("POL", "GEO", "support")} <= claims
@@ -53,11 +58,17 @@ def test_speaker_option_and_manifest(tmp_path):
     result = run("annotate", src, "--out", tmp_path / "one", "--speaker", "EST")
     assert result.exit_code == 0, result.output
     assert {c["actor"] for c in rows(tmp_path / "one", "claims")} >= {"EST"}
-    (tmp_path / "plain.txt").write_text("We condemn the Russian Federation's aggression against Ukraine.\n",
-                                        encoding="utf-8")
+    (tmp_path / "plain.txt").write_text(
+        "We condemn the Russian Federation's aggression against Ukraine.\n", encoding="utf-8"
+    )
     manifest = tmp_path / "inputs.jsonl"
-    manifest.write_text(json.dumps({"file": "speech.txt", "doc_id": "lva", "speaker": "LVA"}) + "\n"
-                        + json.dumps({"file": "plain.txt"}) + "\n", encoding="utf-8")
+    manifest.write_text(
+        json.dumps({"file": "speech.txt", "doc_id": "lva", "speaker": "LVA"})
+        + "\n"
+        + json.dumps({"file": "plain.txt"})
+        + "\n",
+        encoding="utf-8",
+    )
     result = run("annotate", "--manifest", manifest, "--out", tmp_path / "many")
     assert result.exit_code == 0, result.output
     docs = {d["doc_id"]: d for d in rows(tmp_path / "many", "documents")}
@@ -65,7 +76,8 @@ def test_speaker_option_and_manifest(tmp_path):
     by_doc = {(c["doc_id"], c["actor"]) for c in rows(tmp_path / "many", "claims")}
     assert ("lva", "LVA") in by_doc and not any(doc == "plain" and actor == "LVA" for doc, actor in by_doc)
     assert "--speaker must be an ISO 3166-1 alpha-3 code" in error_line(
-        run("annotate", src, "--out", tmp_path / "bad", "--speaker", "XX"))
+        run("annotate", src, "--out", tmp_path / "bad", "--speaker", "XX")
+    )
     assert "give input files or --manifest FILE" in error_line(run("annotate", "--out", tmp_path / "none"))
 
 
@@ -90,10 +102,12 @@ def test_commands_on_folders_they_cannot_use(tmp_path):
     src.write_text("Kazakhstan condemned Russia.\n", encoding="utf-8")
     assert run("annotate", src, "--out", tmp_path / "out").exit_code == 0
     assert "no gold layer" in error_line(run("evaluate", "--annotations", tmp_path / "out"))
-    assert "not a dataset folder" in error_line(run("train", "--annotations", tmp_path / "out", "--out",
-                                                    tmp_path / "m"))
+    assert "not a dataset folder" in error_line(
+        run("train", "--annotations", tmp_path / "out", "--out", tmp_path / "m")
+    )
     assert "not a stance model folder" in error_line(
-        run("annotate", src, "--out", tmp_path / "o2", "--stance-model", tmp_path / "nowhere"))
+        run("annotate", src, "--out", tmp_path / "o2", "--stance-model", tmp_path / "nowhere")
+    )
     # An annotate output exports like the corpus (no gold: the gold configs are empty), and its
     # files are readable by others (0644), whatever mkstemp's default.
     exported = run("export", "--annotations", tmp_path / "out", "--format", "parquet", "--out", tmp_path / "pq")

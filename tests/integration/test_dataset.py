@@ -27,8 +27,14 @@ from pipeline.export.huggingface import (
 )
 
 ANN = Path(__file__).resolve().parents[2] / "annotations"
-LAYER_FILES = {"documents": "documents.jsonl", "sentences": "sentences.jsonl", "entities": "entities.jsonl",
-               "claims": "gold/claims.jsonl", "claims_auto": "claims.jsonl", "kb": "documents.jsonl"}
+LAYER_FILES = {
+    "documents": "documents.jsonl",
+    "sentences": "sentences.jsonl",
+    "entities": "entities.jsonl",
+    "claims": "gold/claims.jsonl",
+    "claims_auto": "claims.jsonl",
+    "kb": "documents.jsonl",
+}
 
 
 def lines(path):
@@ -62,8 +68,15 @@ def test_card_header_is_current():
     assert [c["config_name"] for c in meta["configs"] if c.get("default")] == [DEFAULT_CONFIG]
     assert "cc0-1.0" in meta["license"] and meta["license_link"] == "LICENSE.md" and (ANN / "LICENSE.md").is_file()
     assert "machine annotators (language\nmodels)" in card
-    for section in ("## Dataset Details", "## Uses", "## Dataset Structure", "## Dataset Creation",
-                    "## Bias, Risks, and Limitations", "## Licence", "## Citation"):
+    for section in (
+        "## Dataset Details",
+        "## Uses",
+        "## Dataset Structure",
+        "## Dataset Creation",
+        "## Bias, Risks, and Limitations",
+        "## Licence",
+        "## Citation",
+    ):
         assert section in card
 
 
@@ -126,12 +139,12 @@ def test_offsets_hold_after_loading(loaded, texts):
         for split in SPLITS:
             for row in loaded[name][split]:
                 if row["text"] is not None:
-                    assert texts[row["doc_id"]][row["start"]:row["end"]] == row["text"], (name, row)
+                    assert texts[row["doc_id"]][row["start"] : row["end"]] == row["text"], (name, row)
     for split in SPLITS:
         for doc in loaded["documents"][split]:
             for fn in doc["footnotes"]:
                 for m in fn["markers"]:
-                    assert texts[doc["doc_id"]][m["start"]:m["end"]] == f"[{fn['label']}]"
+                    assert texts[doc["doc_id"]][m["start"] : m["end"]] == f"[{fn['label']}]"
         for rec in loaded["kb"][split]:
             text = texts[rec["document_id"]]
             for item in rec["passages"] + rec["entities"]:
@@ -217,16 +230,18 @@ def test_second_collection_loads_with_its_collection_column(two_collections):
 
     want = [r for r in read_jsonl(ann / "ungd" / "claims.jsonl.gz")]
     got = [r for s in auto for r in auto[s] if r["collection"] == "ungd"]
-    assert want and sorted((r["claim_id"], r["actor"], r["target"]) for r in got) == \
-        sorted((r["claim_id"], r["actor"], r["target"]) for r in want)
+    assert want and sorted((r["claim_id"], r["actor"], r["target"]) for r in got) == sorted(
+        (r["claim_id"], r["actor"], r["target"]) for r in want
+    )
     articles = {r["collection"] for s in auto for r in auto[s] if r["doc_id"] in ("unseen_caucasus_2024", SEED)}
     assert articles == {"articles"}
     docs = load_dataset(str(ann), "documents", cache_dir=cache)
     side = {d["doc_id"]: (s, d["collection"], d["text"] is None) for s in docs for d in docs[s]}
     # eval statements of the gold sample are in test, dev ones in train; statements keep their text (CC0)
     assert side["BGR_78_2023"] == ("test", "ungd", False) and side["BDI_77_2022"] == ("train", "ungd", False)
-    assert side["AGO_77_2022"][0] == ("test" if int(hashlib.sha256(b"AGO_77_2022").hexdigest(), 16) % 5 == 0
-                                      else "train")
+    assert side["AGO_77_2022"][0] == (
+        "test" if int(hashlib.sha256(b"AGO_77_2022").hexdigest(), 16) % 5 == 0 else "train"
+    )
     for name in CONFIGS:  # every config carries both collections, split by document
         ds = load_dataset(str(ann), name, cache_dir=cache)
         for split in ds:
@@ -235,7 +250,7 @@ def test_second_collection_loads_with_its_collection_column(two_collections):
                 assert (split, r["collection"]) == side[doc][:2], (name, doc)
     texts = layer_texts(ann)
     for r in got:
-        assert texts[r["doc_id"]][r["start"]:r["end"]] == r["text"]
+        assert texts[r["doc_id"]][r["start"] : r["end"]] == r["text"]
 
 
 def test_empty_split_gets_no_file_and_no_card_entry(two_collections, tmp_path):
@@ -259,8 +274,9 @@ def test_upload_folder_holds_card_licence_and_parquet_only(two_collections, tmp_
     out = tmp_path / "hub"
     assert export_parquet(ann, out) == counts
     files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
-    assert files == {"README.md", "LICENSE.md"} | {f"parquet/{c}/{s}.parquet" for c in counts for s in counts[c]
-                                                   if counts[c][s]}
+    assert files == {"README.md", "LICENSE.md"} | {
+        f"parquet/{c}/{s}.parquet" for c in counts for s in counts[c] if counts[c][s]
+    }
     prose = lambda p: p.read_text().split("\n---\n", 1)[1]  # noqa: E731
     assert prose(out / "README.md") == prose(ann / "README.md")
     assert all(oct(p.stat().st_mode & 0o777) == "0o644" for p in out.rglob("*") if p.is_file())
@@ -276,8 +292,9 @@ def test_row_groups_are_bounded(two_collections):
         for split, n in splits.items():
             if n:
                 meta = pq.ParquetFile(ann / "parquet" / config / f"{split}.parquet").metadata
-                assert meta.num_rows == n and all(meta.row_group(i).num_rows <= ROW_GROUP
-                                                  for i in range(meta.num_row_groups))
+                assert meta.num_rows == n and all(
+                    meta.row_group(i).num_rows <= ROW_GROUP for i in range(meta.num_row_groups)
+                )
 
 
 def test_citation_cff_names_the_ungd_sources():
@@ -285,6 +302,8 @@ def test_citation_cff_names_the_ungd_sources():
     assert cff["cff-version"] == "1.2.0" and cff["title"] and cff["authors"]
     readme = " ".join((ANN.parent / "corpus" / "ungd" / "README.md").read_text(encoding="utf-8").split())
     titles = [r["title"] for r in cff["references"]]
-    for title in ("Understanding State Preferences With Text As Data: Introducing the UN General Debate Corpus",
-                  "Words to Unite Nations: The Complete UN General Debate Corpus, 1946-Present"):
+    for title in (
+        "Understanding State Preferences With Text As Data: Introducing the UN General Debate Corpus",
+        "Words to Unite Nations: The Complete UN General Debate Corpus, 1946-Present",
+    ):
         assert title in titles and title in readme

@@ -6,8 +6,16 @@ from pipeline.quality.compare import compare_claims
 
 
 def row(sent, actor, target, stance, footnotes=(), start=0, end=10):
-    return {"doc_id": "d1", "sent_id": sent, "actor": actor, "target": target, "stance": stance,
-            "footnotes": list(footnotes), "start": start, "end": end}
+    return {
+        "doc_id": "d1",
+        "sent_id": sent,
+        "actor": actor,
+        "target": target,
+        "stance": stance,
+        "footnotes": list(footnotes),
+        "start": start,
+        "end": end,
+    }
 
 
 def sentences(*sent_ids):
@@ -22,15 +30,25 @@ def agreement(a, b, sent_ids):
     return compare_claims(a, b, sentences(*sent_ids)).to_dict()["agreement"]
 
 
-GOLD = [row("s1", "KAZ", "RUS", "oppose", ["1"]), row("s1", "UZB", "RUS", "oppose", ["1"]),
-        row("s2", "TKM", "RUS", "neutral"), row("s3", "RUS", "KAZ", "oppose")]
-AUTO = [row("s1", "KAZ", "RUS", "oppose", ["1"]), row("s2", "TKM", "RUS", "support"), row("s4", "UZB", "UKR", "support")]
+GOLD = [
+    row("s1", "KAZ", "RUS", "oppose", ["1"]),
+    row("s1", "UZB", "RUS", "oppose", ["1"]),
+    row("s2", "TKM", "RUS", "neutral"),
+    row("s3", "RUS", "KAZ", "oppose"),
+]
+AUTO = [
+    row("s1", "KAZ", "RUS", "oppose", ["1"]),
+    row("s2", "TKM", "RUS", "support"),
+    row("s4", "UZB", "UKR", "support"),
+]
 
 
 def test_compare_exact_figures():
     s = compare(GOLD, AUTO)
     assert s["claim_detection"]["tp"] == 2
-    assert s["claim_detection"]["precision"] == pytest.approx(2 / 3) and s["claim_detection"]["recall"] == pytest.approx(2 / 3)
+    assert s["claim_detection"]["precision"] == pytest.approx(2 / 3) and s["claim_detection"][
+        "recall"
+    ] == pytest.approx(2 / 3)
     assert s["actor"]["precision"] == pytest.approx(2 / 3) and s["actor"]["recall"] == pytest.approx(2 / 4)
     assert s["stance"]["tp"] == 1 and s["stance"]["f1"] == pytest.approx(2 * (1 / 3) * (1 / 4) / (1 / 3 + 1 / 4))
     assert s["stance_per_label"]["oppose"]["recall"] == pytest.approx(1 / 3)

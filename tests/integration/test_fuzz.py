@@ -15,15 +15,47 @@ from pipeline.errors import InputError
 from pipeline.ingest.manifest import DocInput
 from pipeline.quality.audit import validate_dir
 
-WORDS = ["Kazakhstan", "Russia", "Ukraine", "condemned", "supported", "the", "war", "We", "refused", "to",
-         "recognise", "Crimea", "Moscow", "neutral", "sanctions", "and", "Tokayev", "said", "U.S.", "3.5"]
+WORDS = [
+    "Kazakhstan",
+    "Russia",
+    "Ukraine",
+    "condemned",
+    "supported",
+    "the",
+    "war",
+    "We",
+    "refused",
+    "to",
+    "recognise",
+    "Crimea",
+    "Moscow",
+    "neutral",
+    "sanctions",
+    "and",
+    "Tokayev",
+    "said",
+    "U.S.",
+    "3.5",
+]
 PIECES = st.one_of(
     st.sampled_from(WORDS),
     st.text(min_size=1, max_size=12),  # any Unicode, control characters and astral planes included
     st.integers(0, 30).map(lambda n: f"[{n}]"),
     st.sampled_from(["[", "]", "[]", "[[1]]", ".", ". ", "\n", "\n\n", "\t", " ", "\u2028", "\u00a0", "—", "“", "”"]),
-    st.sampled_from(["<p>", "</p>", "<sup>1</sup>", "<sup>[2]</sup>", '<a href="#fn1">1</a>', "<h1>T</h1>",
-                     "<ol><li>Note ↩</li></ol>", "<br>", "&amp;", "<script>x</script>"]),
+    st.sampled_from(
+        [
+            "<p>",
+            "</p>",
+            "<sup>1</sup>",
+            "<sup>[2]</sup>",
+            '<a href="#fn1">1</a>',
+            "<h1>T</h1>",
+            "<ol><li>Note ↩</li></ol>",
+            "<br>",
+            "&amp;",
+            "<script>x</script>",
+        ]
+    ),
 )
 LINES = st.lists(st.lists(PIECES, max_size=25).map(" ".join), max_size=12)
 NOTES = st.lists(st.integers(1, 5).map(lambda n: f"[{n}] A note, https://example.org/{n}"), max_size=4)
@@ -44,12 +76,17 @@ def documents(draw):
     encoding = draw(ENCODINGS)
     data = text.encode(encoding, errors="replace")
     if draw(st.integers(0, 30)) == 0:
-        data = data[: len(data) // 2] + b"\x00" + data[len(data) // 2:]
+        data = data[: len(data) // 2] + b"\x00" + data[len(data) // 2 :]
     return suffix, data
 
 
-@settings(max_examples=1000, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+@settings(
+    max_examples=1000,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
 @given(doc=documents())
 def test_annotate_never_crashes_and_what_it_writes_passes_audit(doc, annotator, tmp_path_factory):
     suffix, data = doc

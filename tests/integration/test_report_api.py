@@ -30,13 +30,17 @@ def test_corpus_api():
     assert c.validate() == []
 
 
-@pytest.mark.parametrize("script,pattern", [
-    ("kazakh_claims.py", r"^KAZ -> [A-Z]{3} (support|oppose|neutral)"),
-    ("unclaimed_mentions.py", r"^besa2023_central_asia:s\d{3}\t[A-Z]{3}"),
-])
+@pytest.mark.parametrize(
+    "script,pattern",
+    [
+        ("kazakh_claims.py", r"^KAZ -> [A-Z]{3} (support|oppose|neutral)"),
+        ("unclaimed_mentions.py", r"^besa2023_central_asia:s\d{3}\t[A-Z]{3}"),
+    ],
+)
 def test_example_scripts(script, pattern):
-    run = subprocess.run([sys.executable, str(ROOT / "scripts" / script), str(ANN), "--gold"],
-                         capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / script), str(ANN), "--gold"], capture_output=True, text=True, check=True
+    )
     lines = run.stdout.splitlines()
     assert lines and re.match(pattern, lines[0])
 
@@ -53,16 +57,25 @@ def test_audit_command_exit_codes(tmp_path):
     (copy / "entities.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     bad = subprocess.run([sys.executable, "-m", "pipeline", "audit", str(copy)], capture_output=True, text=True)
     assert bad.returncode == 1
-    assert any(l.startswith(f"{copy}/entities.jsonl:10: {record['ent_id']}: country 'XYZ'") for l in bad.stdout.splitlines())
+    assert any(
+        l.startswith(f"{copy}/entities.jsonl:10: {record['ent_id']}: country 'XYZ'") for l in bad.stdout.splitlines()
+    )
 
 
 def test_audit_report_sections():
     from pipeline.quality.audit import audit_report
 
     text = audit_report(ANN)
-    for needed in ("## gold vs automatic", "## coder_a vs coder_b", "Krippendorff alpha", "Cohen kappa",
-                   "claims per actor country", "backed by a footnote", "footnotes cited by no claim",
-                   "## disagreements: gold vs automatic"):
+    for needed in (
+        "## gold vs automatic",
+        "## coder_a vs coder_b",
+        "Krippendorff alpha",
+        "Cohen kappa",
+        "claims per actor country",
+        "backed by a footnote",
+        "footnotes cited by no claim",
+        "## disagreements: gold vs automatic",
+    ):
         assert needed in text
 
 
@@ -75,8 +88,17 @@ def chromium():
     return path
 
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--hide-scrollbars",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--hide-scrollbars",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def test_html_report_in_headless_chromium(tmp_path):
@@ -86,16 +108,18 @@ def test_html_report_in_headless_chromium(tmp_path):
     flags = [*FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
 
     def dom(path, fragment=""):
-        return subprocess.run([browser, *flags, "--dump-dom", path.as_uri() + fragment], capture_output=True,
-                              text=True, timeout=120).stdout
+        return subprocess.run(
+            [browser, *flags, "--dump-dom", path.as_uri() + fragment], capture_output=True, text=True, timeout=120
+        ).stdout
 
     auto, gold = load(ANN / "claims.jsonl"), load(ANN / "gold" / "claims.jsonl")
     entities = load(ANN / "entities.jsonl")
     seed = dom(out / "articles" / "besa2023_central_asia.html")
     # every (actor -> target, stance) pair is written out as text, in its layer
     for layer, rs in (("gold", gold), ("auto", auto)):
-        want = sorted(f"{r['actor']} → {r['target']} {r['stance']}" for r in rs
-                      if r["doc_id"] == "besa2023_central_asia")
+        want = sorted(
+            f"{r['actor']} → {r['target']} {r['stance']}" for r in rs if r["doc_id"] == "besa2023_central_asia"
+        )
         pattern = rf'<span class="pair (support|oppose|neutral) {layer}" data-actor="([A-Z]+)" data-target="([A-Z]+)"'
         got = sorted(f"{actor} → {target} {stance}" for stance, actor, target in re.findall(pattern, seed))
         assert got == want and want, layer
@@ -123,9 +147,16 @@ def test_html_report_in_headless_chromium(tmp_path):
     for p in out.rglob("*"):
         if p.is_file():
             assert p.stat().st_mode & 0o777 == 0o644, p
-    for name, target, size in (("document.png", out / "articles" / "besa2023_central_asia.html", "1100,1500"),
-                               ("collection.png", coll, "1100,1500"), ("index.png", page, "1000,700")):
+    for name, target, size in (
+        ("document.png", out / "articles" / "besa2023_central_asia.html", "1100,1500"),
+        ("collection.png", coll, "1100,1500"),
+        ("index.png", page, "1000,700"),
+    ):
         shot = tmp_path / name
-        subprocess.run([browser, *flags, f"--window-size={size}", f"--screenshot={shot}", target.as_uri()],
-                       capture_output=True, timeout=120, check=True)
+        subprocess.run(
+            [browser, *flags, f"--window-size={size}", f"--screenshot={shot}", target.as_uri()],
+            capture_output=True,
+            timeout=120,
+            check=True,
+        )
         assert shot.stat().st_size > 10_000

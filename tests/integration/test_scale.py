@@ -28,22 +28,24 @@ from pipeline.settings import Settings
 # Short texts written for these tests: two articles and two statements.
 ARTICLES = {
     "alpha": "Kazakhstan and Uzbekistan signed a trade agreement in Tashkent.\n\n"
-             "Russia criticised the agreement, and Kyrgyzstan supported it.\n",
+    "Russia criticised the agreement, and Kyrgyzstan supported it.\n",
     "beta": "Georgia condemned the occupation of its territory by Russia.\n\n"
-            "Armenia and Azerbaijan met in Brussels to discuss the border.\n",
+    "Armenia and Azerbaijan met in Brussels to discuss the border.\n",
 }
 STATEMENTS = {
     "FRA_78_2023": "France supports Ukraine. We condemn the aggression of Russia against Ukraine.\n\n"
-                   "Mali and Niger must return to constitutional order.\n",
+    "Mali and Niger must return to constitutional order.\n",
     "BRA_78_2023": "Brazil calls on Israel and Palestine to resume negotiations.\n\n"
-                   "We welcome the efforts of Qatar and Egypt.\n",
+    "We welcome the efforts of Qatar and Egypt.\n",
 }
 
 
 def write_corpus(folder: Path, articles=ARTICLES, statements=STATEMENTS) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    rows = [{"doc_id": k, "file": f"{k}.txt", "title": k.title(), "publisher": "Test Press", "licence": "CC0-1.0"}
-            for k in articles]
+    rows = [
+        {"doc_id": k, "file": f"{k}.txt", "title": k.title(), "publisher": "Test Press", "licence": "CC0-1.0"}
+        for k in articles
+    ]
     for k, text in articles.items():
         (folder / f"{k}.txt").write_text(text, encoding="utf-8")
     (folder / "manifest.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
@@ -53,16 +55,29 @@ def write_corpus(folder: Path, articles=ARTICLES, statements=STATEMENTS) -> Path
     for k, text in statements.items():
         (sub / f"{k}.txt").write_text(text, encoding="utf-8")
         iso, session, year = k.split("_")
-        rows.append({"doc_id": k, "file": f"{k}.txt", "speaker": iso, "speaker_type": "state",
-                     "session": int(session), "year": int(year), "title": f"Statement {k}", "licence": "CC0-1.0"})
+        rows.append(
+            {
+                "doc_id": k,
+                "file": f"{k}.txt",
+                "speaker": iso,
+                "speaker_type": "state",
+                "session": int(session),
+                "year": int(year),
+                "title": f"Statement {k}",
+                "licence": "CC0-1.0",
+            }
+        )
     (sub / "manifest.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return folder
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:
     """Every file (bytes, inode, mtime) under a folder, hidden ones included."""
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_ino, p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def published(folder: Path) -> dict[str, bytes]:
@@ -92,8 +107,10 @@ def serial(corpus, settings, tmp_path_factory):
 
 def test_layers_and_build_file(serial):
     assert sorted(published(serial)) == sorted(
-        [BUILD_FILE] + [f"{n}.jsonl" for n in ("documents", "sentences", "entities", "claims")]
-        + [f"statements/{n}.jsonl.gz" for n in ("documents", "sentences", "entities", "claims")])
+        [BUILD_FILE]
+        + [f"{n}.jsonl" for n in ("documents", "sentences", "entities", "claims")]
+        + [f"statements/{n}.jsonl.gz" for n in ("documents", "sentences", "entities", "claims")]
+    )
     state = json.loads((serial / BUILD_FILE).read_text())
     assert [d for d, _key in state["collections"]["statements"]["documents"]] == ["FRA_78_2023", "BRA_78_2023"]
     assert set(state["files"]) == set(published(serial)) - {BUILD_FILE}
@@ -144,15 +161,20 @@ def test_gzip_layers_read_back(serial):
         rows = list(reader)
     docs = {d["doc_id"]: d for d in jsonlines.Reader(gzip.open(serial / "statements/documents.jsonl.gz", "rt"))}
     assert [r["doc_id"] for r in rows][0] == "FRA_78_2023" and rows[0]["text"] == "France supports Ukraine."
-    assert all(docs[r["doc_id"]]["text"][r["start"]:r["end"]] == r["text"] for r in rows)
+    assert all(docs[r["doc_id"]]["text"][r["start"] : r["end"]] == r["text"] for r in rows)
     ds = load_dataset("json", data_files=str(path), split="train")
     assert ds.num_rows == len(rows) and ds[0]["sent_id"] == rows[0]["sent_id"] and ds[0]["end"] == rows[0]["end"]
 
 
 def _start_build(corpus: Path, out: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--corpus", str(corpus), "--out", str(out)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "build", "--corpus", str(corpus), "--out", str(out)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def _kill_when(proc: subprocess.Popen, ready, timeout: float = 120) -> None:
@@ -166,8 +188,11 @@ def _kill_when(proc: subprocess.Popen, ready, timeout: float = 120) -> None:
 
 def test_killed_build_leaves_old_or_new_and_resumes(settings, tmp_path):
     old_corpus = write_corpus(tmp_path / "old")
-    new_corpus = write_corpus(tmp_path / "new", {k: v.replace("agreement", "treaty") for k, v in ARTICLES.items()},
-                              {k: v + "\nThe Assembly must act.\n" for k, v in STATEMENTS.items()})
+    new_corpus = write_corpus(
+        tmp_path / "new",
+        {k: v.replace("agreement", "treaty") for k, v in ARTICLES.items()},
+        {k: v + "\nThe Assembly must act.\n" for k, v in STATEMENTS.items()},
+    )
     old = build_corpus(read_manifest(old_corpus), tmp_path / "ref_old", settings, progress=False)
     new = build_corpus(read_manifest(new_corpus), tmp_path / "ref_new", settings, progress=False)
     assert not old.unchanged and not new.unchanged
@@ -210,15 +235,25 @@ def test_killed_build_leaves_old_or_new_and_resumes(settings, tmp_path):
 
 def _start_annotate(files: list[Path], out: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "pipeline", "annotate", *map(str, files), "--out", str(out)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "annotate", *map(str, files), "--out", str(out)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def test_killed_annotate_leaves_old_or_new(tmp_path):
     """`annotate` writes its layers into a staging copy that replaces the folder at once."""
     sources = []
-    for i, text in enumerate(["Kazakhstan condemned Russia.", "Uzbekistan supported Ukraine.",
-                              "Tajikistan refused to recognise the annexation of Crimea."]):
+    for i, text in enumerate(
+        [
+            "Kazakhstan condemned Russia.",
+            "Uzbekistan supported Ukraine.",
+            "Tajikistan refused to recognise the annexation of Crimea.",
+        ]
+    ):
         path = tmp_path / f"doc{i}.txt"
         path.write_text(text + "\n", encoding="utf-8")
         sources.append(path)

@@ -58,8 +58,16 @@ def test_grouped_cv_is_seeded_and_scored(data):
 def model_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("stance_model")
     results = out / "results.md"
-    run_training(ANN, out, folds=3, epochs=3, seed=0, curve=False, results=results,
-                 cache_dir=str(tmp_path_factory.mktemp("hf_cache2")))
+    run_training(
+        ANN,
+        out,
+        folds=3,
+        epochs=3,
+        seed=0,
+        curve=False,
+        results=results,
+        cache_dir=str(tmp_path_factory.mktemp("hf_cache2")),
+    )
     return out
 
 
@@ -74,7 +82,9 @@ def test_training_saves_model_metrics_and_revision(model_dir):
     for kind in ("tfidf_lr", "textcat"):
         meta = json.loads((model_dir / "model.json").read_text())
         (model_dir / "model.json").write_text(json.dumps(dict(meta, kind=kind)))
-        preds = StanceModel(model_dir).predict(["[ACTOR=UZB] [TARGET=UKR] <A>Uzbekistan</A> sent aid to <T>Ukraine</T>."])
+        preds = StanceModel(model_dir).predict(
+            ["[ACTOR=UZB] [TARGET=UKR] <A>Uzbekistan</A> sent aid to <T>Ukraine</T>."]
+        )
         (model_dir / "model.json").write_text(json.dumps(meta))
         assert preds[0][0] in STANCES and 0.0 < preds[0][1] <= 1.0
 
@@ -93,4 +103,4 @@ def test_annotate_with_stance_model(model_dir, tmp_path):
         assert r["stance"] in STANCES
         assert 0.0 < r["confidence"] <= 1.0
         assert r["annotator"].startswith("stance_model/") and revision[:12] in r["annotator"]
-        assert text[r["start"]:r["end"]] == r["text"]
+        assert text[r["start"] : r["end"]] == r["text"]

@@ -15,18 +15,21 @@ GROUP = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
 CASES = {
     # negation and its scope
     "Kazakhstan does not recognise the annexation of Crimea by Russia.": [("KAZ", "RUS", "oppose", True)],
-    "In August 2023, Turkmenistan refused to allow Russia access to its gas pipeline to China.":
-        [("TKM", "RUS", "oppose", False)],
+    "In August 2023, Turkmenistan refused to allow Russia access to its gas pipeline to China.": [
+        ("TKM", "RUS", "oppose", False)
+    ],
     "In June 2022, Tokayev declined to accept Russia’s Order of Alexander Nevsky.": [("KAZ", "RUS", "oppose", False)],
     "President Rahmon has never mentioned Crimea publicly.": [("TJK", "RUS", "oppose", True)],
-    "However, Kazakhstan has not stopped significant flows of various goods through its territory to Russia.":
-        [("KAZ", "RUS", "support", True)],
+    "However, Kazakhstan has not stopped significant flows of various goods through its territory to Russia.": [
+        ("KAZ", "RUS", "support", True)
+    ],
     "Baku declined to join the sanctions against Moscow.": [("AZE", "RUS", "support", True)],
     # Russia acting on a Central Asian state
     "Following this, as a pressure tactic, Russia suspended the operation of the main export pipeline carrying oil "
     "from Kazakhstan to Europe.": [("RUS", "KAZ", "oppose", False)],
-    "Russia reportedly put pressure on Uzbekistan by suspending the transport infrastructure.":
-        [("RUS", "UZB", "oppose", False)],
+    "Russia reportedly put pressure on Uzbekistan by suspending the transport infrastructure.": [
+        ("RUS", "UZB", "oppose", False)
+    ],
     # group expansion
     "The Central Asian states abstained in the UN vote on the war.": [(c, "RUS", "neutral", False) for c in GROUP],
     # support and neutral, organs and receivers
@@ -57,8 +60,11 @@ def test_hand_picked_sentences(annotator, tmp_path, sentence):
 
 def test_pronoun_subject_takes_the_last_named_country(annotator, tmp_path):
     path = tmp_path / "pronoun.txt"
-    path.write_text("Heading\n\nTajikistan is a member of the CSTO. However, it does not officially recognise "
-                    "the annexed territories.\n", encoding="utf-8")
+    path.write_text(
+        "Heading\n\nTajikistan is a member of the CSTO. However, it does not officially recognise "
+        "the annexed territories.\n",
+        encoding="utf-8",
+    )
     _, _, _, claims = annotator.annotate(DocInput(path, "pronoun"))
     assert [(c.actor, c.target, c.stance) for c in claims] == [("TJK", "RUS", "oppose")]
 
@@ -74,8 +80,20 @@ def test_footnotes_link_to_claims(layers):
 def test_cue_lexicon_is_general_and_two_way():
     rows = [json.loads(l) for l in (ROOT / "pipeline" / "data" / "stance_cues.jsonl").read_text().splitlines()]
     lemmas = {l for r in rows for l in r["lemmas"]}
-    for needed in ("recognise", "condemn", "support", "aid", "abstain", "neutral", "pressure", "refuse", "decline",
-                   "suspend", "sanction", "vote"):
+    for needed in (
+        "recognise",
+        "condemn",
+        "support",
+        "aid",
+        "abstain",
+        "neutral",
+        "pressure",
+        "refuse",
+        "decline",
+        "suspend",
+        "sanction",
+        "vote",
+    ):
         assert needed in lemmas
     for r in rows:
         assert {"stance", "negated"} <= set(r) and r["topic"] in TOPICS
@@ -98,7 +116,7 @@ def test_gold_rows_validate(name):
         assert pycountry.countries.get(alpha_3=r["actor"]) and pycountry.countries.get(alpha_3=r["target"])
         assert r["actor"] != r["target"]
         assert r["stance"] in STANCES and r["topic"] in TOPICS
-        assert doc["text"][r["start"]:r["end"]] == r["text"]
+        assert doc["text"][r["start"] : r["end"]] == r["text"]
         labels = {f["label"] for f in doc["footnotes"]}
         assert set(r["footnotes"]) <= labels
         sent = sentences[r["sent_id"]]
@@ -132,7 +150,15 @@ def test_evaluate_prints_all_figures():
     from pipeline.quality.evaluate import evaluation_report
 
     text, figures = evaluation_report(ROOT / "annotations")
-    for needed in ("claim_detection", "actor", "stance", "macro-F1", "footnote accuracy", "confusion",
-                   "Krippendorff alpha", "unseen_caucasus_2024"):
+    for needed in (
+        "claim_detection",
+        "actor",
+        "stance",
+        "macro-F1",
+        "footnote accuracy",
+        "confusion",
+        "Krippendorff alpha",
+        "unseen_caucasus_2024",
+    ):
         assert needed in text
     assert figures["documents"]["besa2023_central_asia"]["footnote_accuracy"] == 1.0

@@ -11,18 +11,36 @@ from pipeline.quality.scoring import span_scores, unit_prf
 
 
 def row(doc, sent, actor, target, stance, start=0, end=10, footnotes=()):
-    return {"doc_id": doc, "sent_id": sent, "actor": actor, "target": target, "stance": stance, "topic": "diplomacy",
-            "start": start, "end": end, "footnotes": list(footnotes)}
+    return {
+        "doc_id": doc,
+        "sent_id": sent,
+        "actor": actor,
+        "target": target,
+        "stance": stance,
+        "topic": "diplomacy",
+        "start": start,
+        "end": end,
+        "footnotes": list(footnotes),
+    }
 
 
-SENTENCES = [{"doc_id": "d1", "sent_id": s} for s in ("s1", "s2", "s3", "s4")] \
-    + [{"doc_id": "d2", "sent_id": s} for s in ("t1", "t2", "t3")]
-REF = [row("d1", "s1", "KAZ", "RUS", "oppose", footnotes=["1"]), row("d1", "s1", "UZB", "RUS", "oppose", footnotes=["1"]),
-       row("d1", "s2", "TKM", "RUS", "neutral", 20, 30),
-       row("d2", "t1", "ARM", "RUS", "support", 0, 5), row("d2", "t2", "AZE", "ARM", "oppose", 0, 5)]
-OTHER = [row("d1", "s1", "KAZ", "RUS", "oppose", footnotes=["1"]), row("d1", "s2", "TKM", "RUS", "support", 20, 30),
-         row("d1", "s3", "UZB", "UKR", "support", 40, 50),
-         row("d2", "t1", "ARM", "RUS", "support", 0, 5, footnotes=["2"]), row("d2", "t2", "AZE", "ARM", "oppose", 0, 8)]
+SENTENCES = [{"doc_id": "d1", "sent_id": s} for s in ("s1", "s2", "s3", "s4")] + [
+    {"doc_id": "d2", "sent_id": s} for s in ("t1", "t2", "t3")
+]
+REF = [
+    row("d1", "s1", "KAZ", "RUS", "oppose", footnotes=["1"]),
+    row("d1", "s1", "UZB", "RUS", "oppose", footnotes=["1"]),
+    row("d1", "s2", "TKM", "RUS", "neutral", 20, 30),
+    row("d2", "t1", "ARM", "RUS", "support", 0, 5),
+    row("d2", "t2", "AZE", "ARM", "oppose", 0, 5),
+]
+OTHER = [
+    row("d1", "s1", "KAZ", "RUS", "oppose", footnotes=["1"]),
+    row("d1", "s2", "TKM", "RUS", "support", 20, 30),
+    row("d1", "s3", "UZB", "UKR", "support", 40, 50),
+    row("d2", "t1", "ARM", "RUS", "support", 0, 5, footnotes=["2"]),
+    row("d2", "t2", "AZE", "ARM", "oppose", 0, 8),
+]
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +64,13 @@ def test_scores_on_hand_made_lists(record):
     assert c.footnote_accuracy == pytest.approx(0.75)  # t1: note 2 against none
     m = c.confusion["matrix"]
     assert c.confusion["labels"] == ["support", "oppose", "neutral", "none"]
-    assert (m["oppose"]["oppose"], m["oppose"]["none"], m["neutral"]["support"], m["none"]["support"],
-            m["support"]["support"]) == (2, 1, 1, 1, 1)
+    assert (
+        m["oppose"]["oppose"],
+        m["oppose"]["none"],
+        m["neutral"]["support"],
+        m["none"]["support"],
+        m["support"]["support"],
+    ) == (2, 1, 1, 1, 1)
     assert sum(sum(r.values()) for r in m.values()) == 6  # pairs in either layer
 
 
@@ -98,7 +121,8 @@ def test_record_is_plain_json_and_renders(record):
     assert "stance           P=0.600 R=0.600 F1=0.600 (ref=5, pred=5, tp=3)" in text.splitlines()
     assert "stance F1 [0.333, 1.000]" in text
     assert format_agreement("x", record).splitlines()[3] == (
-        "stance over 4 (sentence, actor) units both marked: Krippendorff alpha 0.632, Cohen kappa 0.600, raw 0.750")
+        "stance over 4 (sentence, actor) units both marked: Krippendorff alpha 0.632, Cohen kappa 0.600, raw 0.750"
+    )
 
 
 def test_disagreements_name_the_differing_sentences():
@@ -124,13 +148,15 @@ def test_readme_figures():
 
     text, figures = evaluation_report(ROOT / "annotations")
     lines = text.splitlines()
-    for line in ("claim_detection  P=0.973 R=0.462 F1=0.626 (ref=78, pred=37, tp=36)",
-                 "stance           P=0.878 R=0.436 F1=0.583 (ref=165, pred=82, tp=72)",
-                 "stance macro-F1   0.620   SemEval F_avg 0.544",
-                 "   support        22        0        0       29",
-                 "stance           P=0.933 R=0.583 F1=0.718 (ref=24, pred=15, tp=14)",
-                 "claim-sentence kappa 0.866  F1 0.927  exact-span F1 0.818",
-                 "actor F1 0.891; actor sets on shared claim sentences: exact 0.971, mean Jaccard 0.986"):
+    for line in (
+        "claim_detection  P=0.973 R=0.462 F1=0.626 (ref=78, pred=37, tp=36)",
+        "stance           P=0.878 R=0.436 F1=0.583 (ref=165, pred=82, tp=72)",
+        "stance macro-F1   0.620   SemEval F_avg 0.544",
+        "   support        22        0        0       29",
+        "stance           P=0.933 R=0.583 F1=0.718 (ref=24, pred=15, tp=14)",
+        "claim-sentence kappa 0.866  F1 0.927  exact-span F1 0.818",
+        "actor F1 0.891; actor sets on shared claim sentences: exact 0.971, mean Jaccard 0.986",
+    ):
         assert line in lines
     seed = figures["documents"]["besa2023_central_asia"]
     assert (seed["actor"]["tp"], seed["actor"]["n_reference"], seed["actor"]["n_predicted"]) == (65, 144, 66)
@@ -141,4 +167,4 @@ def test_readme_figures():
     # audit --report renders the same record: its coder agreement block equals evaluate's
     coders = text.split("## coder_a vs coder_b\n")[1].splitlines()
     audit = audit_report(ROOT / "annotations").split("## coder_a vs coder_b: agreement\n")[1].splitlines()
-    assert audit[:len(coders)] == coders
+    assert audit[: len(coders)] == coders

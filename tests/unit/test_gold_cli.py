@@ -24,12 +24,31 @@ def test_gold_expand_fills_offsets_mentions_and_footnotes(tmp_path):
     s = sentence()
     span = s["text"][4:30]
     sheet, out = tmp_path / "sheet.jsonl", tmp_path / "rows.jsonl"
-    write_sheet(sheet, [{"sent_id": SENT_ID, "span": span, "actor": ["UZB", "KAZ"], "target": "UKR",
-                         "stance": "support", "topic": "diplomacy"},
-                        {"sent_id": SENT_ID, "span": None, "actor": "UZB", "target": "RUS",
-                         "stance": "neutral", "topic": "diplomacy", "note": "whole sentence"}])
-    res = CliRunner().invoke(app, ["gold", "expand", str(sheet), "--annotator", "coder_x", "--out", str(out),
-                                   "--annotations", str(ANN)])
+    write_sheet(
+        sheet,
+        [
+            {
+                "sent_id": SENT_ID,
+                "span": span,
+                "actor": ["UZB", "KAZ"],
+                "target": "UKR",
+                "stance": "support",
+                "topic": "diplomacy",
+            },
+            {
+                "sent_id": SENT_ID,
+                "span": None,
+                "actor": "UZB",
+                "target": "RUS",
+                "stance": "neutral",
+                "topic": "diplomacy",
+                "note": "whole sentence",
+            },
+        ],
+    )
+    res = CliRunner().invoke(
+        app, ["gold", "expand", str(sheet), "--annotator", "coder_x", "--out", str(out), "--annotations", str(ANN)]
+    )
     assert res.exit_code == 0, res.output
     assert res.output.strip() == f"3 rows from 2 claims -> {out}"
     rows = load(out)
@@ -42,11 +61,27 @@ def test_gold_expand_fills_offsets_mentions_and_footnotes(tmp_path):
 
 def test_gold_expand_reports_a_bad_sheet_on_one_line(tmp_path):
     sheet = tmp_path / "bad.jsonl"
-    write_sheet(sheet, [{"sent_id": SENT_ID, "span": None, "actor": "UZB", "target": "UKR", "stance": "favour",
-                         "topic": "diplomacy"}])
-    args = ["gold", "expand", str(sheet), "--annotator", "x", "--out", str(tmp_path / "o.jsonl"), "--annotations", str(ANN)]
+    write_sheet(
+        sheet,
+        [{"sent_id": SENT_ID, "span": None, "actor": "UZB", "target": "UKR", "stance": "favour", "topic": "diplomacy"}],
+    )
+    args = [
+        "gold",
+        "expand",
+        str(sheet),
+        "--annotator",
+        "x",
+        "--out",
+        str(tmp_path / "o.jsonl"),
+        "--annotations",
+        str(ANN),
+    ]
     res = CliRunner().invoke(app, args)
-    assert res.exit_code == 1 and res.output == f"error: {sheet}: item 1 ({SENT_ID}): stance must be one of ('support', 'oppose', 'neutral')\n"
+    assert (
+        res.exit_code == 1
+        and res.output
+        == f"error: {sheet}: item 1 ({SENT_ID}): stance must be one of ('support', 'oppose', 'neutral')\n"
+    )
     sheet.write_text('{"sent_id": "x"}\n{"sent_id": \n', encoding="utf-8")
     res = CliRunner().invoke(app, args)
     assert res.exit_code == 1 and res.output == f"error: {sheet}: line 2: not valid JSON\n"

@@ -29,6 +29,7 @@ def _rows(path):
 
 # -- sampling ---------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def sample():
     sampler = _script("sample_gold")
@@ -67,6 +68,7 @@ def test_allocation_gives_each_region_one_then_largest_remainder():
 
 # -- packets ----------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def builder():
     terms = load_terms(GOLD / "packet_terms.json")
@@ -84,7 +86,7 @@ def test_packet_rows_offsets_and_candidates(builder):
     rows = builder.rows("CHL_77_2022", "CHL", lines)
     assert [r["sent_key"] for r in rows] == ["CHL_77_2022:2:1", "CHL_77_2022:4:1"]
     for r in rows:
-        assert lines[r["line"] - 1][r["start"]:r["end"]] == r["text"]
+        assert lines[r["line"] - 1][r["start"] : r["end"]] == r["text"]
     first = rows[0]
     assert (first["start"], first["end"]) == (0, 47)
     pairs = {(c["actor"], c["target"]) for c in first["candidates"]}
@@ -102,24 +104,40 @@ def test_committed_packets_match_the_statements():
     for r in sample[:8]:
         lines = (ROOT / "corpus" / "ungd" / r["file"]).read_text(encoding="utf-8").split("\n")
         for row in _rows(GOLD / "packets" / f"{r['doc_id']}.jsonl"):
-            assert lines[row["line"] - 1][row["start"]:row["end"]] == row["text"]
+            assert lines[row["line"] - 1][row["start"] : row["end"]] == row["text"]
             assert "stance" not in json.dumps(row["candidates"])  # no automatic output
 
 
 # -- sheets -----------------------------------------------------------------------------------
 
-PACKET = [{
-    "sent_key": "XYZ:1:1", "line": 1, "start": 0, "end": 41,
-    "text": "We condemn the invasion of our neighbour.",
-    "candidates": [{"actor": "FRA", "target": "RUS", "expanded_from": None}],
-}]
+PACKET = [
+    {
+        "sent_key": "XYZ:1:1",
+        "line": 1,
+        "start": 0,
+        "end": 41,
+        "text": "We condemn the invasion of our neighbour.",
+        "candidates": [{"actor": "FRA", "target": "RUS", "expanded_from": None}],
+    }
+]
 
 
 def _row(**kw):
-    row = {"sent_key": "XYZ:1:1", "actor": "FRA", "target": "RUS", "stance": "oppose",
-           "negated_act": False, "mode": "statement", "certainty": "asserted", "issue": "war",
-           "expanded_from": None, "time": None, "span": "We condemn the invasion", "note": None,
-           "added": False}
+    row = {
+        "sent_key": "XYZ:1:1",
+        "actor": "FRA",
+        "target": "RUS",
+        "stance": "oppose",
+        "negated_act": False,
+        "mode": "statement",
+        "certainty": "asserted",
+        "issue": "war",
+        "expanded_from": None,
+        "time": None,
+        "span": "We condemn the invasion",
+        "note": None,
+        "added": False,
+    }
     row.update(kw)
     return row
 
@@ -135,8 +153,9 @@ def _write(tmp_path, sheet_rows):
 
 def test_valid_sheet_has_no_problems(tmp_path):
     added = _row(actor="RUS", target="UKR", mode="act", span="the invasion of our neighbour", added=True)
-    plain_none = _row(actor="FRA", target="UKR", stance="none", mode=None, certainty=None,
-                      issue=None, span=None, added=True)
+    plain_none = _row(
+        actor="FRA", target="UKR", stance="none", mode=None, certainty=None, issue=None, span=None, added=True
+    )
     sheet, packet = _write(tmp_path, [_row(), added, plain_none])
     assert check_sheet(sheet, packet) == []
 

@@ -84,8 +84,13 @@ def test_recover_puts_back_the_old_folder_and_removes_leftovers(tmp_path):
 def test_build_file_check_names_missing_and_changed_files(tmp_path):
     (tmp_path / "a.jsonl").write_text("a\n")
     (tmp_path / "b.jsonl").write_text("b\n")
-    state = {"files": {"a.jsonl": file_sha256(tmp_path / "a.jsonl"), "b.jsonl": file_sha256(tmp_path / "b.jsonl"),
-                       "c.jsonl": "0" * 64}}
+    state = {
+        "files": {
+            "a.jsonl": file_sha256(tmp_path / "a.jsonl"),
+            "b.jsonl": file_sha256(tmp_path / "b.jsonl"),
+            "c.jsonl": "0" * 64,
+        }
+    }
     (tmp_path / BUILD_FILE).write_text(json.dumps(state))
     (tmp_path / "b.jsonl").write_text("b changed\n")
     assert check_build_files(tmp_path) == [("b.jsonl", "sha256 differs from build.json"), ("c.jsonl", "missing")]

@@ -49,9 +49,24 @@ def test_every_member_and_observer_state_is_complete(kb, code):
 
 
 def test_qids_double_checked(kb):
-    expected = {"RUS": "Q159", "UKR": "Q212", "KAZ": "Q232", "LTU": "Q37", "LVA": "Q211", "EST": "Q191",
-                "FIN": "Q33", "USA": "Q30", "CHN": "Q148", "FRA": "Q142", "DEU": "Q183", "GBR": "Q145",
-                "ARM": "Q399", "GEO": "Q230", "AZE": "Q227", "PSE": "Q219060"}
+    expected = {
+        "RUS": "Q159",
+        "UKR": "Q212",
+        "KAZ": "Q232",
+        "LTU": "Q37",
+        "LVA": "Q211",
+        "EST": "Q191",
+        "FIN": "Q33",
+        "USA": "Q30",
+        "CHN": "Q148",
+        "FRA": "Q142",
+        "DEU": "Q183",
+        "GBR": "Q145",
+        "ARM": "Q399",
+        "GEO": "Q230",
+        "AZE": "Q227",
+        "PSE": "Q219060",
+    }
     assert {code: kb.entries[code].qid for code in expected} == expected
     qids = [kb.entries[c].qid for c in _members()]
     assert len(set(qids)) == 193  # no two states share a QID
@@ -67,18 +82,40 @@ def test_no_alias_maps_to_two_countries(kb):
     assert clashes == {}
 
 
-@pytest.mark.parametrize("text,code,kind", [
-    ("Vucic", "SRB", "leader"), ("Vučić", "SRB", "leader"), ("Modi", "IND", "leader"),
-    ("Jaishankar", "IND", "official"), ("Zakharova", "RUS", "official"), ("Blinken", "USA", "official"),
-    ("Macron", "FRA", "leader"), ("Scholz", "DEU", "leader"), ("Yerevan", "ARM", "capital"),
-    ("Berlin", "DEU", "capital"), ("Belgrade", "SRB", "capital"), ("Vilnius", "LTU", "capital"),
-    ("Tallinn", "EST", "capital"), ("Helsinki", "FIN", "capital"), ("French", "FRA", "demonym"),
-    ("the French", "FRA", "demonym"), ("Germans", "DEU", "demonym"), ("Russia", "RUS", "country"),
-    ("the Russian Federation", "RUS", "country"), ("Türkiye", "TUR", "country"), ("Turkey", "TUR", "country"),
-    ("Côte d'Ivoire", "CIV", "country"), ("Ivory Coast", "CIV", "country"), ("DPRK", "PRK", "country"),
-    ("Republic of Korea", "KOR", "country"), ("the Kremlin", "RUS", "metonym"), ("Kyiv", "UKR", "capital"),
-    ("Holy See", "VAT", "country"), ("State of Palestine", "PSE", "country"),
-])
+@pytest.mark.parametrize(
+    "text,code,kind",
+    [
+        ("Vucic", "SRB", "leader"),
+        ("Vučić", "SRB", "leader"),
+        ("Modi", "IND", "leader"),
+        ("Jaishankar", "IND", "official"),
+        ("Zakharova", "RUS", "official"),
+        ("Blinken", "USA", "official"),
+        ("Macron", "FRA", "leader"),
+        ("Scholz", "DEU", "leader"),
+        ("Yerevan", "ARM", "capital"),
+        ("Berlin", "DEU", "capital"),
+        ("Belgrade", "SRB", "capital"),
+        ("Vilnius", "LTU", "capital"),
+        ("Tallinn", "EST", "capital"),
+        ("Helsinki", "FIN", "capital"),
+        ("French", "FRA", "demonym"),
+        ("the French", "FRA", "demonym"),
+        ("Germans", "DEU", "demonym"),
+        ("Russia", "RUS", "country"),
+        ("the Russian Federation", "RUS", "country"),
+        ("Türkiye", "TUR", "country"),
+        ("Turkey", "TUR", "country"),
+        ("Côte d'Ivoire", "CIV", "country"),
+        ("Ivory Coast", "CIV", "country"),
+        ("DPRK", "PRK", "country"),
+        ("Republic of Korea", "KOR", "country"),
+        ("the Kremlin", "RUS", "metonym"),
+        ("Kyiv", "UKR", "capital"),
+        ("Holy See", "VAT", "country"),
+        ("State of Palestine", "PSE", "country"),
+    ],
+)
 def test_lookup_examples(kb, text, code, kind):
     entry = kb.lookup(text)
     assert (entry.country, entry.type) == (code, kind)
@@ -97,11 +134,23 @@ def test_groups_and_organisations(kb):
     assert kb.lookup("CAR") is None  # Central Asian republics or Central African Republic
 
 
-@pytest.mark.parametrize("text,de_jure", [
-    ("Crimea", "UKR"), ("Donetsk", "UKR"), ("Luhansk", "UKR"), ("Zaporizhzhia", "UKR"), ("Kherson", "UKR"),
-    ("Abkhazia", "GEO"), ("South Ossetia", "GEO"), ("Transnistria", "MDA"), ("Kosovo", None),
-    ("West Bank", "PSE"), ("Gaza", "PSE"), ("Nagorno-Karabakh", "AZE"),
-])
+@pytest.mark.parametrize(
+    "text,de_jure",
+    [
+        ("Crimea", "UKR"),
+        ("Donetsk", "UKR"),
+        ("Luhansk", "UKR"),
+        ("Zaporizhzhia", "UKR"),
+        ("Kherson", "UKR"),
+        ("Abkhazia", "GEO"),
+        ("South Ossetia", "GEO"),
+        ("Transnistria", "MDA"),
+        ("Kosovo", None),
+        ("West Bank", "PSE"),
+        ("Gaza", "PSE"),
+        ("Nagorno-Karabakh", "AZE"),
+    ],
+)
 def test_contested_territories_link_to_no_country(kb, text, de_jure):
     entry = kb.lookup(text)
     assert (entry.type, entry.country, entry.de_jure, entry.countries) == ("territory", None, de_jure, [])
@@ -140,15 +189,19 @@ def test_generator_is_deterministic_and_current(build_kb):
 
 
 def test_generator_rejects_an_alias_for_two_countries(build_kb):
-    rows = [{"id": "X:capital", "type": "capital", "country": "FRA", "aliases": ["Springfield"]},
-            {"id": "Y:capital", "type": "capital", "country": "USA", "aliases": ["Springfield"]}]
+    rows = [
+        {"id": "X:capital", "type": "capital", "country": "FRA", "aliases": ["Springfield"]},
+        {"id": "Y:capital", "type": "capital", "country": "USA", "aliases": ["Springfield"]},
+    ]
     assert build_kb.check(rows) == ["alias 'springfield' links to ['FRA', 'USA']"]
 
 
 def test_loader_rejects_a_bad_member_code(tmp_path):
     path = tmp_path / "kb.jsonl"
-    path.write_text('{"id": "g", "type": "group", "country": null, "label": "NORP", "aliases": ["x"], '
-                    '"members": ["XXX"]}\n', encoding="utf-8")
+    path.write_text(
+        '{"id": "g", "type": "group", "country": null, "label": "NORP", "aliases": ["x"], "members": ["XXX"]}\n',
+        encoding="utf-8",
+    )
     with pytest.raises(ValueError, match=r"kb.jsonl:1: 'XXX' is not an ISO 3166-1 alpha-3 code"):
         CountryKB.from_path(path)
 
@@ -188,27 +241,41 @@ def test_capital_short_forms_and_seats_link_to_their_state(nlp, kb):
 
 
 def test_places_named_after_states_do_not_link(nlp):
-    text = ("Fishing in the Indian Ocean, the South China Sea and the Sea of Japan, patrols in the Gulf of Mexico, "
-            "the Persian Gulf and the Taiwan Strait, talks on the Korean Peninsula and the Niger Delta.")
+    text = (
+        "Fishing in the Indian Ocean, the South China Sea and the Sea of Japan, patrols in the Gulf of Mexico, "
+        "the Persian Gulf and the Taiwan Strait, talks on the Korean Peninsula and the Niger Delta."
+    )
     doc = nlp(text)
     places = {e.text: (e._.kb_type, e._.countries) for e in doc.ents}
-    for name in ("the Indian Ocean", "the South China Sea", "the Sea of Japan", "the Gulf of Mexico",
-                 "the Persian Gulf", "the Taiwan Strait", "the Korean Peninsula", "the Niger Delta"):
+    for name in (
+        "the Indian Ocean",
+        "the South China Sea",
+        "the Sea of Japan",
+        "the Gulf of Mexico",
+        "the Persian Gulf",
+        "the Taiwan Strait",
+        "the Korean Peninsula",
+        "the Niger Delta",
+    ):
         assert places[name] == ("place", []), name
     assert not any(e._.countries for e in doc.ents)
 
 
 def test_unlisted_feature_names_are_shielded_by_the_general_rule(nlp):
-    doc = nlp("The Ukrainian Steppe aside, the Ethiopian Highlands, the Gulf of Oman, Lake Malawi and the Mexican "
-              "Plateau are places; Ethiopia and Mexico are states.")
+    doc = nlp(
+        "The Ukrainian Steppe aside, the Ethiopian Highlands, the Gulf of Oman, Lake Malawi and the Mexican "
+        "Plateau are places; Ethiopia and Mexico are states."
+    )
     got = {e.text: sorted(e._.countries or []) for e in doc.ents}
     assert got["Ethiopian Highlands"] == [] and got["Mexican Plateau"] == [] and got["Lake Malawi"] == []
     assert got["Ethiopia"] == ["ETH"] and got["Mexico"] == ["MEX"]
 
 
 def test_agendas_and_bodies_named_after_a_capital_or_place_do_not_link(nlp):
-    text = ("Addis Ababa hosted talks on the Addis Ababa Action Agenda; the Budapest Memorandum, the Moscow Format, "
-            "the Minsk Group and the Gulf of Guinea Commission were discussed in Budapest and Minsk.")
+    text = (
+        "Addis Ababa hosted talks on the Addis Ababa Action Agenda; the Budapest Memorandum, the Moscow Format, "
+        "the Minsk Group and the Gulf of Guinea Commission were discussed in Budapest and Minsk."
+    )
     got = _linked(nlp(text))
     assert ("Addis Ababa", 0, 11, "ETH:capital", ["ETH"]) in got
     names = {t: c for t, _, _, _, c in got}
@@ -218,12 +285,24 @@ def test_agendas_and_bodies_named_after_a_capital_or_place_do_not_link(nlp):
     assert names["Budapest"] == ["HUN"] and names["Minsk"] == ["BLR"]
 
 
-@pytest.mark.parametrize("text,code", [
-    ("Cabo Verdeans", "CPV"), ("Cape Verdeans", "CPV"), ("Ivorians", "CIV"), ("Costa Ricans", "CRI"),
-    ("Sri Lankans", "LKA"), ("Cypriots", "CYP"), ("Liechtensteiners", "LIE"), ("Spaniards", "ESP"),
-    ("Azeris", "AZE"), ("South Africans", "ZAF"), ("Papua New Guineans", "PNG"), ("Burkinabè", "BFA"),
-    ("West German", "DEU"),
-])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("Cabo Verdeans", "CPV"),
+        ("Cape Verdeans", "CPV"),
+        ("Ivorians", "CIV"),
+        ("Costa Ricans", "CRI"),
+        ("Sri Lankans", "LKA"),
+        ("Cypriots", "CYP"),
+        ("Liechtensteiners", "LIE"),
+        ("Spaniards", "ESP"),
+        ("Azeris", "AZE"),
+        ("South Africans", "ZAF"),
+        ("Papua New Guineans", "PNG"),
+        ("Burkinabè", "BFA"),
+        ("West German", "DEU"),
+    ],
+)
 def test_demonym_plurals_and_variants(kb, text, code):
     entry = kb.lookup(text)
     assert (entry.type, entry.country) == ("demonym", code)
@@ -247,12 +326,17 @@ def test_every_state_has_a_demonym_with_a_plural_or_an_invariant_form(kb, build_
 def test_demonyms_in_text(nlp):
     got = _linked(nlp("Cabo Verdeans and Ivorians met Costa Ricans."))
     assert [(t, s, e, c) for t, s, e, _, c in got] == [
-        ("Cabo Verdeans", 0, 13, ["CPV"]), ("Ivorians", 18, 26, ["CIV"]), ("Costa Ricans", 31, 43, ["CRI"])]
+        ("Cabo Verdeans", 0, 13, ["CPV"]),
+        ("Ivorians", 18, 26, ["CIV"]),
+        ("Costa Ricans", 31, 43, ["CRI"]),
+    ]
 
 
 def test_regional_adjectives_and_un_regional_groups(nlp, kb):
-    doc = nlp("West African and Southeast Asian ministers joined the Group of Eastern European States, "
-              "the African Group and the Nordic and Baltic delegations.")
+    doc = nlp(
+        "West African and Southeast Asian ministers joined the Group of Eastern European States, "
+        "the African Group and the Nordic and Baltic delegations."
+    )
     got = {e.text: e._.countries for e in doc.ents}
     assert len(got["West African"]) == 16 and "CPV" in got["West African"] and "CMR" not in got["West African"]
     assert len(got["Southeast Asian"]) == 11 and "TLS" in got["Southeast Asian"]
@@ -260,8 +344,16 @@ def test_regional_adjectives_and_un_regional_groups(nlp, kb):
     assert len(eeg) == 23 and "UKR" in eeg
     assert len(got["the African Group"]) == 54
     assert got["Nordic"] == ["DNK", "FIN", "ISL", "NOR", "SWE"] and got["Baltic"] == ["EST", "LVA", "LTU"]
-    groups = [kb.entries[i] for i in ("group:un_african", "group:un_asia_pacific", "group:un_eastern_european",
-                                      "group:un_grulac", "group:un_weog")]
+    groups = [
+        kb.entries[i]
+        for i in (
+            "group:un_african",
+            "group:un_asia_pacific",
+            "group:un_eastern_european",
+            "group:un_grulac",
+            "group:un_weog",
+        )
+    ]
     members = [c for g in groups for c in g.members]
     assert len(members) == len(set(members)) == 192 and set(_members()) - set(members) == {"USA"}
     assert kb.lookup("Central American").countries == kb.lookup("Central America").countries

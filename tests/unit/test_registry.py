@@ -12,8 +12,19 @@ from pipeline import registry
 def test_builtin_names():
     assert registry.names("engines") == ["spacy", "stanza"]
     assert {"majority", "tfidf_lr", "textcat"} <= set(registry.names("stance_models"))
-    assert {"parquet", "jsonl", "prodigy", "spacy", "conll", "brat", "doccano", "labelstudio", "webanno", "dna",
-            "networks"} <= set(registry.names("exporters"))
+    assert {
+        "parquet",
+        "jsonl",
+        "prodigy",
+        "spacy",
+        "conll",
+        "brat",
+        "doccano",
+        "labelstudio",
+        "webanno",
+        "dna",
+        "networks",
+    } <= set(registry.names("exporters"))
 
 
 def test_a_new_module_in_the_package_registers_itself(tmp_path, monkeypatch):
@@ -24,7 +35,8 @@ def test_a_new_module_in_the_package_registers_itself(tmp_path, monkeypatch):
         "from pipeline.registry import exporters\n\n\n"
         "@exporters.register('shout')\n"
         "def export_shout(ann, out=None, **filters):\n"
-        "    return {'shout': {'documents': 0}}\n")
+        "    return {'shout': {'documents': 0}}\n"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setitem(registry._PACKAGES, "exporters", "extra_exporters")
     monkeypatch.setattr(registry, "_DISCOVERED", set())

@@ -20,17 +20,37 @@ LINE = "We condemn Xland. We thank Yland for its aid and we thank Zland."
 
 
 def _sentence(doc, n, start, end, pairs):
-    return {"sent_key": f"{doc}:1:{n}", "doc_id": doc, "speaker": "FRA", "line": 1, "start": start, "end": end,
-            "text": LINE[start:end], "mentions": [], "war_terms": [],
-            "candidates": [{"actor": a, "target": t, "expanded_from": None} for a, t in pairs]}
+    return {
+        "sent_key": f"{doc}:1:{n}",
+        "doc_id": doc,
+        "speaker": "FRA",
+        "line": 1,
+        "start": start,
+        "end": end,
+        "text": LINE[start:end],
+        "mentions": [],
+        "war_terms": [],
+        "candidates": [{"actor": a, "target": t, "expanded_from": None} for a, t in pairs],
+    }
 
 
 def _row(sent_key, actor, target, stance, mode=None, span=None, added=False, issue="war"):
     plain = stance == "none"
-    return {"sent_key": sent_key, "actor": actor, "target": target, "stance": stance, "negated_act": False,
-            "mode": None if plain else mode, "certainty": None if plain else "asserted",
-            "issue": None if plain else issue, "expanded_from": None, "time": None,
-            "span": None if plain else span, "note": None, "added": added}
+    return {
+        "sent_key": sent_key,
+        "actor": actor,
+        "target": target,
+        "stance": stance,
+        "negated_act": False,
+        "mode": None if plain else mode,
+        "certainty": None if plain else "asserted",
+        "issue": None if plain else issue,
+        "expanded_from": None,
+        "time": None,
+        "span": None if plain else span,
+        "note": None,
+        "added": added,
+    }
 
 
 def _write(path, rows):
@@ -43,40 +63,63 @@ def gold(tmp_path):
     """Two documents, two coders. D1 (dev) has 4 units, D2 (eval) 1 unit; C1 is coded by one coder."""
     g = tmp_path / "gold"
     g.joinpath("sheets").mkdir(parents=True)
-    (g / "sample.csv").write_text("doc_id,vote,split,reliability\nD1_77_2022,yes,dev,yes\n"
-                                  "D2_77_2022,no,eval,yes\nC1_77_2022,no,eval,no\n", encoding="utf-8")
+    (g / "sample.csv").write_text(
+        "doc_id,vote,split,reliability\nD1_77_2022,yes,dev,yes\nD2_77_2022,no,eval,yes\nC1_77_2022,no,eval,no\n",
+        encoding="utf-8",
+    )
     for doc in ("D1_77_2022", "D2_77_2022", "C1_77_2022"):
-        _write(g / "packets" / f"{doc}.jsonl", [
-            _sentence(doc, 1, 0, 17, [("FRA", "DEU"), ("FRA", "ITA")]),
-            _sentence(doc, 2, 18, 64, [("FRA", "GBR")]),
-        ])
+        _write(
+            g / "packets" / f"{doc}.jsonl",
+            [
+                _sentence(doc, 1, 0, 17, [("FRA", "DEU"), ("FRA", "ITA")]),
+                _sentence(doc, 2, 18, 64, [("FRA", "GBR")]),
+            ],
+        )
     s1, s2 = "D1_77_2022:1:1", "D1_77_2022:1:2"
     # Units of D1: u1 FRA>DEU (oppose, oppose), u2 FRA>ITA (none, support),
     # u3 FRA>GBR (support, support), u4 ESP>GBR added by A only (oppose, none).
-    a = [_row(s1, "FRA", "DEU", "oppose", "statement", "We condemn Xland"),
-         _row(s1, "FRA", "ITA", "none"),
-         _row(s2, "FRA", "GBR", "support", "act", "We thank Yland"),
-         _row(s2, "ESP", "GBR", "oppose", "act", "its aid", added=True)]
-    b = [_row(s1, "FRA", "DEU", "oppose", "statement", "We condemn Xland"),
-         _row(s1, "FRA", "ITA", "support", "statement", "Xland"),
-         _row(s2, "FRA", "GBR", "support", "statement", "We thank Yland")]
+    a = [
+        _row(s1, "FRA", "DEU", "oppose", "statement", "We condemn Xland"),
+        _row(s1, "FRA", "ITA", "none"),
+        _row(s2, "FRA", "GBR", "support", "act", "We thank Yland"),
+        _row(s2, "ESP", "GBR", "oppose", "act", "its aid", added=True),
+    ]
+    b = [
+        _row(s1, "FRA", "DEU", "oppose", "statement", "We condemn Xland"),
+        _row(s1, "FRA", "ITA", "support", "statement", "Xland"),
+        _row(s2, "FRA", "GBR", "support", "statement", "We thank Yland"),
+    ]
     for coder, rows in (("coder_a", a), ("coder_b", b)):
         (g / "sheets" / coder).mkdir()
         (g / "sheets" / coder / "CODER.md").write_text(f"# {coder}\n", encoding="utf-8")
         _write(g / "sheets" / coder / "D1_77_2022.jsonl", rows)
     # D2: one coder writes two rows (two clauses) for the same pair, the other one.
     t1, t2 = "D2_77_2022:1:1", "D2_77_2022:1:2"
-    _write(g / "sheets" / "coder_a" / "D2_77_2022.jsonl", [
-        _row(t1, "FRA", "DEU", "none"), _row(t1, "FRA", "ITA", "none"),
-        _row(t2, "FRA", "GBR", "support", "statement", "We thank Yland"),
-        _row(t2, "FRA", "GBR", "oppose", "statement", "we thank Zland")])
-    _write(g / "sheets" / "coder_b" / "D2_77_2022.jsonl", [
-        _row(t1, "FRA", "DEU", "none"), _row(t1, "FRA", "ITA", "none"),
-        _row(t2, "FRA", "GBR", "support", "statement", "We thank Yland")])
-    _write(g / "sheets" / "coder_b" / "C1_77_2022.jsonl", [
-        _row("C1_77_2022:1:1", "FRA", "DEU", "oppose", "statement", "condemn Xland"),
-        _row("C1_77_2022:1:1", "FRA", "ITA", "none"),
-        _row("C1_77_2022:1:2", "FRA", "GBR", "support", "statement", "thank Zland", issue="other")])
+    _write(
+        g / "sheets" / "coder_a" / "D2_77_2022.jsonl",
+        [
+            _row(t1, "FRA", "DEU", "none"),
+            _row(t1, "FRA", "ITA", "none"),
+            _row(t2, "FRA", "GBR", "support", "statement", "We thank Yland"),
+            _row(t2, "FRA", "GBR", "oppose", "statement", "we thank Zland"),
+        ],
+    )
+    _write(
+        g / "sheets" / "coder_b" / "D2_77_2022.jsonl",
+        [
+            _row(t1, "FRA", "DEU", "none"),
+            _row(t1, "FRA", "ITA", "none"),
+            _row(t2, "FRA", "GBR", "support", "statement", "We thank Yland"),
+        ],
+    )
+    _write(
+        g / "sheets" / "coder_b" / "C1_77_2022.jsonl",
+        [
+            _row("C1_77_2022:1:1", "FRA", "DEU", "oppose", "statement", "condemn Xland"),
+            _row("C1_77_2022:1:1", "FRA", "ITA", "none"),
+            _row("C1_77_2022:1:2", "FRA", "GBR", "support", "statement", "thank Zland", issue="other"),
+        ],
+    )
     return g
 
 
@@ -98,8 +141,12 @@ def _alpha_by_hand(pairs):
 def test_units_are_packet_pairs_plus_added_pairs_with_none_for_missing_rows(gold):
     d1 = [d for d in rel.collect(gold) if d.doc_id == "D1_77_2022"][0]
     assert d1.coders == ("coder_a", "coder_b")
-    assert rel.unit_matrix(d1, "stance") == [["oppose", "oppose"], ["none", "support"],
-                                            ["oppose", "none"], ["support", "support"]]
+    assert rel.unit_matrix(d1, "stance") == [
+        ["oppose", "oppose"],
+        ["none", "support"],
+        ["oppose", "none"],
+        ["support", "support"],
+    ]
     assert [k[1:] for k in d1.keys] == [("FRA", "DEU"), ("FRA", "ITA"), ("ESP", "GBR"), ("FRA", "GBR")]
 
 
@@ -107,7 +154,9 @@ def test_alpha_and_agreement_match_hand_computation(gold):
     d1 = [d for d in rel.collect(gold) if d.doc_id == "D1_77_2022"]
     stance = rel.figure(d1, "stance", resamples=0)
     # n=8 values (oppose 3, none 2, support 3); D_o = 4/8, D_e = (64-22)/56 = 3/4 -> alpha = 1/3.
-    assert _alpha_by_hand([("oppose", "oppose"), ("none", "support"), ("oppose", "none"), ("support", "support")]) == Fraction(1, 3)
+    assert _alpha_by_hand(
+        [("oppose", "oppose"), ("none", "support"), ("oppose", "none"), ("support", "support")]
+    ) == Fraction(1, 3)
     assert stance.alpha == pytest.approx(1 / 3, abs=1e-12)
     assert stance.agreement == 0.5 and stance.units == 4 and stance.documents == 1
     # position vs none: P 6, N 2; D_o = 1/2, D_e = 24/56 -> alpha = -1/6.
@@ -118,10 +167,14 @@ def test_alpha_and_agreement_match_hand_computation(gold):
     assert rel.figure(d1, "stance_both", resamples=0).alpha == pytest.approx(1.0)
     mode = rel.figure(d1, "mode_both", resamples=0)
     assert mode.alpha == pytest.approx(0.0, abs=1e-12) and mode.units == 2
-    assert float(_alpha_by_hand([("statement", "statement"), ("act", "statement")])) == pytest.approx(mode.alpha, abs=1e-12)
+    assert float(_alpha_by_hand([("statement", "statement"), ("act", "statement")])) == pytest.approx(
+        mode.alpha, abs=1e-12
+    )
     # The same field over all units keeps the none units: 4 units.
     mode_all = rel.figure(d1, "mode_all", resamples=0)
-    expected = _alpha_by_hand([("statement", "statement"), ("none", "statement"), ("act", "none"), ("act", "statement")])
+    expected = _alpha_by_hand(
+        [("statement", "statement"), ("none", "statement"), ("act", "none"), ("act", "statement")]
+    )
     assert mode_all.units == 4 and mode_all.alpha == pytest.approx(float(expected), abs=1e-12)
 
 
@@ -161,6 +214,7 @@ def test_invalid_sheet_is_one_line_naming_the_file(gold):
 
 # -- gold claim file --------------------------------------------------------------------------
 
+
 def test_build_ungd_rows_offsets_and_annotators(gold, tmp_path):
     adj = gold / "sheets" / "adjudicated"
     (gold / "sheets" / "coder_a" / "D1_77_2022.jsonl").replace(tmp_path / "keep.jsonl")
@@ -168,7 +222,10 @@ def test_build_ungd_rows_offsets_and_annotators(gold, tmp_path):
         gold_rows(gold)
     d1 = json.loads("[" + ",".join((tmp_path / "keep.jsonl").read_text().splitlines()) + "]")
     _write(adj / "D1_77_2022.jsonl", d1[:3])  # the added ESP>GBR row rejected in adjudication
-    _write(adj / "D2_77_2022.jsonl", [json.loads(x) for x in (gold / "sheets" / "coder_b" / "D2_77_2022.jsonl").read_text().splitlines()])
+    _write(
+        adj / "D2_77_2022.jsonl",
+        [json.loads(x) for x in (gold / "sheets" / "coder_b" / "D2_77_2022.jsonl").read_text().splitlines()],
+    )
     out = tmp_path / "claims.jsonl"
     res = CliRunner().invoke(app, ["gold", "build-ungd", str(gold), "--out", str(out)])
     assert res.exit_code == 0, res.output
@@ -198,6 +255,7 @@ def test_build_ungd_refuses_two_sheets_for_a_single_coded_document(gold):
 
 
 # -- the committed files ----------------------------------------------------------------------
+
 
 def test_committed_gold_file_and_reliability_figures_are_current():
     rows = gold_rows(GOLD)

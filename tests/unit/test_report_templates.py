@@ -13,28 +13,48 @@ TEXT = 'Kazakhstan said "A<B" & more.[1] Next.'
 def test_sentence_markup_is_exact_and_escaped():
     marker = TEXT.index("[1]")
     sentence = {"sent_id": "d1:s000", "start": 0, "end": marker + 3, "paragraph": 0}
-    entity = {"ent_id": "d1:e0000", "sent_id": "d1:s000", "start": 0, "end": 10, "label": "GPE", "country": "KAZ",
-              "countries": ["KAZ"], "kb_id": "Q232"}
-    claims = {"gold": [{"actor": "KAZ", "target": "RUS", "stance": "oppose", "actor_mentions": ["d1:e0000"],
-                        "target_mentions": []}],
-              "auto": [{"actor": "KAZ", "target": "RUS", "stance": "oppose"},
-                       {"actor": "KAZ", "target": "UKR", "stance": "support"}]}
+    entity = {
+        "ent_id": "d1:e0000",
+        "sent_id": "d1:s000",
+        "start": 0,
+        "end": 10,
+        "label": "GPE",
+        "country": "KAZ",
+        "countries": ["KAZ"],
+        "kb_id": "Q232",
+    }
+    claims = {
+        "gold": [
+            {"actor": "KAZ", "target": "RUS", "stance": "oppose", "actor_mentions": ["d1:e0000"], "target_mentions": []}
+        ],
+        "auto": [
+            {"actor": "KAZ", "target": "RUS", "stance": "oppose"},
+            {"actor": "KAZ", "target": "UKR", "stance": "support"},
+        ],
+    }
     view = sentence_view(TEXT, sentence, [entity], [("1", marker, marker + 3)], claims)
     got = str(environment().get_template("sentence.html.j2").module.sentence("d1", view))
-    pair = ('<span class="pair {s} {layer}" data-actor="KAZ" data-target="{t}" data-stance="{s}"><span class="lyr">'
-            '{name}</span> KAZ → {t} <span class="icon" aria-hidden="true">{icon}</span> {s}</span>')
+    pair = (
+        '<span class="pair {s} {layer}" data-actor="KAZ" data-target="{t}" data-stance="{s}"><span class="lyr">'
+        '{name}</span> KAZ → {t} <span class="icon" aria-hidden="true">{icon}</span> {s}</span>'
+    )
     assert got == (
         '<span class="claim oppose" id="s-s000" data-layers="auto gold">'
         '<mark class="ent" data-country="KAZ" data-role="actor" title="GPE Q232" '
         f'style="background:{country_colour("KAZ")}">'
         'Kazakhstan<a class="code" href="https://www.wikidata.org/wiki/Q232">KAZ</a></mark> said '
         '&#34;A&lt;B&#34; &amp; more.<a class="fn" href="#note-1" id="ref-1">[1]</a></span>'
-        ' <span class="pairs gold">' + pair.format(s="oppose", layer="gold", name="gold", t="RUS", icon="✗") + '</span>'
-        ' <span class="pairs auto">' + pair.format(s="oppose", layer="auto", name="automatic", t="RUS", icon="✗")
-        + " " + pair.format(s="support", layer="auto", name="automatic", t="UKR", icon="✓") + '</span>')
+        ' <span class="pairs gold">' + pair.format(s="oppose", layer="gold", name="gold", t="RUS", icon="✗") + "</span>"
+        ' <span class="pairs auto">'
+        + pair.format(s="oppose", layer="auto", name="automatic", t="RUS", icon="✗")
+        + " "
+        + pair.format(s="support", layer="auto", name="automatic", t="UKR", icon="✓")
+        + "</span>"
+    )
     bare = sentence_view(TEXT, sentence, [entity], [], {"auto": []})
     assert str(environment().get_template("sentence.html.j2").module.sentence("d1", bare)).startswith(
-        '<span class="sent" id="s-s000"><mark class="ent" data-country="KAZ"')
+        '<span class="sent" id="s-s000"><mark class="ent" data-country="KAZ"'
+    )
 
 
 def test_templates_autoescape():
@@ -42,14 +62,20 @@ def test_templates_autoescape():
 
 
 def test_network_and_matrix_views():
-    claims = [{"actor": "KAZ", "target": "RUS", "stance": "oppose"}] * 3 + [
-        {"actor": "KAZ", "target": "UKR", "stance": "support"}] * 2 + [
-        {"actor": "UZB", "target": "RUS", "stance": "neutral"},
-        {"actor": "TJK", "target": "RUS", "stance": "support"}]
+    claims = (
+        [{"actor": "KAZ", "target": "RUS", "stance": "oppose"}] * 3
+        + [{"actor": "KAZ", "target": "UKR", "stance": "support"}] * 2
+        + [
+            {"actor": "UZB", "target": "RUS", "stance": "neutral"},
+            {"actor": "TJK", "target": "RUS", "stance": "support"},
+        ]
+    )
     net = network_svg(claims, "t", max_nodes=3)
     assert [n["code"] for n in net["nodes"]] == ["KAZ", "RUS", "UKR"] and net["dropped"] == 1  # TJK is least active
     assert sorted((e["actor"], e["target"], e["stance"], e["n"]) for e in net["edges"]) == [
-        ("KAZ", "RUS", "oppose", 3), ("KAZ", "UKR", "support", 2)]  # neutral rows are not edges
+        ("KAZ", "RUS", "oppose", 3),
+        ("KAZ", "UKR", "support", 2),
+    ]  # neutral rows are not edges
     assert network_svg(claims, "t", max_nodes=3) == net  # same claims, same picture
     m = matrix_view(claims)
     assert m["rows"] == ["KAZ", "TJK", "UZB"] and m["cols"] == ["RUS", "UKR"]
@@ -65,8 +91,9 @@ def test_report_pages(tmp_path):
     coll = lxml.html.fromstring((tmp_path / "articles" / "index.html").read_text(encoding="utf-8"))
     table = coll.xpath('//table[@id="claims"]/tbody/tr')
     assert len(table) == len(auto) + len(gold)
-    assert sum(tr.get("data-stance") == "oppose" and tr.get("data-layer") == "gold" for tr in table) == \
-        sum(r["stance"] == "oppose" for r in gold)
+    assert sum(tr.get("data-stance") == "oppose" and tr.get("data-layer") == "gold" for tr in table) == sum(
+        r["stance"] == "oppose" for r in gold
+    )
     assert coll.xpath('//figure[@class="network"]/svg') and coll.xpath('//table[@id="matrix-table"]')
     docs = sorted(p.name for p in (tmp_path / "articles").glob("*.html"))
     assert docs == ["besa2023_central_asia.html", "index.html", "unseen_caucasus_2024.html"]

@@ -12,11 +12,13 @@ from pipeline.training import stance_model
 from pipeline.training.stance_model import Majority, StanceModel, TextCat, TfidfLR
 from pipeline.training.train import MODELS, SAVED, make_model
 
-TEXTS = ["[ACTOR=KAZ] [TARGET=RUS] <A>Kazakhstan</A> condemned <T>Russia</T>.",
-         "[ACTOR=UZB] [TARGET=UKR] <A>Uzbekistan</A> sent aid to <T>Ukraine</T>.",
-         "[ACTOR=TKM] [TARGET=RUS] <A>Turkmenistan</A> stayed silent about <T>Russia</T>.",
-         "[ACTOR=KGZ] [TARGET=RUS] <A>Kyrgyzstan</A> criticised <T>Russia</T>.",
-         "[ACTOR=TJK] [TARGET=UKR] <A>Tajikistan</A> supported <T>Ukraine</T>."]
+TEXTS = [
+    "[ACTOR=KAZ] [TARGET=RUS] <A>Kazakhstan</A> condemned <T>Russia</T>.",
+    "[ACTOR=UZB] [TARGET=UKR] <A>Uzbekistan</A> sent aid to <T>Ukraine</T>.",
+    "[ACTOR=TKM] [TARGET=RUS] <A>Turkmenistan</A> stayed silent about <T>Russia</T>.",
+    "[ACTOR=KGZ] [TARGET=RUS] <A>Kyrgyzstan</A> criticised <T>Russia</T>.",
+    "[ACTOR=TJK] [TARGET=UKR] <A>Tajikistan</A> supported <T>Ukraine</T>.",
+]
 LABELS = np.array([1, 0, 2, 1, 0])  # indices into STANCES: oppose, support, neutral, oppose, support
 
 
@@ -69,7 +71,9 @@ def test_a_fresh_process_finds_every_kind_by_name():
 
     from conftest import ROOT
 
-    code = ("from pipeline import registry; "
-            "print(' '.join(registry.get('stance_models', n).__name__ for n in ('majority', 'tfidf_lr', 'textcat')))")
+    code = (
+        "from pipeline import registry; "
+        "print(' '.join(registry.get('stance_models', n).__name__ for n in ('majority', 'tfidf_lr', 'textcat')))"
+    )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert run.stdout.split() == ["Majority", "TfidfLR", "TextCat"]

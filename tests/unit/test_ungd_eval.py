@@ -8,8 +8,12 @@ from pipeline.io import write_jsonl, write_text
 from pipeline.quality.ungd_eval import align_layers, align_sentences, score, sentence_units, ungd_report
 
 # AAA's statement file: line 1 wraps into line 2; line 4 has a double space the cleaned text lacks.
-AAA_LINES = ["Our country condemns Russia. We thank", "Ukraine for its courage.", "",
-             "We stand  with Kenya. Peace matters."]
+AAA_LINES = [
+    "Our country condemns Russia. We thank",
+    "Ukraine for its courage.",
+    "",
+    "We stand  with Kenya. Peace matters.",
+]
 AAA_TEXT = "Our country condemns Russia. We thank Ukraine for its courage.\n\nWe stand with Kenya. Peace matters."
 # BBB's line 2 is not in the cleaned text (as if the cleaner had dropped it).
 BBB_LINES = ["Russia must withdraw. Nothing else.", "A sentence that is gone."]
@@ -23,37 +27,51 @@ def sentence(doc, sid, text, part):
     return {"doc_id": doc, "sent_id": sid, "start": start, "end": start + len(part), "text": part}
 
 
-SENTENCES = [sentence("AAA_77_2022", "a1", AAA_TEXT, "Our country condemns Russia."),
-             sentence("AAA_77_2022", "a2", AAA_TEXT, "We thank Ukraine for its courage."),
-             sentence("AAA_77_2022", "a3", AAA_TEXT, "We stand with Kenya."),
-             sentence("AAA_77_2022", "a4", AAA_TEXT, "Peace matters."),
-             sentence("BBB_77_2022", "b1", BBB_TEXT, "Russia must withdraw."),
-             sentence("BBB_77_2022", "b2", BBB_TEXT, "Nothing else."),
-             sentence("CCC_78_2023", "c1", CCC_TEXT, "We oppose Russia.")]
+SENTENCES = [
+    sentence("AAA_77_2022", "a1", AAA_TEXT, "Our country condemns Russia."),
+    sentence("AAA_77_2022", "a2", AAA_TEXT, "We thank Ukraine for its courage."),
+    sentence("AAA_77_2022", "a3", AAA_TEXT, "We stand with Kenya."),
+    sentence("AAA_77_2022", "a4", AAA_TEXT, "Peace matters."),
+    sentence("BBB_77_2022", "b1", BBB_TEXT, "Russia must withdraw."),
+    sentence("BBB_77_2022", "b2", BBB_TEXT, "Nothing else."),
+    sentence("CCC_78_2023", "c1", CCC_TEXT, "We oppose Russia."),
+]
 
 
 def gold(doc, line, start, end, actor, target, stance, n=1):
-    return {"doc_id": doc, "sent_key": f"{doc}:{line}:{n}", "line": line, "start": start, "end": end,
-            "actor": actor, "target": target, "stance": stance}
+    return {
+        "doc_id": doc,
+        "sent_key": f"{doc}:{line}:{n}",
+        "line": line,
+        "start": start,
+        "end": end,
+        "actor": actor,
+        "target": target,
+        "stance": stance,
+    }
 
 
-GOLD = [gold("AAA_77_2022", 1, 0, 28, "AAA", "RUS", "oppose"),
-        gold("AAA_77_2022", 2, 0, 24, "AAA", "UKR", "support"),
-        gold("AAA_77_2022", 4, 0, 21, "AAA", "KEN", "support"),
-        gold("BBB_77_2022", 1, 0, 21, "BBB", "RUS", "oppose"),
-        gold("BBB_77_2022", 2, 0, 24, "BBB", "RUS", "oppose"),
-        gold("CCC_78_2023", 1, 0, 17, "CCC", "RUS", "oppose")]
+GOLD = [
+    gold("AAA_77_2022", 1, 0, 28, "AAA", "RUS", "oppose"),
+    gold("AAA_77_2022", 2, 0, 24, "AAA", "UKR", "support"),
+    gold("AAA_77_2022", 4, 0, 21, "AAA", "KEN", "support"),
+    gold("BBB_77_2022", 1, 0, 21, "BBB", "RUS", "oppose"),
+    gold("BBB_77_2022", 2, 0, 24, "BBB", "RUS", "oppose"),
+    gold("CCC_78_2023", 1, 0, 17, "CCC", "RUS", "oppose"),
+]
 
 
 def auto(doc, sid, actor, target, stance):
     return {"doc_id": doc, "sent_id": sid, "actor": actor, "target": target, "stance": stance}
 
 
-AUTO = [auto("AAA_77_2022", "a1", "AAA", "RUS", "oppose"),     # right
-        auto("AAA_77_2022", "a2", "AAA", "UKR", "support"),    # right: a2 covers gold lines 1 (part) and 2
-        auto("AAA_77_2022", "a3", "AAA", "KEN", "neutral"),    # wrong stance
-        auto("AAA_77_2022", "a4", "AAA", "USA", "support"),    # no gold sentence there
-        auto("CCC_78_2023", "c1", "CCC", "RUS", "oppose")]     # right
+AUTO = [
+    auto("AAA_77_2022", "a1", "AAA", "RUS", "oppose"),  # right
+    auto("AAA_77_2022", "a2", "AAA", "UKR", "support"),  # right: a2 covers gold lines 1 (part) and 2
+    auto("AAA_77_2022", "a3", "AAA", "KEN", "neutral"),  # wrong stance
+    auto("AAA_77_2022", "a4", "AAA", "USA", "support"),  # no gold sentence there
+    auto("CCC_78_2023", "c1", "CCC", "RUS", "oppose"),
+]  # right
 DOCS = {"AAA_77_2022": AAA_TEXT, "BBB_77_2022": BBB_TEXT, "CCC_78_2023": CCC_TEXT}
 
 
@@ -66,9 +84,16 @@ def corpus(tmp_path):
 
 
 def test_alignment_ignores_whitespace_and_follows_order():
-    spans = align_sentences(AAA_TEXT, [("k1", "Our country condemns Russia."), ("k2", "We thank"),
-                                       ("k3", "Ukraine for its courage."), ("k4", "We stand  with Kenya."),
-                                       ("k5", "Not there.")])
+    spans = align_sentences(
+        AAA_TEXT,
+        [
+            ("k1", "Our country condemns Russia."),
+            ("k2", "We thank"),
+            ("k3", "Ukraine for its courage."),
+            ("k4", "We stand  with Kenya."),
+            ("k5", "Not there."),
+        ],
+    )
     assert spans == {"k1": (0, 28), "k2": (29, 37), "k3": (38, 62), "k4": (64, 84), "k5": None}
     assert AAA_TEXT[64:84] == "We stand with Kenya."
     # A repeated sentence is found after the previous match, not at its first occurrence.
@@ -76,8 +101,11 @@ def test_alignment_ignores_whitespace_and_follows_order():
 
 
 def test_units_join_overlapping_sentences_of_both_sides():
-    g, a = sentence_units("D", {"k1": (0, 28), "k2": (29, 37), "k3": (38, 62), "k9": None},
-                          [s for s in SENTENCES if s["doc_id"] == "AAA_77_2022"])
+    g, a = sentence_units(
+        "D",
+        {"k1": (0, 28), "k2": (29, 37), "k3": (38, 62), "k9": None},
+        [s for s in SENTENCES if s["doc_id"] == "AAA_77_2022"],
+    )
     assert g == {"k1": "D:u1", "k2": "D:u2", "k3": "D:u2", "k9": "D:unaligned:k9"}
     assert a == {"a1": "D:u1", "a2": "D:u2", "a3": "D:u3", "a4": "D:u4"}
 

@@ -28,7 +28,7 @@ REPLACED = ("entity_ruler", "footnote_markers_not_entities", "ner")
 
 
 _MARKER = re.compile(r"\[\d{1,3}\]")
-_CLOSERS = ".,;:”’\")!?"
+_CLOSERS = '.,;:”’")!?'
 
 
 class StanzaModelsMissing(InputError):
@@ -37,7 +37,7 @@ class StanzaModelsMissing(InputError):
         Exception.__init__(
             self,
             f"stanza English models not found in {d}; on a machine with internet run: "
-            f"python -c 'import stanza; stanza.download(\"en\", model_dir=\"{d}\")'",
+            f'python -c \'import stanza; stanza.download("en", model_dir="{d}")\'',
         )
         self.path, self.problem = d, "stanza English models not found"
 
@@ -78,8 +78,15 @@ class StanzaNER:
         self.stanza: Any = None
         self.model_name = "ner"
 
-    def initialize(self, get_examples=None, *, nlp: Language | None = None, model_dir: Optional[str] = None,
-                   ner_model: Optional[str] = None, pretrain: Optional[str] = None):
+    def initialize(
+        self,
+        get_examples=None,
+        *,
+        nlp: Language | None = None,
+        model_dir: Optional[str] = None,
+        ner_model: Optional[str] = None,
+        pretrain: Optional[str] = None,
+    ):
         self.stanza, self.model_name, _ = load_stanza(model_dir, ner_model, pretrain)
 
     @property
@@ -115,8 +122,11 @@ class StanzaNER:
         for token in doc[1:]:
             if not token.is_sent_start:
                 token.is_sent_start = token.idx in starts
-        return [(e.start_char, e.end_char, e.type) for e in result.ents
-                if not _MARKER.search(text[e.start_char:e.end_char])]
+        return [
+            (e.start_char, e.end_char, e.type)
+            for e in result.ents
+            if not _MARKER.search(text[e.start_char : e.end_char])
+        ]
 
 
 @Language.factory("stanza_ner", default_config={"pretokenized": False}, assigns=["doc.ents", "token.is_sent_start"])
@@ -141,17 +151,25 @@ def load_stanza(model_dir: Optional[str] = None, ner_model: Optional[str] = None
         if not (folder / "resources.json").is_file():
             raise InputError(folder, "no resources.json (a file holding {} is enough offline)")
         pipe = stanza.Pipeline(
-            lang="en", dir=str(folder), processors="tokenize,ner", download_method=None,
-            allow_unknown_language=True, tokenize_pretokenized=True,
-            ner_model_path=str(model), ner_pretrain_path=str(pretrain_path), use_gpu=False, logging_level="ERROR",
+            lang="en",
+            dir=str(folder),
+            processors="tokenize,ner",
+            download_method=None,
+            allow_unknown_language=True,
+            tokenize_pretokenized=True,
+            ner_model_path=str(model),
+            ner_pretrain_path=str(pretrain_path),
+            use_gpu=False,
+            logging_level="ERROR",
         )
         return pipe, model.stem, True
     folder = Path(model_dir) if model_dir else default_stanza_dir()
     if not (folder / "resources.json").is_file() or not (folder / "en" / "ner").is_dir():
         raise StanzaModelsMissing(folder)
     try:
-        pipe = stanza.Pipeline(lang="en", dir=str(folder), processors="tokenize,ner",
-                               download_method=None, logging_level="ERROR")
+        pipe = stanza.Pipeline(
+            lang="en", dir=str(folder), processors="tokenize,ner", download_method=None, logging_level="ERROR"
+        )
     except Exception as err:  # a partial or damaged install: the same one line
         raise StanzaModelsMissing(folder) from err
     ner = pipe.processors.get("ner")
@@ -159,14 +177,15 @@ def load_stanza(model_dir: Optional[str] = None, ner_model: Optional[str] = None
     return pipe, name, False
 
 
-
-
 @engines.register("stanza")
 def stanza_engine(settings: Settings) -> Language:
     import stanza
 
-    options = {k: (str(v) if v else None) for k, v in settings.engine_options.items()
-               if k in ("model_dir", "ner_model", "pretrain")}
+    options = {
+        k: (str(v) if v else None)
+        for k, v in settings.engine_options.items()
+        if k in ("model_dir", "ner_model", "pretrain")
+    }
     _, model_name, pretokenized = load_stanza(**options)  # missing models fail here, before spaCy loads
     config = load_config(settings)
     names = [p for p in config["nlp"]["pipeline"] if p not in REPLACED]
@@ -182,8 +201,14 @@ def stanza_engine(settings: Settings) -> Language:
     nlp.meta["engine"] = {
         "name": "stanza",
         "model": {"name": "stanza:" + model_name, "version": stanza.__version__},
-        "produced_by": {"engine": "stanza", "stanza": {
-            "version": stanza.__version__, "ner_model": model_name,
-            "sentences": "spacy (pretokenized input)" if pretokenized else "stanza", "claims_parse": "spacy"}},
+        "produced_by": {
+            "engine": "stanza",
+            "stanza": {
+                "version": stanza.__version__,
+                "ner_model": model_name,
+                "sentences": "spacy (pretokenized input)" if pretokenized else "stanza",
+                "claims_parse": "spacy",
+            },
+        },
     }
     return nlp

@@ -54,33 +54,75 @@ def build(folder: Path) -> Path:
                 text += " "
             sentences.append({"start": len(text), "text": s, "paragraph": p})
             text += s
-        paragraphs.append({"start": p_start, "end": len(text), "type": "heading" if p == 0 else "paragraph",
-                           "section": 0, "label": None})
+        paragraphs.append(
+            {
+                "start": p_start,
+                "end": len(text),
+                "type": "heading" if p == 0 else "paragraph",
+                "section": 0,
+                "label": None,
+            }
+        )
     text += "\n"
     marker = text.index("[1]")
-    doc = Document(doc_id=DOC_ID, title="Tiny", authors=["A. Writer"], date="2024-05-01", publisher="Test Press",
-                   series=None, source="written for the tests", licence="CC0", text=text,
-                   text_sha256=hashlib.sha256(text.encode()).hexdigest(), offset_unit="codepoint",
-                   sections=[{"title": None, "start": 0, "end": len(text), "heading_start": None, "heading_end": None}],
-                   paragraphs=paragraphs,
-                   footnotes=[{"label": "1", "text": "A note.", "url": None,
-                               "markers": [{"start": marker, "end": marker + 3}]}],
-                   header={}, removed_lines=[], problems=[], produced_by={})
+    doc = Document(
+        doc_id=DOC_ID,
+        title="Tiny",
+        authors=["A. Writer"],
+        date="2024-05-01",
+        publisher="Test Press",
+        series=None,
+        source="written for the tests",
+        licence="CC0",
+        text=text,
+        text_sha256=hashlib.sha256(text.encode()).hexdigest(),
+        offset_unit="codepoint",
+        sections=[{"title": None, "start": 0, "end": len(text), "heading_start": None, "heading_end": None}],
+        paragraphs=paragraphs,
+        footnotes=[{"label": "1", "text": "A note.", "url": None, "markers": [{"start": marker, "end": marker + 3}]}],
+        header={},
+        removed_lines=[],
+        problems=[],
+        produced_by={},
+    )
     sent_recs = []
     for i, s in enumerate(sentences):
-        sent_recs.append(Sentence(doc_id=DOC_ID, sent_id=f"{DOC_ID}:s{i:03d}", start=s["start"],
-                                  end=s["start"] + len(s["text"]), text=s["text"], section=0, section_title=None,
-                                  paragraph=s["paragraph"], footnotes=["1"] if "[1]" in s["text"] else [],
-                                  produced_by={}))
+        sent_recs.append(
+            Sentence(
+                doc_id=DOC_ID,
+                sent_id=f"{DOC_ID}:s{i:03d}",
+                start=s["start"],
+                end=s["start"] + len(s["text"]),
+                text=s["text"],
+                section=0,
+                section_title=None,
+                paragraph=s["paragraph"],
+                footnotes=["1"] if "[1]" in s["text"] else [],
+                produced_by={},
+            )
+        )
     ents = []
     for n, (si, surface, label, countries, qid) in enumerate(MENTIONS):
         s = sent_recs[si]
         start = s.start + s.text.index(surface)
-        ents.append(Entity(doc_id=DOC_ID, ent_id=f"{DOC_ID}:e{n:04d}", sent_id=s.sent_id, start=start,
-                           end=start + len(surface), text=surface, label=label,
-                           country=countries[0] if len(countries) == 1 else None, countries=countries, kb_id=qid,
-                           kb_entry=None, kb_type="country" if len(countries) == 1 else "group",
-                           source="entity_ruler", produced_by={}))
+        ents.append(
+            Entity(
+                doc_id=DOC_ID,
+                ent_id=f"{DOC_ID}:e{n:04d}",
+                sent_id=s.sent_id,
+                start=start,
+                end=start + len(surface),
+                text=surface,
+                label=label,
+                country=countries[0] if len(countries) == 1 else None,
+                countries=countries,
+                kb_id=qid,
+                kb_entry=None,
+                kb_type="country" if len(countries) == 1 else "group",
+                source="entity_ruler",
+                produced_by={},
+            )
+        )
 
     def claims(annotator: str, stance_of=lambda row: row[5]):
         out = []
@@ -89,10 +131,25 @@ def build(folder: Path) -> Path:
             s = sent_recs[si]
             start = s.start + (s.text.index(span) if span else 0)
             end = start + len(span) if span else s.end
-            out.append(Claim(doc_id=DOC_ID, claim_id=f"{DOC_ID}:c{no:03d}", sent_id=s.sent_id, start=start, end=end,
-                             text=text[start:end], actor=actor, actor_mentions=[] if am is None else [ents[am].ent_id],
-                             target=target, target_mentions=[ents[tm].ent_id], stance=stance_of(row), topic=topic,
-                             footnotes=list(s.footnotes), annotator=annotator, note=note))
+            out.append(
+                Claim(
+                    doc_id=DOC_ID,
+                    claim_id=f"{DOC_ID}:c{no:03d}",
+                    sent_id=s.sent_id,
+                    start=start,
+                    end=end,
+                    text=text[start:end],
+                    actor=actor,
+                    actor_mentions=[] if am is None else [ents[am].ent_id],
+                    target=target,
+                    target_mentions=[ents[tm].ent_id],
+                    stance=stance_of(row),
+                    topic=topic,
+                    footnotes=list(s.footnotes),
+                    annotator=annotator,
+                    note=note,
+                )
+            )
         return out
 
     write_jsonl(folder / "documents.jsonl", [doc])
@@ -100,8 +157,10 @@ def build(folder: Path) -> Path:
     write_jsonl(folder / "entities.jsonl", ents)
     write_jsonl(folder / "claims.jsonl", claims("rules/1"))
     # Gold differs from the automatic layer in one stance.
-    write_jsonl(folder / "gold" / "claims.jsonl",
-                claims("gold", lambda row: "support" if row[3:5] == ("GEO", "RUS") else row[5]))
+    write_jsonl(
+        folder / "gold" / "claims.jsonl",
+        claims("gold", lambda row: "support" if row[3:5] == ("GEO", "RUS") else row[5]),
+    )
     return folder
 
 

@@ -27,8 +27,12 @@ def lines(path):
 @pytest.fixture
 def layers(tiny):
     doc = lines(tiny / "documents.jsonl")[0]
-    return {"text": doc["text"], "entities": lines(tiny / "entities.jsonl"), "claims": lines(tiny / "claims.jsonl"),
-            "gold": lines(tiny / "gold" / "claims.jsonl")}
+    return {
+        "text": doc["text"],
+        "entities": lines(tiny / "entities.jsonl"),
+        "claims": lines(tiny / "claims.jsonl"),
+        "gold": lines(tiny / "gold" / "claims.jsonl"),
+    }
 
 
 # ---------------------------------------------------------------- Label Studio
@@ -45,7 +49,7 @@ def test_labelstudio_tasks_follow_the_config_and_count_code_points(tiny, tmp_pat
     regions = 0
     for task in tasks:
         text, offset = task["data"]["text"], task["data"]["offset"]
-        assert layers["text"][offset:offset + len(text)] == text
+        assert layers["text"][offset : offset + len(text)] == text
         result = task.get("predictions", [{"result": []}])[0]["result"]
         ids = {r["id"] for r in result if r.get("type") != "relation"}
         for r in result:
@@ -58,7 +62,7 @@ def test_labelstudio_tasks_follow_the_config_and_count_code_points(tiny, tmp_pat
             if r["type"] == "labels":
                 allowed = {label.get("value") for label in control.iter("Label")}
                 assert set(v["labels"]) <= allowed
-                assert text[v["start"]:v["end"]] == v["text"]
+                assert text[v["start"] : v["end"]] == v["text"]
                 regions += 1
             if r["type"] == "choices":
                 assert set(v["choices"]) <= {c.get("value") for c in control.iter("Choice")}
@@ -67,8 +71,12 @@ def test_labelstudio_tasks_follow_the_config_and_count_code_points(tiny, tmp_pat
     par = next(t for t in tasks if t["data"]["paragraph"] == 1)
     kaz = next(r for r in par["predictions"][0]["result"] if r.get("value", {}).get("text") == "Kazakhstan")
     assert kaz["value"]["start"] == 2 and utf16_offsets(par["data"]["text"])[2] == 3
-    arm = next(r for t in tasks for r in t.get("predictions", [{"result": []}])[0]["result"]
-               if r.get("value", {}).get("text") == "Armenia")
+    arm = next(
+        r
+        for t in tasks
+        for r in t.get("predictions", [{"result": []}])[0]["result"]
+        if r.get("value", {}).get("text") == "Armenia"
+    )
     assert arm["meta"] == {"text": ["ARM Q399"]}
 
 
@@ -85,14 +93,14 @@ def test_prodigy_tokens_spans_and_relations(tiny, tmp_path, layers):
     for task in lines(tmp_path / "prodigy" / "tasks.jsonl"):
         text, tokens, offset = task["text"], task["tokens"], task["meta"]["offset"]
         assert [t["id"] for t in tokens] == list(range(len(tokens)))
-        assert all(text[t["start"]:t["end"]] == t["text"] for t in tokens)
+        assert all(text[t["start"] : t["end"]] == t["text"] for t in tokens)
         # The tokens rebuild the text in spaCy (words + trailing spaces).
         doc = Doc(vocab, words=[t["text"] for t in tokens], spaces=[t["ws"] for t in tokens])
         assert doc.text == text
         for s in task["spans"]:
             assert tokens[s["token_start"]]["start"] == s["start"] and tokens[s["token_end"]]["end"] == s["end"]
-            assert doc[s["token_start"]:s["token_end"] + 1].text == text[s["start"]:s["end"]]
-            assert layers["text"][offset + s["start"]:offset + s["end"]] == s["text"]
+            assert doc[s["token_start"] : s["token_end"] + 1].text == text[s["start"] : s["end"]]
+            assert layers["text"][offset + s["start"] : offset + s["end"]] == s["text"]
             n_spans += 1
         for rel in task["relations"]:
             assert rel["head"] == rel["head_span"]["token_end"] and rel["child"] == rel["child_span"]["token_end"]
@@ -116,13 +124,16 @@ def test_spacy_docbin_and_config(tiny, tmp_path, layers):
     assert len(docs) == 3
     ents = {(d.user_data["offset"] + e.start_char, e.label_, e.kb_id_) for d in docs for e in d.ents}
     assert ents == {(e["start"], e["label"], e["kb_id"]) for e in layers["entities"]}
-    spans = sorted((d.user_data["offset"] + s.start_char, d.user_data["offset"] + s.end_char, s.label_, s.kb_id_)
-                   for d in docs for s in d.spans["claims"])
+    spans = sorted(
+        (d.user_data["offset"] + s.start_char, d.user_data["offset"] + s.end_char, s.label_, s.kb_id_)
+        for d in docs
+        for s in d.spans["claims"]
+    )
     assert spans == sorted((c["start"], c["end"], c["stance"], f"{c['actor']}>{c['target']}") for c in layers["gold"])
     for d in docs:
         for s in list(d.ents) + list(d.spans["claims"]):
             o = d.user_data["offset"]
-            assert layers["text"][o + s.start_char:o + s.end_char] == s.text
+            assert layers["text"][o + s.start_char : o + s.end_char] == s.text
     config = load_config(tmp_path / "spacy" / "config.cfg")
     assert config["nlp"]["pipeline"] == ["tok2vec", "ner", "spancat"]
     assert config["components"]["spancat"]["spans_key"] == "claims"
@@ -131,8 +142,10 @@ def test_spacy_docbin_and_config(tiny, tmp_path, layers):
     # spaCy resolves every block of the config (what `spacy debug config` checks).
     from spacy.cli.debug_config import debug_config
 
-    debug_config(tmp_path / "spacy" / "config.cfg",
-                 overrides={"paths.train": str(tmp_path / "spacy/train.spacy"), "paths.dev": str(tmp_path / "spacy/dev.spacy")})
+    debug_config(
+        tmp_path / "spacy" / "config.cfg",
+        overrides={"paths.train": str(tmp_path / "spacy/train.spacy"), "paths.dev": str(tmp_path / "spacy/dev.spacy")},
+    )
 
 
 def test_conll_iob_read_back(tiny, tmp_path, layers):
@@ -156,8 +169,10 @@ def test_conll_iob_read_back(tiny, tmp_path, layers):
             pos = sent["text"].index(w, pos)
             starts.append(pos)
             pos += len(w)
-        spaces = [starts[i] + len(w) < (starts[i + 1] if i + 1 < len(words) else len(sent["text"]))
-                  for i, w in enumerate(words)]
+        spaces = [
+            starts[i] + len(w) < (starts[i + 1] if i + 1 < len(words) else len(sent["text"]))
+            for i, w in enumerate(words)
+        ]
         doc = Doc(vocab, words=words, spaces=spaces)
         for col, found in ((1, found_ents), (2, found_claims)):
             for span in biluo_tags_to_spans(doc, iob_to_biluo([r[col] for r in rows])):
@@ -177,13 +192,18 @@ def test_brat_standoff_parses_with_bioc(tiny, tmp_path, layers):
     export("brat", tiny, tmp_path)
     folder = tmp_path / "brat"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "annotation.conf", "review_baseline.json", f"{DOC_ID}.ann", f"{DOC_ID}.txt", "visual.conf"]
+        "annotation.conf",
+        "review_baseline.json",
+        f"{DOC_ID}.ann",
+        f"{DOC_ID}.txt",
+        "visual.conf",
+    ]
     text = (folder / f"{DOC_ID}.txt").read_text(encoding="utf-8")
     assert text == layers["text"]
     doc = decoder.loads(text, (folder / f"{DOC_ID}.ann").read_text(encoding="utf-8"))
     for e in doc.entities:
         (iv,) = e.locations
-        assert text[iv.begin:iv.end] == e.text
+        assert text[iv.begin : iv.end] == e.text
     mentions = sorted((e.total_span, e.type) for e in doc.entities if e.type != "Claim")
     assert mentions == sorted(((e["start"], e["end"]), e["label"]) for e in layers["entities"])
     claims = {e.id: e for e in doc.entities if e.type == "Claim"}
@@ -192,8 +212,9 @@ def test_brat_standoff_parses_with_bioc(tiny, tmp_path, layers):
         (value,) = a.attributes
         attrs.setdefault(a.refid, {})[a.type] = value
     got = sorted((claims[t].total_span, v["Actor"], v["Target"], v["Stance"], v["Topic"]) for t, v in attrs.items())
-    assert got == sorted(((c["start"], c["end"]), c["actor"], c["target"], c["stance"], c["topic"])
-                         for c in layers["claims"])
+    assert got == sorted(
+        ((c["start"], c["end"]), c["actor"], c["target"], c["stance"], c["topic"]) for c in layers["claims"]
+    )
     for rel in doc.relations:
         assert rel.type in ("Actor", "Target") and rel.arguments["Arg1"] in claims
         assert doc.get_annotation(rel.arguments["Arg2"]).type == "GPE" or rel.type == "Actor"
@@ -201,7 +222,9 @@ def test_brat_standoff_parses_with_bioc(tiny, tmp_path, layers):
     assert notes["Central Asian states"] == "ISO3=KAZ,KGZ,TJK,TKM,UZB QID=Q27275"
     # The A/R/# lines only name annotations that exist; every attribute value is declared.
     conf = (folder / "annotation.conf").read_text(encoding="utf-8")
-    declared = {line.split("\t")[0]: line.split("Value:")[1].split("|") for line in conf.splitlines() if "Value:" in line}
+    declared = {
+        line.split("\t")[0]: line.split("Value:")[1].split("|") for line in conf.splitlines() if "Value:" in line
+    }
     for ref, values in attrs.items():
         for name, value in values.items():
             assert value in declared[name]
@@ -224,10 +247,13 @@ def test_doccano_counts_utf16_code_units(tiny, tmp_path, layers):
         ids = {e["id"] for e in task["entities"]}
         for e in task["entities"]:
             # Slicing the UTF-16 code units, as JavaScript does, gives the mention.
-            sub = units[2 * e["start_offset"]:2 * e["end_offset"]].decode("utf-16-le")
+            sub = units[2 * e["start_offset"] : 2 * e["end_offset"]].decode("utf-16-le")
             label = e["label"].split(":")[0]
-            match = [x for x in layers["entities"] + layers["claims"]
-                     if x["text"] == sub and label in (x.get("label"), x.get("stance"))]
+            match = [
+                x
+                for x in layers["entities"] + layers["claims"]
+                if x["text"] == sub and label in (x.get("label"), x.get("stance"))
+            ]
             assert match, (sub, e)
             n += 1
         for r in task["relations"]:
@@ -244,26 +270,49 @@ def test_doccano_counts_utf16_code_units(tiny, tmp_path, layers):
 # A JSON-LD context written for this test: the terms of the Web Annotation vocabulary that the
 # export uses, mapped to their IRIs, served in place of http://www.w3.org/ns/anno.jsonld (no network).
 OA = "http://www.w3.org/ns/oa#"
-CONTEXT = {"@context": {
-    "oa": OA, "as": "https://www.w3.org/ns/activitystreams#", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#", "id": "@id", "type": "@type",
-    "Annotation": "oa:Annotation", "AnnotationCollection": "as:OrderedCollection", "AnnotationPage": "as:OrderedCollectionPage",
-    "TextualBody": "oa:TextualBody", "SpecificResource": "oa:SpecificResource", "Software": "as:Application",
-    "TextQuoteSelector": "oa:TextQuoteSelector", "TextPositionSelector": "oa:TextPositionSelector",
-    "label": "rdfs:label", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "total": {"@id": "as:totalItems", "@type": "xsd:nonNegativeInteger"},
-    "first": {"@id": "as:first", "@type": "@id"}, "items": {"@id": "as:items", "@container": "@list"},
-    "body": {"@id": "oa:hasBody", "@type": "@id"}, "target": {"@id": "oa:hasTarget", "@type": "@id"},
-    "source": {"@id": "oa:hasSource", "@type": "@id"}, "selector": {"@id": "oa:hasSelector", "@type": "@id"},
-    "motivation": {"@id": "oa:motivatedBy", "@type": "@vocab"}, "purpose": {"@id": "oa:hasPurpose", "@type": "@vocab"},
-    "creator": {"@id": "dcterms:creator", "@type": "@id"}, "dcterms": "http://purl.org/dc/terms/",
-    "name": "foaf:name", "foaf": "http://xmlns.com/foaf/0.1/", "value": "rdf:value",
-    "exact": "oa:exact", "prefix": "oa:prefix", "suffix": "oa:suffix",
-    "start": {"@id": "oa:start", "@type": "xsd:nonNegativeInteger"},
-    "end": {"@id": "oa:end", "@type": "xsd:nonNegativeInteger"},
-    "identifying": "oa:identifying", "classifying": "oa:classifying", "tagging": "oa:tagging",
-    "commenting": "oa:commenting",
-}}
+CONTEXT = {
+    "@context": {
+        "oa": OA,
+        "as": "https://www.w3.org/ns/activitystreams#",
+        "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+        "id": "@id",
+        "type": "@type",
+        "Annotation": "oa:Annotation",
+        "AnnotationCollection": "as:OrderedCollection",
+        "AnnotationPage": "as:OrderedCollectionPage",
+        "TextualBody": "oa:TextualBody",
+        "SpecificResource": "oa:SpecificResource",
+        "Software": "as:Application",
+        "TextQuoteSelector": "oa:TextQuoteSelector",
+        "TextPositionSelector": "oa:TextPositionSelector",
+        "label": "rdfs:label",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        "total": {"@id": "as:totalItems", "@type": "xsd:nonNegativeInteger"},
+        "first": {"@id": "as:first", "@type": "@id"},
+        "items": {"@id": "as:items", "@container": "@list"},
+        "body": {"@id": "oa:hasBody", "@type": "@id"},
+        "target": {"@id": "oa:hasTarget", "@type": "@id"},
+        "source": {"@id": "oa:hasSource", "@type": "@id"},
+        "selector": {"@id": "oa:hasSelector", "@type": "@id"},
+        "motivation": {"@id": "oa:motivatedBy", "@type": "@vocab"},
+        "purpose": {"@id": "oa:hasPurpose", "@type": "@vocab"},
+        "creator": {"@id": "dcterms:creator", "@type": "@id"},
+        "dcterms": "http://purl.org/dc/terms/",
+        "name": "foaf:name",
+        "foaf": "http://xmlns.com/foaf/0.1/",
+        "value": "rdf:value",
+        "exact": "oa:exact",
+        "prefix": "oa:prefix",
+        "suffix": "oa:suffix",
+        "start": {"@id": "oa:start", "@type": "xsd:nonNegativeInteger"},
+        "end": {"@id": "oa:end", "@type": "xsd:nonNegativeInteger"},
+        "identifying": "oa:identifying",
+        "classifying": "oa:classifying",
+        "tagging": "oa:tagging",
+        "commenting": "oa:commenting",
+    }
+}
 
 
 def test_web_annotation_expands_as_json_ld(tiny, tmp_path, layers):
@@ -312,7 +361,7 @@ def test_dna_statements_read_back_with_pandas(tiny, tmp_path, layers):
     assert len(df) == len(layers["claims"])
     assert dict(zip(df["stance"], df["agreement"])) == {"support": 1, "oppose": 0, "neutral": 2}
     for row in df.itertuples():
-        assert layers["text"][row.start:row.end] == row.text
+        assert layers["text"][row.start : row.end] == row.text
     assert set(df["organization"]) == {c["actor"] for c in layers["claims"]}
     assert df.loc[df["organization"] == "TJK", "actor_mentions"].item() == ""
     with open(tmp_path / "dna" / "statements.csv", encoding="utf-8", newline="") as fh:

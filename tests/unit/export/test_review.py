@@ -49,10 +49,25 @@ def edit_labelstudio(out: Path) -> Path:
             mention = {r["value"]["text"]: r["id"] for r in result if r.get("from_name") == "mention"}
             start, end = region["value"]["start"], region["value"]["end"]
             result += [
-                {"id": "new1", "from_name": "claim", "to_name": "text", "type": "labels",
-                 "value": {"start": start, "end": end, "text": task["data"]["text"][start:end], "labels": ["oppose"]}},
-                {"id": "new1", "from_name": "topic", "to_name": "text", "type": "choices",
-                 "value": {"start": start, "end": end, "choices": ["diplomacy"]}},
+                {
+                    "id": "new1",
+                    "from_name": "claim",
+                    "to_name": "text",
+                    "type": "labels",
+                    "value": {
+                        "start": start,
+                        "end": end,
+                        "text": task["data"]["text"][start:end],
+                        "labels": ["oppose"],
+                    },
+                },
+                {
+                    "id": "new1",
+                    "from_name": "topic",
+                    "to_name": "text",
+                    "type": "choices",
+                    "value": {"start": start, "end": end, "choices": ["diplomacy"]},
+                },
                 {"type": "relation", "from_id": "new1", "to_id": mention["Russia"], "labels": ["actor"]},
                 {"type": "relation", "from_id": "new1", "to_id": mention["Kazakhstan"], "labels": ["target"]},
             ]
@@ -79,8 +94,15 @@ def edit_prodigy(out: Path) -> Path:
             task["spans"].append(new)
             for role, child in (("ACTOR", by_text["Russia"]), ("TARGET", by_text["Kazakhstan"])):
                 bare = {k: child[k] for k in ("start", "end", "token_start", "token_end", "label")}
-                task["relations"].append({"head": new["token_end"], "child": child["token_end"],
-                                          "head_span": dict(new, label="OPPOSE"), "child_span": bare, "label": role})
+                task["relations"].append(
+                    {
+                        "head": new["token_end"],
+                        "child": child["token_end"],
+                        "head_span": dict(new, label="OPPOSE"),
+                        "child_span": bare,
+                        "label": role,
+                    }
+                )
     path.write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in tasks), encoding="utf-8")
     return path
 
@@ -99,14 +121,25 @@ def edit_doccano(out: Path) -> Path:
             ids = {}
             for e in task["entities"]:  # first mention of each name: the ones in s001
                 if e["label"] == "GPE":
-                    text = task["text"][codepoint_offset(task["text"], e["start_offset"]):
-                                        codepoint_offset(task["text"], e["end_offset"])]
+                    text = task["text"][
+                        codepoint_offset(task["text"], e["start_offset"]) : codepoint_offset(
+                            task["text"], e["end_offset"]
+                        )
+                    ]
                     ids.setdefault(text, e["id"])
             new_id = 100
-            task["entities"].append({"id": new_id, "label": "oppose:diplomacy",
-                                     "start_offset": kaz_claim["start_offset"], "end_offset": kaz_claim["end_offset"]})
-            task["relations"] += [{"id": 100, "from_id": new_id, "to_id": ids["Russia"], "type": "actor"},
-                                  {"id": 101, "from_id": new_id, "to_id": ids["Kazakhstan"], "type": "target"}]
+            task["entities"].append(
+                {
+                    "id": new_id,
+                    "label": "oppose:diplomacy",
+                    "start_offset": kaz_claim["start_offset"],
+                    "end_offset": kaz_claim["end_offset"],
+                }
+            )
+            task["relations"] += [
+                {"id": 100, "from_id": new_id, "to_id": ids["Russia"], "type": "actor"},
+                {"id": 101, "from_id": new_id, "to_id": ids["Kazakhstan"], "type": "target"},
+            ]
     path.write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in tasks), encoding="utf-8")
     return path
 
@@ -139,9 +172,13 @@ def edit_brat(out: Path) -> Path:
         keep.append(line)
     kaz_span = next(k for k, ids in t_of.items() if kaz in ids)
     mentions = {text: tid for tid, _rest, text in (l.split("\t") for l in lines if l.startswith("T"))}
-    keep += [f"T900\t{kaz_span}\t" + next(l.split('\t')[2] for l in lines if l.startswith(kaz + "\t")),
-             "A900\tStance T900 oppose", "A901\tTopic T900 diplomacy",
-             f"R900\tActor Arg1:T900 Arg2:{mentions['Russia']}", f"R901\tTarget Arg1:T900 Arg2:{mentions['Kazakhstan']}"]
+    keep += [
+        f"T900\t{kaz_span}\t" + next(l.split("\t")[2] for l in lines if l.startswith(kaz + "\t")),
+        "A900\tStance T900 oppose",
+        "A901\tTopic T900 diplomacy",
+        f"R900\tActor Arg1:T900 Arg2:{mentions['Russia']}",
+        f"R901\tTarget Arg1:T900 Arg2:{mentions['Kazakhstan']}",
+    ]
     ann.write_text("\n".join(keep) + "\n", encoding="utf-8")
     return out / "brat"
 
@@ -153,8 +190,12 @@ EDITS = {"labelstudio": edit_labelstudio, "prodigy": edit_prodigy, "doccano": ed
 def test_unedited_round_trip_reproduces_the_layer(fmt, tiny, tmp_path):
     out = tmp_path / "out"
     registry.get("exporters", fmt)(tiny, out)
-    path = {"labelstudio": out / "labelstudio/tasks.json", "prodigy": out / "prodigy/tasks.jsonl",
-            "doccano": out / "doccano/tasks.jsonl", "brat": out / "brat"}[fmt]
+    path = {
+        "labelstudio": out / "labelstudio/tasks.json",
+        "prodigy": out / "prodigy/tasks.jsonl",
+        "doccano": out / "doccano/tasks.jsonl",
+        "brat": out / "brat",
+    }[fmt]
     result = import_review(fmt, path)
     assert result.conflicts == []
     assert content(result.rows) == content(layer_rows(tiny))
@@ -182,8 +223,9 @@ def test_edits_come_back_as_exactly_those_conflicts(fmt, tiny, tmp_path):
     # The sheet says the same, in the compact form, and expands against the layers.
     assert content(r.model_dump() for r in expand(result.items, tiny, "review")) == sorted(expected)
     added = [i for i in result.items if i["actor"] == "RUS"]
-    assert added == [{"sent_id": S1, "span": None, "actor": "RUS", "target": "KAZ", "stance": "oppose",
-                      "topic": "diplomacy"}]
+    assert added == [
+        {"sent_id": S1, "span": None, "actor": "RUS", "target": "KAZ", "stance": "oppose", "topic": "diplomacy"}
+    ]
 
 
 def test_moved_span_and_invalid_region(tiny, tmp_path):
@@ -196,10 +238,17 @@ def test_moved_span_and_invalid_region(tiny, tmp_path):
     for r in result:
         if r.get("from_name") == "claim" and r["meta"]["text"][0].endswith("GEO|RUS"):
             r["value"]["end"] -= len(" toward Russia")  # "Georgia stayed neutral"
-            r["value"]["text"] = task["data"]["text"][r["value"]["start"]:r["value"]["end"]]
+            r["value"]["text"] = task["data"]["text"][r["value"]["start"] : r["value"]["end"]]
     text = task["data"]["text"]
-    result.append({"id": "bad", "from_name": "claim", "to_name": "text", "type": "labels",
-                   "value": {"start": 0, "end": 7, "text": text[:7], "labels": ["support"]}})
+    result.append(
+        {
+            "id": "bad",
+            "from_name": "claim",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": 0, "end": 7, "text": text[:7], "labels": ["support"]},
+        }
+    )
     task["annotations"] = [{"result": result}]
     path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
     got = import_review("labelstudio", path)

