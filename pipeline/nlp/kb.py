@@ -183,35 +183,55 @@ class CountryKB:
 
     def ruler_patterns(self) -> list[dict]:
         patterns: list[dict] = []
+        named: list[list[dict]] = []  # token patterns of capitals and places (instrument and body names)
+        states: list[list[dict]] = []  # of state names and demonyms (place names built on them)
+        countries: list[list[dict]] = []  # of state names ("Gulf of Guinea")
         for entry in self.entries.values():
             for alias in entry.aliases:
                 patterns.append({"label": entry.label, "pattern": alias, "id": entry.id})
             words = [w for w in map(_words, entry.aliases) if w]
             if entry.type in ("capital", "place") or entry.id.endswith(":capital"):
-                # "Paris Agreement", "Addis Ababa Action Agenda", "Gulf of Guinea Commission": the
-                # ruler's longest match keeps a capital or place inside the name of an instrument or
-                # a body from linking (the ids are no entry); up to two capitalised words may come
-                # between ("Action", "Peace"). The capital alone still matches its own pattern.
-                between = [{"IS_TITLE": True, "OP": "?"}] * 2
-                for w in words:
-                    patterns.append(
-                        {"label": "LAW", "id": "instrument", "pattern": w + between + [{"LOWER": {"IN": _INSTRUMENTS}}]}
-                    )
-                    patterns.append(
-                        {"label": "ORG", "id": "body", "pattern": w + between + [{"LOWER": {"IN": _BODIES}}]}
-                    )
+                named += words
             if entry.type in ("country", "demonym"):
-                for w in words:
-                    patterns.append({"label": "LOC", "id": "place", "pattern": w + [{"TEXT": {"IN": _FEATURES}}]})
-                    if entry.type == "country":
-                        patterns.append(
-                            {
-                                "label": "LOC",
-                                "id": "place",
-                                "pattern": [{"TEXT": {"IN": _FEATURES_OF}}, {"LOWER": "of", "OP": "?"}] + w,
-                            }
-                        )
+                states += words
+                if entry.type == "country":
+                    countries += words
+        # "Paris Agreement", "Addis Ababa Action Agenda", "Gulf of Guinea Commission": the ruler's
+        # longest match keeps a capital or place inside the name of an instrument or a body from
+        # linking (the ids are no entry); up to two capitalised words may come between ("Action",
+        # "Peace"). The capital alone still matches its own pattern. Names of states followed by a
+        # feature ("Indian Ocean") or after one ("Gulf of Guinea") are places, not the state.
+        # One-word names share one set-membership pattern: thousands of separate token patterns
+        # made the ruler the slowest component.
+        between = [{"IS_TITLE": True, "OP": "?"}] * 2
+        for name in _grouped(named):
+            patterns.append(
+                {"label": "LAW", "id": "instrument", "pattern": name + between + [{"LOWER": {"IN": _INSTRUMENTS}}]}
+            )
+            patterns.append({"label": "ORG", "id": "body", "pattern": name + between + [{"LOWER": {"IN": _BODIES}}]})
+        for name in _grouped(states):
+            patterns.append({"label": "LOC", "id": "place", "pattern": name + [{"TEXT": {"IN": _FEATURES}}]})
+        for name in _grouped(countries):
+            patterns.append(
+                {
+                    "label": "LOC",
+                    "id": "place",
+                    "pattern": [{"TEXT": {"IN": _FEATURES_OF}}, {"LOWER": "of", "OP": "?"}] + name,
+                }
+            )
         return patterns
+
+
+def _grouped(names: list[list[dict]]) -> list[list[dict]]:
+    """One set-membership pattern per name length: position i matches any name's i-th word. The
+    combinations no name has ("South Zealand Sea") do not occur in text, and would only make a
+    place or instrument name that links to nothing."""
+    by_length: dict[int, list[set[str]]] = {}
+    for name in names:
+        slots = by_length.setdefault(len(name), [set() for _ in name])
+        for slot, token in zip(slots, name):
+            slot.add(token["TEXT"])
+    return [[{"TEXT": {"IN": sorted(slot)}} for slot in by_length[n]] for n in sorted(by_length)]
 
 
 def _words(alias: str) -> list[dict] | None:
