@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 corpus: $(STAMP)
-	$(BIN)/stance-corpus build
+	$(BIN)/stance-corpus build --n-process 2
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -34,7 +34,7 @@ format: $(STAMP)
 	$(BIN)/ruff format $(SRC)
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --limit 96 --rounds 2
 
 clean:
 	rm -rf $(VENV) build *.egg-info
