@@ -38,7 +38,7 @@ import pipeline
 from pipeline.executors import Job
 from pipeline.ingest.clean import clean, load_debris_patterns
 from pipeline.ingest.footnotes import link_footnotes
-from pipeline.ingest.manifest import DEFAULT_COLLECTION, DocInput
+from pipeline.ingest.manifest import DEFAULT_COLLECTION, MANIFEST_FIELDS, DocInput
 from pipeline.ingest.sources import read_source
 from pipeline.io import (
     BUILD_FILE,
@@ -57,24 +57,6 @@ from pipeline.nlp.language import load_nlp, model_info
 from pipeline.nlp.segment import DocContext, chunk_bounds, doc_records
 from pipeline.schema import Claim, Document, Entity, Sentence, to_dict
 from pipeline.settings import Settings
-
-META_FIELDS = (
-    "title",
-    "authors",
-    "date",
-    "publisher",
-    "series",
-    "source",
-    "licence",
-    "collection",
-    "speaker",
-    "speaker_type",
-    "speaker_name",
-    "speaker_post",
-    "session",
-    "year",
-    "citation",
-)
 
 
 class Annotator:
@@ -107,28 +89,15 @@ class Annotator:
         s = self.settings
         cleaned = clean(read_source(item.path), self.debris)
         footnotes, problems = link_footnotes(cleaned, strict=s.strict_footnotes)
-        meta = {k: item.meta.get(k) for k in META_FIELDS}
-        for k in ("title", "authors", "date", "series"):
+        meta: dict[str, Any] = {k: item.meta.get(k) for k in MANIFEST_FIELDS}
+        for k in ("title", "authors", "date", "series"):  # the manifest first, else the text's header
             if not meta.get(k):
                 meta[k] = cleaned.header.get(k)
+        meta.update(authors=meta["authors"] or [], citation=meta["citation"] or [], collection=item.collection)
         text = cleaned.text
         document = Document(
             doc_id=item.doc_id,
-            title=meta["title"],
-            authors=meta["authors"] or [],
-            date=meta["date"],
-            publisher=meta["publisher"],
-            series=meta["series"],
-            source=meta["source"],
-            licence=meta["licence"],
-            collection=item.collection,
-            speaker=meta["speaker"],
-            speaker_type=meta["speaker_type"],
-            speaker_name=meta["speaker_name"],
-            speaker_post=meta["speaker_post"],
-            session=meta["session"],
-            year=meta["year"],
-            citation=meta["citation"] or [],
+            **meta,
             text=text,
             text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
             offset_unit="codepoint",
