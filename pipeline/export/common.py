@@ -63,7 +63,9 @@ def row_id(claim: dict) -> str:
     return f"{claim['claim_id']}|{claim['actor']}|{claim['target']}"
 
 
-def _read(path: Path) -> Iterator[tuple[int, dict]]:
+def read_records(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line number, object) of a JSONL file; a missing file, a bad line or a line that is not an
+    object is one error naming the file."""
     if not path.is_file():
         raise FileNotFoundError(2, "No such file", str(path))
     try:
@@ -95,7 +97,7 @@ def load_corpus(
     wanted = set(doc_ids) if doc_ids is not None else None
     bundles: dict[str, DocBundle] = {}
     known: set[str] = set()
-    for _, doc in _read(ann / "documents.jsonl"):
+    for _, doc in read_records(ann / "documents.jsonl"):
         known.add(doc["doc_id"])
         if wanted is not None and doc["doc_id"] not in wanted:
             continue
@@ -106,7 +108,7 @@ def load_corpus(
         raise ExportError(f"{ann / 'documents.jsonl'}: no document {', '.join(sorted(wanted - known))}")
     for name, attr in (("sentences.jsonl", "sentences"), ("entities.jsonl", "entities"), (LAYERS[layer], "claims")):
         path = ann / name
-        for n, rec in _read(path):
+        for n, rec in read_records(path):
             bundle = bundles.get(rec.get("doc_id") or "")
             if bundle is None:
                 continue
@@ -178,6 +180,22 @@ def dumps(obj, indent: Optional[int] = None) -> str:
 
 def write_json(path: str | Path, obj) -> None:
     write_text(path, dumps(obj, indent=1) + "\n")
+
+
+def export_tasks(
+    name: str, make_tasks, ann, out, layer: str, collection: Optional[str], doc_ids
+) -> dict[str, dict[str, int]]:
+    """The JSONL task exporters (Prodigy, doccano): ``out/<name>/tasks.jsonl`` and the review
+    baseline that ``stance-corpus import`` compares the corrections against."""
+    from pipeline.export.review import write_baseline
+    from pipeline.io import write_jsonl
+
+    folder = Path(out or "exports") / name
+    bundles = load_corpus(ann, layer, collection, doc_ids)
+    all_tasks = make_tasks(bundles)
+    write_jsonl(folder / "tasks.jsonl", all_tasks)
+    write_baseline(folder, name, layer, bundles)
+    return {name: counts(bundles, tasks=len(all_tasks))}
 
 
 def counts(bundles: list[DocBundle], **extra: int) -> dict[str, int]:

@@ -29,9 +29,15 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Optional
 
-from pipeline.export.common import ExportError, codepoint_offset, counts, load_corpus, paragraph_units, utf16_offsets
-from pipeline.export.review import Imported, Region, codes, resolve, write_baseline
-from pipeline.io import read_jsonl, write_jsonl
+from pipeline.export.common import (
+    ExportError,
+    codepoint_offset,
+    export_tasks,
+    paragraph_units,
+    read_records,
+    utf16_offsets,
+)
+from pipeline.export.review import Imported, Region, codes, resolve
 from pipeline.registry import exporters
 
 
@@ -93,21 +99,12 @@ def tasks(bundles) -> list[dict]:
 
 @exporters.register("doccano")
 def export_doccano(ann, out=None, *, layer: str = "auto", collection: Optional[str] = None, doc_ids=None) -> dict:
-    out = Path(out or "exports") / "doccano"
-    bundles = load_corpus(ann, layer, collection, doc_ids)
-    all_tasks = tasks(bundles)
-    write_jsonl(out / "tasks.jsonl", all_tasks)
-    write_baseline(out, "doccano", layer, bundles)
-    return {"doccano": counts(bundles, tasks=len(all_tasks))}
+    return export_tasks("doccano", tasks, ann, out, layer, collection, doc_ids)
 
 
 def read_review(path: Path, base) -> Imported:
     imported = Imported()
-    try:
-        lines = list(read_jsonl(path))
-    except Exception as err:
-        raise ExportError(f"{path}: not valid JSONL ({err})") from None
-    for n, task in enumerate(lines, 1):
+    for n, task in read_records(path):
         where = f"{path}:{n}"
         # doccano exports the extra keys either at the top level or under "meta".
         meta = dict(task.get("meta") or {}, **{k: task[k] for k in ("doc_id", "offset", "claims") if k in task})

@@ -25,9 +25,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from pipeline.export.common import ExportError, blank_nlp, counts, load_corpus, paragraph_units, row_id, token_bounds
-from pipeline.export.review import Imported, Region, codes, resolve, write_baseline
-from pipeline.io import read_jsonl, write_jsonl
+from pipeline.export.common import (
+    ExportError,
+    blank_nlp,
+    export_tasks,
+    paragraph_units,
+    read_records,
+    row_id,
+    token_bounds,
+)
+from pipeline.export.review import Imported, Region, codes, resolve
 from pipeline.registry import exporters
 
 
@@ -107,21 +114,12 @@ def tasks(bundles) -> list[dict]:
 
 @exporters.register("prodigy")
 def export_prodigy(ann, out=None, *, layer: str = "auto", collection: Optional[str] = None, doc_ids=None) -> dict:
-    out = Path(out or "exports") / "prodigy"
-    bundles = load_corpus(ann, layer, collection, doc_ids)
-    all_tasks = tasks(bundles)
-    write_jsonl(out / "tasks.jsonl", all_tasks)
-    write_baseline(out, "prodigy", layer, bundles)
-    return {"prodigy": counts(bundles, tasks=len(all_tasks))}
+    return export_tasks("prodigy", tasks, ann, out, layer, collection, doc_ids)
 
 
 def read_review(path: Path, base) -> Imported:
     imported = Imported()
-    try:
-        lines = list(read_jsonl(path))
-    except Exception as err:
-        raise ExportError(f"{path}: not valid JSONL ({err})") from None
-    for n, task in enumerate(lines, 1):
+    for n, task in read_records(path):
         where = f"{path}:{n}"
         meta = task.get("meta") or {}
         if not {"doc_id", "offset"} <= set(meta) or "text" not in task:
