@@ -87,8 +87,28 @@ class _Kind:
         return np.argmax(self.predict_proba(texts), axis=1)
 
 
+class _SklearnKind(_Kind):
+    """A kind whose whole model is one scikit-learn estimator, saved with joblib as ``FILE``."""
+
+    FILE: str
+    model: Any
+
+    def save(self, out_dir: str | Path) -> None:
+        import joblib
+
+        joblib.dump(self.model, Path(out_dir) / self.FILE)
+
+    @classmethod
+    def load(cls, model_dir: str | Path):
+        import joblib
+
+        kind = cls()
+        kind.model = joblib.load(Path(model_dir) / cls.FILE)
+        return kind
+
+
 @stance_models.register("majority")
-class Majority(_Kind):
+class Majority(_SklearnKind):
     """Baseline: always the most frequent stance of the training data (scikit-learn's DummyClassifier)."""
 
     FILE = "majority.joblib"
@@ -105,22 +125,9 @@ class Majority(_Kind):
     def predict_proba(self, texts) -> np.ndarray:
         return _proba_in_label_order(self.model.predict_proba(np.zeros((len(texts), 1))), self.model.classes_)
 
-    def save(self, out_dir: str | Path) -> None:
-        import joblib
-
-        joblib.dump(self.model, Path(out_dir) / self.FILE)
-
-    @classmethod
-    def load(cls, model_dir: str | Path) -> "Majority":
-        import joblib
-
-        kind = cls()
-        kind.model = joblib.load(Path(model_dir) / cls.FILE)
-        return kind
-
 
 @stance_models.register("tfidf_lr")
-class TfidfLR(_Kind):
+class TfidfLR(_SklearnKind):
     """TF-IDF word 1-2-grams (the markers are tokens) + logistic regression, balanced class weights.
 
     ``fit`` with ``groups`` (each row's sentence) calibrates the probabilities (sigmoid, on
@@ -158,19 +165,6 @@ class TfidfLR(_Kind):
 
     def predict_proba(self, texts) -> np.ndarray:
         return _proba_in_label_order(self.model.predict_proba(list(texts)), self.model.classes_)
-
-    def save(self, out_dir: str | Path) -> None:
-        import joblib
-
-        joblib.dump(self.model, Path(out_dir) / self.FILE)
-
-    @classmethod
-    def load(cls, model_dir: str | Path) -> "TfidfLR":
-        import joblib
-
-        kind = cls()
-        kind.model = joblib.load(Path(model_dir) / cls.FILE)
-        return kind
 
 
 @stance_models.register("textcat")
