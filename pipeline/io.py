@@ -176,10 +176,10 @@ def read_jsonl(path: str | Path) -> Iterator[dict]:
             yield from reader
 
 
-def checked_rows(lines: Iterable[str]) -> Iterator[tuple[int, Any, Optional[str]]]:
-    """``(line number, value, problem)`` for every non-empty line, read by jsonlines: ``problem``
-    is None for a JSON object, else one short phrase; reading goes on after a bad line (for
-    validators that report every problem with its line)."""
+def jsonl_values(lines: Iterable[str]) -> Iterator[tuple[int, Any, Optional[str], str]]:
+    """``(line number, value, JSON error, line)`` for every line, read by jsonlines, which goes on
+    after a bad line (for validators that report every problem with its line); the error is None
+    when the line is JSON."""
     reader = jsonlines.Reader(lines, loads=json.loads)
     n = 0
     while True:
@@ -191,8 +191,18 @@ def checked_rows(lines: Iterable[str]) -> Iterator[tuple[int, Any, Optional[str]
         except jsonlines.InvalidLineError as err:
             cause = err.__cause__
             detail = f"{cause.msg} at column {cause.colno}" if isinstance(cause, json.JSONDecodeError) else str(err)
-            if err.line.strip():
-                yield err.lineno, None, f"not valid JSON ({detail})"
+            yield err.lineno, None, detail, str(err.line)
+            continue
+        yield n, value, None, ""
+
+
+def checked_rows(lines: Iterable[str]) -> Iterator[tuple[int, Any, Optional[str]]]:
+    """``(line number, value, problem)`` for every non-empty line: ``problem`` is None for a JSON
+    object, else one short phrase."""
+    for n, value, error, line in jsonl_values(lines):
+        if error is not None:
+            if line.strip():
+                yield n, None, f"not valid JSON ({error})"
             continue
         yield n, value, None if isinstance(value, dict) else "a row must be a JSON object"
 

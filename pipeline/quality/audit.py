@@ -13,7 +13,6 @@ there are several documents), then coverage per layer and the gold-vs-automatic 
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import re
 from collections import Counter, defaultdict
@@ -21,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-import jsonlines
 import pycountry
 from pydantic import ValidationError
 
+from pipeline.io import jsonl_values
 from pipeline.schema import ID_FIELD, SCHEMAS, Claim, Document, Entity, Sentence
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -61,18 +60,10 @@ class _Checker:
                 "file does not end with a newline (truncated?)",
                 "one complete JSON object per line",
             )
-        # jsonlines reads one line per call (empty lines included, so the count is the line
-        # number); after a bad line it goes on with the next one.
-        reader = jsonlines.Reader(text.splitlines(), loads=json.loads)
-        for n in itertools.count(1):
-            try:
-                raw = reader.read(allow_none=True)
-            except EOFError:
-                break
-            except jsonlines.InvalidLineError as err:
-                cause = err.__cause__
-                detail = f"{cause.msg} at column {cause.colno}" if isinstance(cause, json.JSONDecodeError) else str(err)
-                self.add(name, err.lineno, None, f"invalid JSON ({detail})", "one JSON object per line")
+        # Every line counts here, an empty one too: a layer has no empty lines.
+        for n, raw, error, _ in jsonl_values(text.splitlines()):
+            if error is not None:
+                self.add(name, n, None, f"invalid JSON ({error})", "one JSON object per line")
                 continue
             rid = raw.get(ID_FIELD[model]) if isinstance(raw, dict) else None
             try:
