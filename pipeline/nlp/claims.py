@@ -31,6 +31,7 @@ from spacy.tokens import Doc, Span, Token
 
 import pipeline
 from pipeline.io import read_jsonl
+from pipeline.nlp import statements
 from pipeline.nlp.markers import marker_labels
 from pipeline.settings import DATA_DIR
 
@@ -148,6 +149,21 @@ class Lexicon:
     rest_words: frozenset  # "the rest voted against": the group's members not named in the sentence
     vote_nouns: frozenset  # "did not take part in the voting"
     favour_words: frozenset  # "voted in favour of"
+    # Statements (GUIDELINES §7; ``pipeline/nlp/statements.py``)
+    accusation_acts: frozenset  # acts whose report makes the speaker oppose the doer
+    speech_verbs: frozenset  # "Russia claims that …": what follows is not the speaker's account
+    demand_verbs: frozenset  # "Russia must withdraw / be held accountable"
+    demand_modals: frozenset
+    war_party_nouns: frozenset  # "the aggressor" is the party to the war
+    party_words: frozenset  # "both sides", "all parties"
+    all_determiners: frozenset
+    call_verbs: frozenset  # "we call on both sides to negotiate"
+    peace_words: frozenset
+    wrongdoing_nouns: frozenset  # "support the investigation of Russia's crimes" opposes Russia
+    punitive_nouns: frozenset
+    recognition_objects: frozenset  # a positive recognition defaults to the war party only with these
+    waging_verbs: frozenset  # "Russia has waged a war of aggression": the subject is the doer
+    targetless_accusations: frozenset  # "Russia invaded another sovereign country": an act with no state named
 
     @classmethod
     def from_path(cls, path: str | Path) -> "Lexicon":
@@ -354,6 +370,11 @@ class ClaimRules:
 
     def _targets(self, cue: Token, anchor: Token, subject: Optional[Token], actor_codes: set, tok2ent, entry: Cue):
         excluded = set(subject.subtree) if subject is not None else set()
+        # Another conjunct's words are not this cue's: "impose sanctions and provide aid to Ukraine".
+        for head in {cue.i: cue, anchor.i: anchor}.values():
+            for c in head.children:
+                if c.dep_ == "conj" and cue not in c.subtree:
+                    excluded.update(c.subtree)
         scope = [t for t in anchor.subtree if t not in excluded]
         # A group the actor belongs to is not its target ("Of the five Central Asian states, Kazakhstan
         # abstained").
@@ -390,19 +411,35 @@ class ClaimRules:
                 return invaders
             if self.war_party in victims or self.war_party in actor_codes:
                 return chosen
-            return [(None, {"key": None, "countries": [self.war_party], "kb_type": "country", "label": "GPE"})]
+            return [(noun, {"key": None, "countries": [self.war_party], "kb_type": "country", "label": "GPE"})]
         return chosen
 
-    def _about_the_war(self, cue: Token, entry: Cue, sent) -> bool:
+    def _about_the_war(self, cue: Token, entry: Cue, sent, stance: str) -> bool:
         """May a cue with no country in reach default to the party to the war (GUIDELINES §3)?
         Not when it takes a clause ("we recognize that the challenges…": a judgement, not an act);
         a recognition cue also needs the war in its sentence (a contested territory, an
         annexation, a referendum…), else "we recognize the urgency" would be a position."""
         if any(c.dep_ in ("ccomp", "mark") or c.lower_ == "that" for c in cue.children):
             return False
+        if sent.doc._.speaker and not self._war_in(sent):
+            return False  # a statement covers every subject: "carbon neutrality" is not about the war
         if entry.topic != "recognition":
             return True
+        if stance == "support":
+            # Recognising something is a position for the war party only when the thing is the
+            # war's (an annexation, a referendum, an occupied territory), in the cue's own phrase.
+            own = list(cue.subtree if cue.pos_ in ("VERB", "AUX") else _anchor(cue).subtree)
+            first, last = min(t.i for t in own), max(t.i for t in own)
+            inside = [e for e in sent.ents if first <= e.start and e.end <= last + 1]
+            if any(e._.kb_type in ("country", "territory") for e in inside):
+                return False  # "recognizing Tuvalu's independence", "… of Kosovo": not the war's
+            return any(t.lemma_.lower() in self.lex.recognition_objects for t in own)
         if any(ent._.kb_type == "territory" for ent in sent.ents):
+            return True
+        return any(t.lemma_.lower() in self.lex.war_context for t in sent)
+
+    def _war_in(self, sent) -> bool:
+        if any(self.war_party in (e._.countries or ()) or e._.kb_type == "territory" for e in sent.ents):
             return True
         return any(t.lemma_.lower() in self.lex.war_context for t in sent)
 
@@ -426,9 +463,41 @@ class ClaimRules:
         war", "the aggression by Russia"."""
         doers = [t for c in noun.children if c.dep_ in ("amod", "poss", "compound") for t in c.subtree]
         doers += [t for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ == "by" for t in c.subtree]
+        head = noun.head
+        # (the lemmatizer gives "wag" for "waged", hence the word forms in the list)
+        if noun.dep_ == "dobj" and {head.lemma_.lower(), head.lower_} & self.lex.waging_verbs:
+            subject = self._subject(head)  # "Russia has waged an illegal war of aggression"
+            if subject is not None:
+                doers += list(subject.subtree)
         return self._countries_in(doers, tok2ent)
 
-    def _aggression_acts(self, sent, tok2ent) -> list[dict]:
+    def _wrongs(self, sent, tok2ent) -> list[tuple[Token, dict]]:
+        """Aggression nouns with one state as their doer ("Russia's war of occupation", "Putin's
+        war", "Russia has committed a terrible aggression"), with or without a victim named; not a
+        compound ("the Ukraine war" names the place) nor two parties ("the Russian-Ukrainian war")."""
+        out = []
+        for noun in sent:
+            if noun.lemma_.lower() not in self.lex.aggression_nouns or noun.pos_ != "NOUN":
+                continue
+            compounds = {t.i for c in noun.children if c.dep_ == "compound" for t in c.subtree}
+            doers = [(t, e) for t, e in self._aggressors(noun, tok2ent) if t.i not in compounds]
+            codes = {c for _, e in doers for c in e["countries"]}
+            if len(codes) == 1 and doers[0][1]["kb_type"] != "group":
+                out.append(
+                    (
+                        noun,
+                        {
+                            "actor": next(iter(codes)),
+                            "actor_mentions": [doers[0][1]["key"]],
+                            "stance": "oppose",
+                            "target": None,
+                            "topic": "military",
+                        },
+                    )
+                )
+        return out
+
+    def _aggression_acts(self, sent, tok2ent) -> list[tuple[Token, dict]]:
         """Statements report acts as nouns (GUIDELINES §7.4): "the Russian invasion of Ukraine"
         gives RUS -> UKR oppose, once per sentence and pair."""
         rows = []
@@ -448,19 +517,58 @@ class ClaimRules:
                         for t in victim["countries"]:
                             if a != t:
                                 rows.append(
-                                    {
-                                        "actor": a,
-                                        "actor_mentions": [doer["key"]],
-                                        "target": t,
-                                        "target_mentions": [victim["key"]],
-                                        "stance": "oppose",
-                                        "topic": "military",
-                                        "confidence": 0.6,
-                                        "cue": noun.text,
-                                        "negated": False,
-                                    }
+                                    (
+                                        noun,
+                                        {
+                                            "actor": a,
+                                            "actor_mentions": [doer["key"]],
+                                            "target": t,
+                                            "target_mentions": [victim["key"]],
+                                            "stance": "oppose",
+                                            "topic": "military",
+                                            "confidence": 0.6,
+                                            "cue": noun.text,
+                                            "negated": False,
+                                        },
+                                    )
                                 )
         return rows
+
+    def _wrongdoer(self, tok: Optional[Token], cue: Token, tok2ent) -> bool:
+        """Does the target stand as the doer of a wrong ("Russia's violations", "crimes by Russia")
+        or the object of a punishment ("the indictment of Putin", "sanctions against Russia") inside
+        the cue's phrase? Then backing that phrase opposes the target."""
+        if tok is None:
+            return False
+        ent = tok2ent.get(tok.i)
+        if ent is None:  # the aggression noun that stood for the war party ("… the crime of aggression")
+            return not self._object_of(tok, cue)
+        while ent is not None and tok.head.i != tok.i and tok2ent.get(tok.head.i) is ent:
+            tok = tok.head  # the mention's root: "President Putin" -> "Putin"
+        while tok.dep_ == "conj" and tok.head.i != tok.i:
+            tok = tok.head
+        head = tok.head
+        if tok.dep_ in ("poss", "amod", "compound"):  # not "support Russia's war": the wrong is what is backed
+            return head.lemma_.lower() in self.lex.wrongdoing_nouns and not self._object_of(head, cue)
+        if tok.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
+            noun = head.head
+            if noun.i == cue.i:
+                return False
+            if noun.lemma_.lower() in self.lex.punitive_nouns:  # "welcome the indictment of Putin"
+                return True
+            return (
+                head.lower_ == "by"
+                and noun.lemma_.lower() in self.lex.wrongdoing_nouns
+                and not self._object_of(noun, cue)
+            )
+        return False
+
+    @staticmethod
+    def _object_of(noun: Token, cue: Token) -> bool:
+        """Is ``noun`` the cue itself, its direct object or the object of its own preposition?"""
+        if noun.i == cue.i or (noun.head.i == cue.i and noun.dep_ in ("dobj", "attr")):
+            return True
+        return noun.dep_ == "pobj" and noun.head.head.i == cue.i
 
     def _complement(self, cue: Token) -> Optional[str]:
         """ "negative" for "recognise X as an aggressor / a state sponsor of terrorism", "borders" for
@@ -541,6 +649,7 @@ class ClaimRules:
 
     def _sentence_claims(self, sent, cue_tokens, negator_of, tok2ent, last_actor, speaker=None) -> list[dict]:
         claims: list[dict] = []
+        acts: list[tuple[Token, dict]] = []  # oppose rows and their cues, for the speaker's accusations
         doc = sent.doc
         for i in sorted(k for k in cue_tokens if sent.start <= k < sent.end):
             entry, cue = cue_tokens[i], doc[i]
@@ -643,17 +752,25 @@ class ClaimRules:
                         continue
             if respect_borders:  # the borders are the victim's; the position is toward the violator
                 targets = [(None, {"key": None, "countries": [self.war_party], "kb_type": "country", "label": "GPE"})]
+            if stance == "support" and targets and all(self._wrongdoer(t, cue, tok2ent) for t, _ in targets):
+                stance = "oppose"  # "support the investigation of Russia's crimes"
             target_codes = sorted({c for _, e in targets for c in e["countries"]} - actor_codes)
             confidence = 0.8 - (0.2 if how not in ("subject", "modifier", "speaker") else 0.0)
             if (
                 not target_codes
                 and entry.war_default
                 and self.war_party not in actor_codes
-                and self._about_the_war(cue, entry, sent)
+                and self._about_the_war(cue, entry, sent, stance)
             ):
                 target_codes = [self.war_party]
                 confidence -= 0.2
             if not target_codes:
+                if how == "subject" and cue.lemma_.lower() in self.lex.targetless_accusations and n_neg % 2 == 0:
+                    # "Russia invaded another sovereign country": no state to code, but the
+                    # speaker of a statement who reports it opposes the doer (statements.py).
+                    for actor in sorted(actor_codes):
+                        act = {"actor": actor, "actor_mentions": [e["key"] for _, e in actors], "target": None}
+                        acts.append((cue, {**act, "stance": "oppose", "topic": entry.topic}))
                 continue
             claim_index = len({c["claim_index"] for c in claims}) + 1
             topic = self._topic(entry, sent)
@@ -662,7 +779,7 @@ class ClaimRules:
                     if any(c["actor"] == actor and c["target"] == target and c["stance"] == stance for c in claims):
                         continue
                     claims.append(
-                        {
+                        row := {
                             "claim_index": claim_index,
                             "actor": actor,
                             "actor_mentions": [e["key"] for _, e in actors if actor in e["countries"]],
@@ -675,12 +792,18 @@ class ClaimRules:
                             "negated": n_neg % 2 == 1,
                         }
                     )
+                    acts.append((cue, row))
         if speaker:
-            for row in self._aggression_acts(sent, tok2ent):
-                if not any(
-                    c["actor"] == row["actor"] and c["target"] == row["target"] and c["stance"] == "oppose"
-                    for c in claims
-                ):
+            code = speaker[0][1]["countries"][0]
+            nouns = self._aggression_acts(sent, tok2ent)
+            acts += nouns + self._wrongs(sent, tok2ent)
+            extra = [row for _, row in nouns]
+            extra += statements.accusations(self, acts, code)
+            extra += statements.demands(self, sent, tok2ent, code)
+            extra += statements.calls_on_parties(self, sent, tok2ent, code)
+            for row in extra:
+                # An explicit cue's row for the pair wins over an implied one ("we support Russia's war").
+                if not any(c["actor"] == row["actor"] and c["target"] == row["target"] for c in claims):
                     claims.append({"claim_index": len({c["claim_index"] for c in claims}) + 1, **row})
         return claims
 

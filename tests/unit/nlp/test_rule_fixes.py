@@ -55,3 +55,39 @@ def test_rule_fix(annotator, text, expected):
 def test_take_part_needs_a_vote(annotator):
     # "part" is a cue only in a voting context
     assert rows(annotator, "Crimea did not become part of Russia for Kazakhstan.") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the speaker's account of another state's act against a state: the speaker opposes the doer
+        (
+            "Russia is destroying Ukrainian cities and schools.",
+            [("POL", "RUS", "oppose"), ("RUS", "UKR", "oppose")],
+        ),
+        ("The Russian Federation has waged a war of aggression for two years.", [("POL", "RUS", "oppose")]),
+        ("We have to be clear: Russia invaded a sovereign neighbour.", [("POL", "RUS", "oppose")]),
+        # ... but not when another state says it
+        ("Russia claims that Ukraine attacked its territory.", []),
+        # "the Ukraine war" names the place, "the Russian-Ukrainian war" two parties: no doer
+        ("The Ukraine war has raised food prices.", []),
+        ("The Russian-Ukrainian war has raised food prices.", []),
+        # a demand on one party is opposition to it
+        ("The Russian Federation must immediately withdraw its forces.", [("POL", "RUS", "oppose")]),
+        ("The aggressor must be held accountable.", [("POL", "RUS", "oppose")]),
+        # a call on both parties, in a passage about the war, is neutral toward the war party
+        ("The war in Ukraine must end. We call on both sides to negotiate.", [("POL", "RUS", "neutral")]),
+        ("We call on both sides to negotiate.", []),
+        # backing a phrase about a state's wrongs or its punishment opposes that state
+        ("We support the mechanisms investigating Russia's violations.", [("POL", "RUS", "oppose")]),
+        ("We welcome the prosecution of Russia.", [("POL", "RUS", "oppose")]),
+        ("We support Russia's war.", [("POL", "RUS", "support")]),
+        # another conjunct's object is not the cue's target
+        ("We impose sanctions and provide aid to Ukraine.", [("POL", "UKR", "support")]),
+        # a statement covers every subject: no default to the war without the war in the sentence
+        ("We remain committed to carbon neutrality.", []),
+        ("We recognize the independence of Kosovo.", []),
+    ],
+)
+def test_statement_rules(annotator, text, expected):
+    assert rows(annotator, text, speaker="POL") == sorted(expected)
