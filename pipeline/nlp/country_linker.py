@@ -138,9 +138,9 @@ class CountryLinker:
 
     def speaker_mentions(self, doc: Doc, speaker: str, ents: list[Span], links: dict) -> list[Span]:
         """``ents`` plus the speaker forms of ``speaker`` found in ``doc`` (their entries go into
-        ``links``). A form replaces only unlinked entities that lie inside it ("Kingdom" in "the
-        Kingdom", "Royal Highness" in "His Royal Highness"); it is left out where it overlaps any
-        other entity, where "of" follows ("the Kingdom of Spain") or where a name or a role "of"
+        ``links``). A form replaces the unlinked entities that lie inside it ("Kingdom" in "the
+        Kingdom", "Royal Highness" in "His Royal Highness") or have its label; it is left out where
+        it overlaps any other entity, where "of" follows ("the Kingdom of Spain") or where a name or a role "of"
         someone follows a title ("His Majesty King Abdullah", "His Majesty the King of Jordan"):
         those name another state or person."""
         assert self.kb is not None
@@ -153,7 +153,13 @@ class CountryLinker:
             if _names_another(doc, span):
                 continue
             overlapping = [e for e in kept if e.start < span.end and e.end > span.start]
-            if any(links[e.start, e.end] is not None or e.start < span.start or e.end > span.end for e in overlapping):
+            # An unlinked NER span inside the form ("Kingdom") or of the same kind that ran past
+            # it ("the Kingdom welcomed") gives way; a linked one, or another kind of name, stays.
+            if any(
+                links[e.start, e.end] is not None
+                or (e.label != span.label and (e.start < span.start or e.end > span.end))
+                for e in overlapping
+            ):
                 continue
             kept = [e for e in kept if e not in overlapping]
             links[span.start, span.end] = entries[span.start, span.end][1]
