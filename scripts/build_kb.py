@@ -160,6 +160,7 @@ def _row(**fields) -> dict:
         "qid",
         "label",
         "aliases",
+        "speaker_aliases",
         "members",
         "iso2",
         "numeric",
@@ -170,11 +171,73 @@ def _row(**fields) -> dict:
         "de_jure",
         "note",
     )
-    row = {k: fields[k] for k in order if k in fields and (fields[k] not in (None, "", []) or k == "country")}
+    keep = ("country", "aliases")  # a row of speaker forms only has no aliases
+    row = {k: fields[k] for k in order if k in fields and (fields[k] not in (None, "", []) or k in keep)}
     return row
 
 
-def country_rows(members: list[str]) -> tuple[list[dict], list[dict], list[dict], list[str]]:
+_SPEAKER_KINDS = ("short", "title", "drop")
+
+
+def speaker_forms(codes: list[str]) -> tuple[dict[str, list[str]], dict[str, list[str]], list[str]]:
+    """Short forms and titles that stand for a state only in its own statement (README.md, "Forms
+    that stand for the speaker"), by code, from ``speaker_forms.csv``: a row's ``scope`` is a code,
+    or ``official:WORDS`` for every state whose ISO official name has WORDS before its "of" ("Kingdom
+    of Saudi Arabia", "Hashemite Kingdom of Jordan"); ``drop`` removes a derived form from one state."""
+    path = SOURCES / "speaker_forms.csv"
+    official = {}
+    for code in codes:
+        c = pycountry.countries.get(alpha_3=code)
+        name = getattr(c, "official_name", None) or ""
+        official[code] = f" {name.split(' of ')[0]} " if " of " in name else ""
+    forms: dict[str, dict[str, list[str]]] = {code: {k: [] for k in _SPEAKER_KINDS} for code in codes}
+    problems = []
+    for n, r in enumerate(_read_csv("speaker_forms.csv"), 2):
+        scope, kind, value = r["scope"], r["kind"], " ".join(r["value"].split())
+        if kind not in _SPEAKER_KINDS or not value:
+            problems.append(f"{path.name}:{n}: kind {kind!r}, value {value!r}")
+            continue
+        if scope.startswith("official:"):
+            words = f" {scope.removeprefix('official:')} "
+            scoped = [code for code in codes if words in official[code]]
+        else:
+            scoped = [scope] if scope in forms else []
+        if not scoped:
+            problems.append(f"{path.name}:{n}: scope {scope!r} names no member or observer state")
+        for code in scoped:
+            forms[code][kind].append(value)
+    shorts, titles = {}, {}
+    for code, f in forms.items():
+        drop = set(f["drop"])
+        problems += [
+            f"{path.name}: {code}: drops {d!r}, which it does not have"
+            for d in sorted(drop - set(f["short"] + f["title"]))
+        ]
+        shorts[code] = [v for v in _dedupe(f["short"]) if v not in drop]
+        titles[code] = [v for v in _dedupe(f["title"]) if v not in drop]
+    return shorts, titles, problems
+
+
+def monarch_rows(titles: dict[str, list[str]]) -> list[dict]:
+    """One row per monarchy for its titles ("His Majesty"): a leader with speaker forms only."""
+    return [
+        _row(
+            id=f"{code}:monarch",
+            type="leader",
+            country=code,
+            label="PERSON",
+            aliases=[],
+            speaker_aliases=forms,
+            role="the monarch or a member of the royal house, named by title",
+        )
+        for code, forms in sorted(titles.items())
+        if forms
+    ]
+
+
+def country_rows(
+    members: list[str], shorts: dict[str, list[str]]
+) -> tuple[list[dict], list[dict], list[dict], list[str]]:
     qids = {r["iso3"]: r["qid"] for r in _read_csv("qids.csv")}
     extras: dict[str, dict[str, list[str]]] = {}
     for r in _read_csv("country_names.csv"):
@@ -224,6 +287,7 @@ def country_rows(members: list[str]) -> tuple[list[dict], list[dict], list[dict]
                 qid=qids.get(code),
                 label="GPE",
                 aliases=aliases,
+                speaker_aliases=shorts.get(code, []),
                 iso2=c.alpha_2,
                 numeric=c.numeric,
                 capital=capital,
@@ -361,6 +425,20 @@ def organisation_rows(members: list[str]) -> list[dict]:
                 note=r.get("note"),
             )
         )
+    # Armed groups named after a state they fight or fight in ("Tehrik-e-Taliban Pakistan"): no
+    # members, so the state's name inside the name links to nothing.
+    for r in _read_jsonl("armed_groups.jsonl"):
+        rows.append(
+            _row(
+                id=r["id"],
+                type="organisation",
+                country=None,
+                qid=r.get("qid"),
+                label="ORG",
+                aliases=_dedupe(r["aliases"]),
+                note=r.get("note"),
+            )
+        )
     for r in _read_jsonl("groups.jsonl"):
         rows.append(
             _row(
@@ -382,7 +460,8 @@ def institution_rows() -> list[dict]:
 
 
 def check(rows: list[dict]) -> list[str]:
-    """Problems: unknown codes, duplicate ids, an alias that links to two different targets."""
+    """Problems: unknown codes, duplicate ids, an alias that links to two different targets, a
+    speaker form that is also an alias."""
     problems = []
     ids = [r["id"] for r in rows]
     problems += [f"duplicate id {i}" for i in sorted({i for i in ids if ids.count(i) > 1})]
@@ -404,6 +483,11 @@ def check(rows: list[dict]) -> list[str]:
     for target, alias in named:
         targets.setdefault(CountryKB.normalise(alias).casefold(), set()).add(target)
     problems += [f"alias {k!r} links to {sorted(v)}" for k, v in sorted(targets.items()) if len(v) > 1]
+    # A speaker form that is also an alias would link in every text, not only the state's own.
+    for r in rows:
+        for form in r.get("speaker_aliases", []):
+            if CountryKB.normalise(form).casefold() in targets:
+                problems.append(f"{r['id']}: speaker form {form!r} is also an alias")
     return problems
 
 
@@ -411,7 +495,9 @@ def build() -> str:
     members = [r["iso3"] for r in _read_csv("un_members.csv")]
     if len(set(members)) != 193:
         raise SourceError(f"{SOURCES / 'un_members.csv'}: {len(set(members))} codes, expected 193")
-    countries, capitals, demonyms, problems = country_rows(members)
+    shorts, titles, problems = speaker_forms(sorted(members) + list(OBSERVERS))
+    countries, capitals, demonyms, more = country_rows(members, shorts)
+    problems += more
     rows = (
         countries
         + territory_rows()
@@ -419,6 +505,7 @@ def build() -> str:
         + demonyms
         + institution_rows()
         + person_rows()
+        + monarch_rows(titles)
         + organisation_rows(members)
         + historical_rows()
         + place_rows()

@@ -98,6 +98,9 @@ class KBEntry:
     label: str
     aliases: tuple[str, ...]
     members: tuple[str, ...] = ()
+    # Forms that stand for the entry only in its own state's statement ("the Kingdom", "His
+    # Majesty"): never ruler patterns; the linker matches them where ``doc._.speaker`` is the state.
+    speaker_aliases: tuple[str, ...] = ()
     qid: Optional[str] = None
     # Optional descriptive fields: ISO codes and capital/demonym of a country row, a person's
     # role, the organisation an organ or official belongs to (an entry id), the state a
@@ -126,6 +129,7 @@ class CountryKB:
     sha256: str = ""
     _by_alias: dict[str, str] = field(default_factory=dict, repr=False)
     _by_folded: dict[str, str] = field(default_factory=dict, repr=False)
+    _by_speaker: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         for entry in self.entries.values():
@@ -133,6 +137,8 @@ class CountryKB:
                 key = self.normalise(alias)
                 self._by_alias.setdefault(key, entry.id)
                 self._by_folded.setdefault(key.casefold(), entry.id)
+            if entry.country:
+                self._by_speaker.setdefault(entry.country, []).extend((f, entry.id) for f in entry.speaker_aliases)
 
     @classmethod
     def from_path(cls, path: str | Path) -> "CountryKB":
@@ -149,7 +155,7 @@ class CountryKB:
             for code in [row.get("country"), row.get("de_jure")] + row.get("members", []):
                 if code and pycountry.countries.get(alpha_3=code) is None:
                     raise ValueError(f"{path}:{line_no}: {code!r} is not an ISO 3166-1 alpha-3 code")
-            aliases = tuple(row["aliases"])
+            aliases = tuple(row.get("aliases", []))
             if row["id"] in entries:  # extra aliases and the QID for a pycountry country
                 aliases = entries[row["id"]].aliases + aliases
             entries[row["id"]] = KBEntry(
@@ -159,6 +165,7 @@ class CountryKB:
                 row["label"],
                 aliases,
                 tuple(row.get("members", [])),
+                tuple(row.get("speaker_aliases", [])),
                 row.get("qid"),
                 **{k: row.get(k) for k in _OPTIONAL},
             )
@@ -173,6 +180,10 @@ class CountryKB:
         key = self.normalise(text)
         entry_id = self._by_alias.get(key) or self._by_folded.get(key.casefold())
         return self.entries[entry_id] if entry_id else None
+
+    def speaker_forms(self, speaker: str) -> list[tuple[str, KBEntry]]:
+        """The forms that stand for ``speaker`` (ISO3) in its own statement, with their entries."""
+        return [(form, self.entries[entry_id]) for form, entry_id in self._by_speaker.get(speaker, [])]
 
     def qid(self, entry: KBEntry) -> Optional[str]:
         """The QID a mention links to: the entry's own, else its country's."""
@@ -189,6 +200,12 @@ class CountryKB:
         for entry in self.entries.values():
             for alias in entry.aliases:
                 patterns.append({"label": entry.label, "pattern": alias, "id": entry.id})
+                # A group listed in running-text case ("Pacific small island developing States")
+                # is also written as a title ("Pacific Small Island Developing States"); the ruler
+                # matches case-sensitively, the lookup does not.
+                titled = _title_case(alias) if entry.type == "group" else alias
+                if titled != alias and titled not in entry.aliases:
+                    patterns.append({"label": entry.label, "pattern": titled, "id": entry.id})
             words = [w for w in map(_words, entry.aliases) if w]
             if entry.type in ("capital", "place") or entry.id.endswith(":capital"):
                 named += words
@@ -220,6 +237,16 @@ class CountryKB:
                 }
             )
         return patterns
+
+
+_SMALL_WORDS = {"a", "an", "and", "for", "in", "of", "on", "or", "the", "to"}
+
+
+def _title_case(alias: str) -> str:
+    """An alias in title case: every word capitalised but the small words ("Pacific small island
+    States" -> "Pacific Small Island States", "the Baltic states" -> "the Baltic States"); words that
+    already start with a capital ("SIDS") stay as they are."""
+    return " ".join(w if w in _SMALL_WORDS or not w[:1].islower() else w[:1].upper() + w[1:] for w in alias.split(" "))
 
 
 def _grouped(names: list[list[dict]]) -> list[list[dict]]:
