@@ -24,6 +24,7 @@ from typing import Optional
 
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -114,6 +115,7 @@ class CountryLinker:
         self.kb: Optional[CountryKB] = None
         self._kb_path: Optional[Path] = None
         self._matchers: dict[str, Matcher] = {}
+        self._entries: dict[int, KBEntry] = {}
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, kb_path: Optional[str] = None):
         self._kb_path = Path(kb_path) if kb_path else DATA_DIR / KB_FILE
@@ -121,7 +123,7 @@ class CountryLinker:
 
     def _load(self, path: Path) -> None:
         self.kb = CountryKB.from_path(path)
-        self._matchers = {}
+        self._matchers, self._entries = {}, {}
 
     def _matcher(self, doc: Doc, speaker: str) -> Matcher:
         """A matcher of the speaker's forms, built when a statement of that state first comes."""
@@ -129,6 +131,9 @@ class CountryLinker:
         if speaker not in self._matchers:
             matcher = Matcher(doc.vocab)
             for form, entry in self.kb.speaker_forms(speaker):
+                # Match ids are looked up here, not in the StringStore: a worker's store need
+                # not hold a key added while another document was processed.
+                self._entries[get_string_id(entry.id)] = entry
                 first, *rest = form.split()
                 # "the Kingdom" / "The Kingdom", "His Majesty": the first word in any case, the
                 # name words as written (a lower-case "kingdom" is a common noun).
@@ -146,7 +151,7 @@ class CountryLinker:
         assert self.kb is not None
         entries = {}
         for match_id, start, end in self._matcher(doc, speaker)(doc):
-            entry = self.kb.entries[doc.vocab.strings[match_id]]
+            entry = self._entries[match_id]
             entries[start, end] = (Span(doc, start, end, label=entry.label), entry)
         kept, added = list(ents), []
         for span in filter_spans([span for span, _ in entries.values()]):

@@ -206,6 +206,11 @@ class CountryKB:
                 titled = _title_case(alias) if entry.type == "group" else alias
                 if titled != alias and titled not in entry.aliases:
                     patterns.append({"label": entry.label, "pattern": titled, "id": entry.id})
+                # Texts write the apostrophe either way ("People's" / "People’s"); the ruler
+                # matches exact text.
+                for quote, other in (("'", "’"), ("’", "'")):
+                    if quote in alias and alias.replace(quote, other) not in entry.aliases:
+                        patterns.append({"label": entry.label, "pattern": alias.replace(quote, other), "id": entry.id})
             words = [w for w in map(_words, entry.aliases) if w]
             if entry.type in ("capital", "place") or entry.id.endswith(":capital"):
                 named += words
@@ -227,7 +232,9 @@ class CountryKB:
             )
             patterns.append({"label": "ORG", "id": "body", "pattern": name + between + [{"LOWER": {"IN": _BODIES}}]})
         for name in _grouped(states):
-            patterns.append({"label": "LOC", "id": "place", "pattern": name + [{"TEXT": {"IN": _FEATURES}}]})
+            # "the Jordan River" and "the Jordan river"
+            features = sorted({f.lower() for f in _FEATURES})
+            patterns.append({"label": "LOC", "id": "place", "pattern": name + [{"LOWER": {"IN": features}}]})
         for name in _grouped(countries):
             patterns.append(
                 {

@@ -241,3 +241,21 @@ def test_a_speaker_form_that_is_also_an_alias_is_a_problem(build_kb):
         {"id": "FRA:nick", "type": "metonym", "country": "FRA", "aliases": ["the Hexagon"]},
     ]
     assert "FRA: speaker form 'the Hexagon' is also an alias" in build_kb.check(rows)
+
+
+def test_speaker_forms_across_memory_zones(nlp):
+    # The build runs each group of documents in a memory zone, which drops the strings added in
+    # it; the speaker-form matcher is built once and must still resolve its matches afterwards.
+    for _ in range(2):
+        with nlp.memory_zone():
+            got = ents(run(nlp, "The Kingdom has raised its pledge.", speaker="MAR"))
+            assert ("The Kingdom", 0, 11, "GPE", "MAR", ["MAR"]) in got
+
+
+def test_apostrophes_either_way_and_lower_case_features(nlp):
+    got = linked(run(nlp, "The People’s Republic of China and the People's Republic of China met by the Jordan river."))
+    assert sorted((t.replace("’", "'"), c) for t, c in got.items() if "Republic of China" in t) == [
+        ("People's Republic of China", ["CHN"]),
+        ("the People's Republic of China", ["CHN"]),
+    ]
+    assert "Jordan" not in got  # "the Jordan river" is a place, not the state
