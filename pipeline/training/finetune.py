@@ -39,7 +39,7 @@ from pipeline.training.compare_systems import (
 )
 from pipeline.training.stance_data import cached_process, load_eval_docs
 
-CONFIG = {"epochs": 3, "batch_size": 16, "learning_rate": 3e-5, "max_length": 128, "validation_docs": 8}
+CONFIG: dict = {"epochs": 3, "batch_size": 16, "learning_rate": 3e-5, "max_length": 128, "validation_docs": 8}
 
 
 def _model_path() -> str:
