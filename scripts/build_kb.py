@@ -410,7 +410,9 @@ def person_rows() -> list[dict]:
 
 def organisation_rows(members: list[str]) -> list[dict]:
     rows = []
-    for r in _read_jsonl("organisations.jsonl"):
+    # Armed groups named after a state they fight or fight in ("Tehrik-e-Taliban Pakistan") are
+    # organisations with no members, so the state's name inside the name links to nothing.
+    for r in _read_jsonl("organisations.jsonl") + _read_jsonl("armed_groups.jsonl"):
         m = sorted(members) if r.get("members") == "UN_MEMBERS" else r.get("members", [])
         rows.append(
             _row(
@@ -422,20 +424,6 @@ def organisation_rows(members: list[str]) -> list[dict]:
                 aliases=_dedupe(r["aliases"]),
                 members=m,
                 org=r.get("org"),
-                note=r.get("note"),
-            )
-        )
-    # Armed groups named after a state they fight or fight in ("Tehrik-e-Taliban Pakistan"): no
-    # members, so the state's name inside the name links to nothing.
-    for r in _read_jsonl("armed_groups.jsonl"):
-        rows.append(
-            _row(
-                id=r["id"],
-                type="organisation",
-                country=None,
-                qid=r.get("qid"),
-                label="ORG",
-                aliases=_dedupe(r["aliases"]),
                 note=r.get("note"),
             )
         )

@@ -1,3 +1,4 @@
+import importlib.util
 import json
 from pathlib import Path
 
@@ -8,6 +9,15 @@ from pipeline.ingest.manifest import read_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ID = "besa2023_central_asia"
+
+
+@pytest.fixture(scope="session")
+def build_kb():
+    """``scripts/build_kb.py`` as a module (a script, not part of the package)."""
+    spec = importlib.util.spec_from_file_location("build_kb", ROOT / "scripts" / "build_kb.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def load(path):

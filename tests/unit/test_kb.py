@@ -1,7 +1,6 @@
 """The country knowledge base: coverage of the UN members, unambiguous aliases, the generator."""
 
 import csv
-import importlib.util
 import re
 from pathlib import Path
 
@@ -17,14 +16,6 @@ SOURCES = ROOT / "pipeline" / "data" / "kb_sources"
 @pytest.fixture(scope="module")
 def kb():
     return CountryKB.from_path(DATA_DIR / "country_kb.jsonl")
-
-
-@pytest.fixture(scope="module")
-def build_kb():
-    spec = importlib.util.spec_from_file_location("build_kb", ROOT / "scripts" / "build_kb.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _members():

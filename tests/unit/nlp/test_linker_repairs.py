@@ -4,10 +4,7 @@ after it; title-case wordings of groups match; armed groups named after a state 
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
-from conftest import ROOT
 from spacy.tokens import Span
 
 from pipeline.nlp.kb import CountryKB
@@ -18,14 +15,6 @@ from pipeline.settings import DATA_DIR
 @pytest.fixture(scope="module")
 def nlp():
     return load_nlp()
-
-
-@pytest.fixture(scope="module")
-def build_kb():
-    spec = importlib.util.spec_from_file_location("build_kb", ROOT / "scripts" / "build_kb.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def run(nlp, text, speaker=None):
