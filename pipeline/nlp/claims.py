@@ -471,16 +471,24 @@ class ClaimRules:
                 doers += list(subject.subtree)
         return self._countries_in(doers, tok2ent)
 
-    def _wrongs(self, sent, tok2ent) -> list[tuple[Token, dict]]:
+    def _aggression_nouns(self, sent, tok2ent) -> list[tuple[Token, list]]:
+        """The sentence's aggression nouns, each with its doers (``_aggressors``), found once for
+        both ``_aggression_acts`` and ``_wrongs``."""
+        return [
+            (noun, self._aggressors(noun, tok2ent))
+            for noun in sent
+            if noun.lemma_.lower() in self.lex.aggression_nouns and noun.pos_ == "NOUN"
+        ]
+
+    @staticmethod
+    def _wrongs(nouns: list[tuple[Token, list]]) -> list[tuple[Token, dict]]:
         """Aggression nouns with one state as their doer ("Russia's war of occupation", "Putin's
         war", "Russia has committed a terrible aggression"), with or without a victim named; not a
         compound ("the Ukraine war" names the place) nor two parties ("the Russian-Ukrainian war")."""
         out = []
-        for noun in sent:
-            if noun.lemma_.lower() not in self.lex.aggression_nouns or noun.pos_ != "NOUN":
-                continue
+        for noun, all_doers in nouns:
             compounds = {t.i for c in noun.children if c.dep_ == "compound" for t in c.subtree}
-            doers = [(t, e) for t, e in self._aggressors(noun, tok2ent) if t.i not in compounds]
+            doers = [(t, e) for t, e in all_doers if t.i not in compounds]
             codes = {c for _, e in doers for c in e["countries"]}
             if len(codes) == 1 and doers[0][1]["kb_type"] != "group":
                 out.append(
@@ -497,14 +505,11 @@ class ClaimRules:
                 )
         return out
 
-    def _aggression_acts(self, sent, tok2ent) -> list[tuple[Token, dict]]:
+    def _aggression_acts(self, nouns: list[tuple[Token, list]], tok2ent) -> list[tuple[Token, dict]]:
         """Statements report acts as nouns (GUIDELINES §7.4): "the Russian invasion of Ukraine"
         gives RUS -> UKR oppose, once per sentence and pair."""
         rows = []
-        for noun in sent:
-            if noun.lemma_.lower() not in self.lex.aggression_nouns or noun.pos_ != "NOUN":
-                continue
-            doers = self._aggressors(noun, tok2ent)
+        for noun, doers in nouns:
             victims = [
                 (t, e)
                 for c in noun.children
@@ -795,8 +800,9 @@ class ClaimRules:
                     acts.append((cue, row))
         if speaker:
             code = speaker[0][1]["countries"][0]
-            nouns = self._aggression_acts(sent, tok2ent)
-            acts += nouns + self._wrongs(sent, tok2ent)
+            aggression = self._aggression_nouns(sent, tok2ent)
+            nouns = self._aggression_acts(aggression, tok2ent)
+            acts += nouns + self._wrongs(aggression)
             extra = [row for _, row in nouns]
             extra += statements.accusations(self, acts, code)
             extra += statements.demands(self, sent, tok2ent, code)

