@@ -231,9 +231,8 @@ class CountryKB:
                 {"label": "LAW", "id": "instrument", "pattern": name + between + [{"LOWER": {"IN": _INSTRUMENTS}}]}
             )
             patterns.append({"label": "ORG", "id": "body", "pattern": name + between + [{"LOWER": {"IN": _BODIES}}]})
+        features = sorted({f.lower() for f in _FEATURES})  # "the Jordan River" and "the Jordan river"
         for name in _grouped(states):
-            # "the Jordan River" and "the Jordan river"
-            features = sorted({f.lower() for f in _FEATURES})
             patterns.append({"label": "LOC", "id": "place", "pattern": name + [{"LOWER": {"IN": features}}]})
         for name in _grouped(countries):
             patterns.append(
