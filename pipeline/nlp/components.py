@@ -7,5 +7,6 @@
 import pipeline.nlp.claims  # noqa: F401
 import pipeline.nlp.country_linker  # noqa: F401
 import pipeline.nlp.encoder  # noqa: F401
+import pipeline.nlp.entity_ruler  # noqa: F401
 import pipeline.nlp.markers  # noqa: F401
 import pipeline.nlp.stance  # noqa: F401
