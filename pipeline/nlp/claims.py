@@ -164,6 +164,10 @@ class Lexicon:
     recognition_objects: frozenset  # a positive recognition defaults to the war party only with these
     waging_verbs: frozenset  # "Russia has waged a war of aggression": the subject is the doer
     targetless_accusations: frozenset  # "Russia invaded another sovereign country": an act with no state named
+    punitive_verbs: frozenset  # "support efforts to prosecute Russia / impose costs on Russia"
+    accountable_words: frozenset  # "hold Russia to account / accountable"
+    dependence_verbs: frozenset  # "relying on Russian gas": dependence on goods is no position
+    dependence_shares: frozenset  # "relying on Russia for most of our wheat"
 
     @classmethod
     def from_path(cls, path: str | Path) -> "Lexicon":
@@ -177,6 +181,17 @@ def _chain_up(token: Token):
     while token.dep_ in CHAIN and token.head is not token:
         token = token.head
         yield token
+
+
+def _mention_root(tok: Token, tok2ent) -> Token:
+    """The syntactic root of the mention ``tok`` is in ("President Putin" -> "Putin"), climbing
+    out of coordination ("Russia and Ukraine" -> "Russia")."""
+    ent = tok2ent.get(tok.i)
+    while ent is not None and tok.head.i != tok.i and tok2ent.get(tok.head.i) is ent:
+        tok = tok.head
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
 
 
 def _anchor(token: Token) -> Token:
@@ -545,28 +560,78 @@ class ClaimRules:
         the cue's phrase? Then backing that phrase opposes the target."""
         if tok is None:
             return False
-        ent = tok2ent.get(tok.i)
-        if ent is None:  # the aggression noun that stood for the war party ("… the crime of aggression")
+        if tok2ent.get(tok.i) is None:  # the aggression noun that stood for the war party ("… the crime of aggression")
             return not self._object_of(tok, cue)
-        while ent is not None and tok.head.i != tok.i and tok2ent.get(tok.head.i) is ent:
-            tok = tok.head  # the mention's root: "President Putin" -> "Putin"
-        while tok.dep_ == "conj" and tok.head.i != tok.i:
-            tok = tok.head
+        tok = _mention_root(tok, tok2ent)
         head = tok.head
         if tok.dep_ in ("poss", "amod", "compound"):  # not "support Russia's war": the wrong is what is backed
-            return head.lemma_.lower() in self.lex.wrongdoing_nouns and not self._object_of(head, cue)
-        if tok.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
+            if head.lemma_.lower() in self.lex.wrongdoing_nouns and not self._object_of(head, cue):
+                return True
+        elif tok.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
             noun = head.head
             if noun.i == cue.i:
-                return False
+                return head.lower_ == "against"  # "stand in solidarity against Russia"
             if noun.lemma_.lower() in self.lex.punitive_nouns:  # "welcome the indictment of Putin"
                 return True
-            return (
+            if (
                 head.lower_ == "by"
                 and noun.lemma_.lower() in self.lex.wrongdoing_nouns
                 and not self._object_of(noun, cue)
-            )
+            ):
+                return True
+        return self._wrong_above(tok, cue)
+
+    def _wrong_above(self, tok: Token, cue: Token) -> bool:
+        """The same, further up the cue's phrase: "efforts to hold Russia to account", "the arrest
+        warrants issued for Russia's President", "damage caused by Russian forces", "solidarity
+        against Russia's aggression". A punishment's own doer ("sanctions imposed by the EU"), the
+        place of what is investigated ("the situation in Ukraine") and a wrong's victim ("committed
+        against Ukraine") are not its object."""
+        anchor = _anchor(cue)
+        for a in [tok, *tok.ancestors]:
+            if a.dep_ == "prep" and a.lower_ == "against" and (a.head.i in (cue.i, anchor.i) or a.head.head.i == cue.i):
+                return True  # backing something against the state, on the cue or its object
+            if a.i in (cue.i, anchor.i):
+                break
+        if cue not in tok.ancestors:
+            return False
+        node, by, other_noun = tok, False, False
+        while node.head.i not in (node.i, cue.i):
+            parent = node.head
+            by = by or (node.dep_ in ("prep", "agent") and node.lower_ == "by")
+            lemma = parent.lemma_.lower()
+            if by and lemma in self.lex.wrongdoing_nouns:
+                return True
+            if not by and not other_noun and node.dep_ in ("prep", "acl", "dobj"):
+                if lemma in self.lex.punitive_nouns and parent.pos_ in ("NOUN", "PROPN"):
+                    return True
+                if parent.pos_ == "VERB" and lemma in self.lex.punitive_verbs:
+                    return True
+            # "hold Russia accountable / to account" (also parsed as a clause "Russia to account")
+            if (
+                lemma == "hold"
+                and node.dep_ in ("dobj", "ccomp", "xcomp", "oprd")
+                and any(t.lemma_.lower() in self.lex.accountable_words for c in parent.children for t in c.subtree)
+            ):
+                return True
+            if node.dep_ in SUBJECTS and lemma not in self.lex.accountable_words:
+                return False
+            if parent.pos_ in ("NOUN", "PROPN") and lemma not in self.lex.state_nouns:
+                other_noun = True  # "an investigation of the situation in Ukraine": the situation is its object
+            node = parent
         return False
+
+    @staticmethod
+    def _between(tok: Optional[Token], cue: Token, tok2ent) -> Optional[str]:
+        """ "cue" when the target is one of the states a cue noun relates ("the partnership between
+        China and Russia"), "effort" when it is one party of what the cue backs ("welcome the deal
+        between Ukraine and Russia"): neither is a position of the actor toward that state."""
+        if tok is None or tok.i not in tok2ent:
+            return None
+        tok = _mention_root(tok, tok2ent)
+        if tok.dep_ != "pobj" or tok.head.lower_ != "between":
+            return None
+        return "cue" if tok.head.head.i == cue.i else "effort"
 
     @staticmethod
     def _object_of(noun: Token, cue: Token) -> bool:
@@ -597,7 +662,15 @@ class ClaimRules:
 
     def _negations(self, cue: Token) -> tuple[int, Optional[Token]]:
         count, negator = 0, None
+        below = None
         for verb in _chain_up(cue):
+            if (
+                below is not None
+                and below.dep_ == "conj"
+                and any(c.dep_ == "cc" and c.lower_ in ("but", "yet") for c in verb.children)
+            ):
+                break  # "we are not facing a threat, but we are countering …": the "not" stays in its conjunct
+            below = verb
             count += sum(1 for c in verb.children if c.dep_ == "neg" or c.lower_ in ("never", "no longer"))
             if verb is not cue and self._is_negator(verb):
                 count += 1
@@ -639,7 +712,9 @@ class ClaimRules:
 
     # --- the component --------------------------------------------------------------
     def _skip(self, cue: Token, anchor: Token, entry: Cue) -> bool:
-        if cue.ent_type_ or cue.dep_ in ("prep", "mark", "cc"):  # "Shanghai Cooperation Organisation", "thanks to"
+        if cue.ent_type_ or cue.dep_ in ("prep", "mark", "cc", "prt") or cue.pos_ == "ADV":
+            return True  # "Shanghai Cooperation Organisation", "thanks to", "push back"
+        if cue.lemma_.lower() in self.lex.dependence_verbs and self._dependence(cue):
             return True
         if anchor.lemma_ == "be" and (entry.stance != "neutral" or cue.pos_ == "NOUN"):
             return True  # "X is Y's ally", "It was a vote about…": a copula states background, not an act
@@ -651,6 +726,21 @@ class ClaimRules:
         if any(t.lemma_.lower() in self.lex.background for p in path for t in [p, *p.children]):
             return True
         return any(c.lower_ in self.lex.hypothetical for v in _chain_up(anchor) for c in v.children if c.dep_ == "aux")
+
+    def _dependence(self, cue: Token) -> bool:
+        """ "relying on Russia for 70 per cent of our wheat", "relying on Russian gas": the text
+        describes dependence on goods, not a position toward the state ("relied on China for his
+        position" is one)."""
+        shares = [t for c in cue.children if c.dep_ == "prep" and c.lower_ == "for" for t in c.subtree]
+        if any(
+            t.like_num
+            or t.ent_type_ in ("PERCENT", "QUANTITY", "MONEY")
+            or t.lemma_.lower() in self.lex.dependence_shares
+            for t in shares
+        ):
+            return True
+        objects = [g for c in cue.children if c.dep_ == "prep" and c.lower_ == "on" for g in c.children]
+        return any(g.dep_ == "pobj" and not g.ent_type_ for g in objects)
 
     def _sentence_claims(self, sent, cue_tokens, negator_of, tok2ent, last_actor, speaker=None) -> list[dict]:
         claims: list[dict] = []
@@ -692,7 +782,7 @@ class ClaimRules:
                     # "voted against the resolution condemning Russia", "the rest voted against": a
                     # vote on a resolution, which is a position toward the state it condemns.
                     obj_heads = [g for g in child.children if g.dep_ == "pobj"]
-                    vote_on_resolution = (
+                    vote_on_resolution = cue.lemma_.lower() in self.lex.vote_nouns and (
                         not obj_heads
                         or not any(t.i in tok2ent for t in obj_heads[0:1])
                         or any(t.lemma_.lower() in self.lex.vote_nouns for t in objects)
@@ -757,8 +847,20 @@ class ClaimRules:
                         continue
             if respect_borders:  # the borders are the victim's; the position is toward the violator
                 targets = [(None, {"key": None, "countries": [self.war_party], "kb_type": "country", "label": "GPE"})]
-            if stance == "support" and targets and all(self._wrongdoer(t, cue, tok2ent) for t, _ in targets):
-                stance = "oppose"  # "support the investigation of Russia's crimes"
+            turned: dict[str, str] = {}  # the stance toward a target where it differs from the cue's
+            if stance == "support" and entry.stance == "support":  # a support cue, not a vote or a negated oppose
+                between = {id(t): self._between(t[0], cue, tok2ent) for t in targets}
+                # Backing what goes on between the two sides of the war ("the deal brokered between
+                # Ukraine and Russia") balances them: one neutral row toward the war party (§4.3).
+                sides = [t for t in targets if between[id(t)] == "effort"]
+                if any(self.war_party in e["countries"] for _, e in sides):
+                    turned[self.war_party] = "neutral"
+                    targets = [t for t in targets if t not in sides or self.war_party in t[1]["countries"]]
+                targets = [t for t in targets if between[id(t)] != "cue"]  # "the partnership between A and B"
+                for tok, ent in targets:
+                    if self.war_party not in turned and self._wrongdoer(tok, cue, tok2ent):
+                        turned.update((c, "oppose") for c in ent["countries"])  # "support the investigation
+                        # of Russia's crimes"
             target_codes = sorted({c for _, e in targets for c in e["countries"]} - actor_codes)
             confidence = 0.8 - (0.2 if how not in ("subject", "modifier", "speaker") else 0.0)
             if (
@@ -781,7 +883,8 @@ class ClaimRules:
             topic = self._topic(entry, sent)
             for actor in sorted(actor_codes):
                 for target in target_codes:
-                    if any(c["actor"] == actor and c["target"] == target and c["stance"] == stance for c in claims):
+                    toward = turned.get(target, stance)
+                    if any(c["actor"] == actor and c["target"] == target and c["stance"] == toward for c in claims):
                         continue
                     claims.append(
                         row := {
@@ -790,7 +893,7 @@ class ClaimRules:
                             "actor_mentions": [e["key"] for _, e in actors if actor in e["countries"]],
                             "target": target,
                             "target_mentions": [e["key"] for _, e in targets if target in e["countries"]],
-                            "stance": stance,
+                            "stance": toward,
                             "topic": topic,
                             "confidence": round(confidence, 2),
                             "cue": cue.text,

@@ -91,3 +91,44 @@ def test_take_part_needs_a_vote(annotator):
 )
 def test_statement_rules(annotator, text, expected):
     assert rows(annotator, text, speaker="POL") == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # backing what is done to a state for its wrongs opposes it, also further up the phrase
+        ("We back the plan to hold Russia to account before international courts.", [("EST", "RUS", "oppose")]),
+        ("We welcome the warrants issued by the court for Russia's leaders.", [("EST", "RUS", "oppose")]),
+        ("We support a register of the damage caused by Russian forces.", [("EST", "RUS", "oppose")]),
+        ("We stand in solidarity against Russia's aggression.", [("EST", "RUS", "oppose")]),
+        # ... toward the wrongdoer only: the state backed against it keeps the support
+        ("We support Ukraine against Russia's aggression.", [("EST", "RUS", "oppose"), ("EST", "UKR", "support")]),
+        # ... but not the victim of the wrong, nor the place of what is investigated
+        ("We support a tribunal for the aggression committed against Ukraine.", [("EST", "UKR", "support")]),
+        ("We supported an investigation of the situation on the ground in Ukraine.", [("EST", "UKR", "support")]),
+        # backing what goes on between the two sides of the war is one neutral row toward the war party
+        ("We welcomed the agreement reached between Ukraine and Russia on grain exports.", [("EST", "RUS", "neutral")]),
+        (
+            "We support the efforts to build trust between the Russian Federation and Ukraine.",
+            [("EST", "RUS", "neutral")],
+        ),
+        # ... between other states it is support
+        ("We support the partnership between Chad and Niger.", [("EST", "NER", "support"), ("EST", "TCD", "support")]),
+        # a relation between two states named by the cue is no position of the speaker toward them
+        ("Some describe the partnership between China and Russia as a threat.", []),
+        # a "not" stays in its own conjunct after "but"
+        (
+            "We are not facing a military threat, but every day we are countering Russia's hybrid attacks.",
+            [("EST", "RUS", "oppose")],
+        ),
+        # dependence on goods is no position; reliance on a state is
+        ("We have suffered from relying on Russia for most of our wheat.", []),
+        ("We have moved away from relying on Russian gas.", []),
+        ("We rely on Finland.", [("EST", "FIN", "support")]),
+        ("We relied on Finland for our position in the talks.", [("EST", "FIN", "support")]),
+        # a particle is not the cue: "push back"
+        ("We must push back the imperialism shown by Russia.", []),
+    ],
+)
+def test_backing_wrongs_between_and_dependence(annotator, text, expected):
+    assert rows(annotator, text, speaker="EST") == sorted(expected)
