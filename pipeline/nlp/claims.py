@@ -417,7 +417,7 @@ class ClaimRules:
         ]
         # A stance toward "the invasion of Ukraine" is a stance toward the invader (GUIDELINES §3.1).
         noun = self._aggression_of(nearest_tok)
-        if noun is not None and noun is not cue:
+        if noun is not None:  # also when the cue is the aggression noun ("cease its attacks on Ukraine")
             victims = {c for _, e in chosen for c in e["countries"]}
             invaders = [
                 (t, e) for t, e in self._aggressors(noun, tok2ent) if set(e["countries"]) - victims - actor_codes
@@ -672,7 +672,7 @@ class ClaimRules:
                 break  # "we are not facing a threat, but we are countering …": the "not" stays in its conjunct
             below = verb
             count += sum(1 for c in verb.children if c.dep_ == "neg" or c.lower_ in ("never", "no longer"))
-            if verb is not cue and self._is_negator(verb):
+            if verb.i != cue.i and self._is_negator(verb):
                 count += 1
                 negator = verb
             # "No Central Asian country sided with Moscow": the subject is negated.
@@ -690,7 +690,7 @@ class ClaimRules:
             top = top.head
         while top.dep_ in ("pcomp", "prep", "acl", "xcomp", "pobj", "advcl") and top.head is not top and steps < 4:
             top, steps = top.head, steps + 1
-            if top.lemma_.lower() in self.lex.negating_heads and top is not cue:
+            if top.lemma_.lower() in self.lex.negating_heads and top.i != cue.i:
                 count += 1
                 negator = top
                 break

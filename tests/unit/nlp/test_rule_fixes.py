@@ -46,6 +46,8 @@ CENTRAL_ASIA = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
             [("KAZ", "RUS", "neutral")] + [(c, "RUS", "support") for c in CENTRAL_ASIA if c != "KAZ"],
         ),
         ("Belarus voted against the resolution condemning Russia.", [("BLR", "RUS", "support")]),
+        # a negating cue on its own is not its own negation
+        ("Kazakhstan rejected Russia's proposal.", [("KAZ", "RUS", "oppose")]),
     ],
 )
 def test_rule_fix(annotator, text, expected):
