@@ -567,10 +567,8 @@ class ClaimRules:
         if tok.dep_ in ("poss", "amod", "compound"):  # not "support Russia's war": the wrong is what is backed
             if head.lemma_.lower() in self.lex.wrongdoing_nouns and not self._object_of(head, cue):
                 return True
-        elif tok.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
+        elif tok.dep_ == "pobj" and head.dep_ in ("prep", "agent") and head.head.i != cue.i:
             noun = head.head
-            if noun.i == cue.i:
-                return head.lower_ == "against"  # "stand in solidarity against Russia"
             if noun.lemma_.lower() in self.lex.punitive_nouns:  # "welcome the indictment of Putin"
                 return True
             if (
@@ -579,7 +577,7 @@ class ClaimRules:
                 and not self._object_of(noun, cue)
             ):
                 return True
-        return self._wrong_above(tok, cue)
+        return self._wrong_above(tok, cue)  # also "against" on the cue: "stand in solidarity against Russia"
 
     def _wrong_above(self, tok: Token, cue: Token) -> bool:
         """The same, further up the cue's phrase: "efforts to hold Russia to account", "the arrest
@@ -849,14 +847,13 @@ class ClaimRules:
                 targets = [(None, {"key": None, "countries": [self.war_party], "kb_type": "country", "label": "GPE"})]
             turned: dict[str, str] = {}  # the stance toward a target where it differs from the cue's
             if stance == "support" and entry.stance == "support":  # a support cue, not a vote or a negated oppose
-                between = {id(t): self._between(t[0], cue, tok2ent) for t in targets}
+                related = [(t, self._between(t[0], cue, tok2ent)) for t in targets]
                 # Backing what goes on between the two sides of the war ("the deal brokered between
                 # Ukraine and Russia") balances them: one neutral row toward the war party (§4.3).
-                sides = [t for t in targets if between[id(t)] == "effort"]
-                if any(self.war_party in e["countries"] for _, e in sides):
+                if any(rel == "effort" and self.war_party in t[1]["countries"] for t, rel in related):
                     turned[self.war_party] = "neutral"
-                    targets = [t for t in targets if t not in sides or self.war_party in t[1]["countries"]]
-                targets = [t for t in targets if between[id(t)] != "cue"]  # "the partnership between A and B"
+                    related = [(t, rel) for t, rel in related if rel != "effort" or self.war_party in t[1]["countries"]]
+                targets = [t for t, rel in related if rel != "cue"]  # "the partnership between A and B"
                 for tok, ent in targets:
                     if self.war_party not in turned and self._wrongdoer(tok, cue, tok2ent):
                         turned.update((c, "oppose") for c in ent["countries"])  # "support the investigation
