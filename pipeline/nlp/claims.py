@@ -89,6 +89,7 @@ DATA_FILES = {"cues": "stance_cues.jsonl", "topics": "topic_keywords.json", "lex
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 CHAIN = {"xcomp", "conj", "aux", "auxpass"}  # the cue shares its clause's subject and negation
 VICTIM_PREPS = {"of", "against", "on", "in"}
+OBJECT_PREPS = {"against", "on", "upon"}  # what a punishment is aimed at
 NONFINITE = {"VBG", "VB", "VBN"}
 FLIP = {"support": "oppose", "oppose": "support", "neutral": "neutral"}
 
@@ -160,7 +161,12 @@ class Lexicon:
     call_verbs: frozenset  # "we call on both sides to negotiate"
     peace_words: frozenset
     wrongdoing_nouns: frozenset  # "support the investigation of Russia's crimes" opposes Russia
+    harm_nouns: frozenset  # "resolve the problems created by X": X is blamed, only as the doer
     punitive_nouns: frozenset
+    punitive_modifiers: frozenset  # "unilateral coercive measures" are a punishment, "measures" alone are not
+    imposing_verbs: frozenset  # "we imposed sanctions": the subject imposes the punishment
+    sanction_nouns: frozenset  # ... which a sanction noun needs for its clause's subject to be its actor
+    reversal_words: frozenset  # "call for the lifting of / an end to / condemn the embargo": the punishment is opposed
     recognition_objects: frozenset  # a positive recognition defaults to the war party only with these
     waging_verbs: frozenset  # "Russia has waged a war of aggression": the subject is the doer
     targetless_accusations: frozenset  # "Russia invaded another sovereign country": an act with no state named
@@ -569,8 +575,8 @@ class ClaimRules:
                 return True
         elif tok.dep_ == "pobj" and head.dep_ in ("prep", "agent") and head.head.i != cue.i:
             noun = head.head
-            if noun.lemma_.lower() in self.lex.punitive_nouns:  # "welcome the indictment of Putin"
-                return True
+            if self._punitive(noun):  # "welcome the indictment of Putin"
+                return self._reversal(noun, cue) is None  # not "support the lifting of the embargo on Cuba"
             if (
                 head.lower_ == "by"
                 and noun.lemma_.lower() in self.lex.wrongdoing_nouns
@@ -598,11 +604,11 @@ class ClaimRules:
             parent = node.head
             by = by or (node.dep_ in ("prep", "agent") and node.lower_ == "by")
             lemma = parent.lemma_.lower()
-            if by and lemma in self.lex.wrongdoing_nouns:
+            if by and self._harm(parent):
                 return True
             if not by and not other_noun and node.dep_ in ("prep", "acl", "dobj"):
-                if lemma in self.lex.punitive_nouns and parent.pos_ in ("NOUN", "PROPN"):
-                    return True
+                if self._punitive(parent):
+                    return self._reversal(parent, cue) is None
                 if parent.pos_ == "VERB" and lemma in self.lex.punitive_verbs:
                     return True
             # "hold Russia accountable / to account" (also parsed as a clause "Russia to account")
@@ -613,11 +619,93 @@ class ClaimRules:
             ):
                 return True
             if node.dep_ in SUBJECTS and lemma not in self.lex.accountable_words:
-                return False
+                # the doer in a relative clause of a wrong: "the damage that Russian forces caused"
+                # says what "the damage caused by Russian forces" says
+                return parent.dep_ == "relcl" and self._harm(parent.head)
             if parent.pos_ in ("NOUN", "PROPN") and lemma not in self.lex.state_nouns:
                 other_noun = True  # "an investigation of the situation in Ukraine": the situation is its object
             node = parent
         return False
+
+    def _punitive(self, noun: Token) -> bool:
+        """A punishment: "sanctions", "the embargo", "unilateral coercive measures"."""
+        if noun.pos_ not in ("NOUN", "PROPN"):
+            return False
+        lemma = noun.lemma_.lower()
+        if lemma in self.lex.punitive_nouns or noun.lower_ in self.lex.punitive_nouns:
+            return True
+        return lemma == "measure" and any(c.lower_ in self.lex.punitive_modifiers for c in noun.children)
+
+    def _punishment(self, tok: Optional[Token], tok2ent) -> tuple[Optional[str], Optional[Token]]:
+        """("object", noun) where the mention is what a punishment is aimed at ("the embargo against
+        Cuba", "sanctions imposed on Venezuela", "the blockade of Cuba"), ("imposer", noun) where it
+        imposes it ("the embargo imposed by the United States", "United States sanctions")."""
+        if tok is None or tok.i not in tok2ent:
+            return None, None
+        ent = tok2ent[tok.i]
+        # the mention's head word, not its article ("the United States" -> "States")
+        tok = next((t for t in tok.sent if tok2ent.get(t.i) is ent and t.dep_ != "det"), tok)
+        tok = _mention_root(tok, tok2ent)
+        if tok.dep_ in ("compound", "poss") and tok.head.lemma_.lower() in self.lex.state_nouns:
+            tok = tok.head  # "the United States Government"
+        if tok.dep_ in ("poss", "compound", "amod") and self._punitive(tok.head):
+            return "imposer", tok.head
+        if tok.dep_ != "pobj":
+            return None, None
+        prep = tok.head
+        while prep.dep_ == "conj" and prep.head.dep_ in ("prep", "agent"):  # "against Nicaragua and against Cuba"
+            prep = prep.head
+        noun = prep.head
+        if noun.pos_ == "VERB" and noun.dep_ in ("acl", "relcl"):  # "the embargo imposed on Cuba"
+            noun = noun.head
+        if not self._punitive(noun):
+            return None, None
+        if prep.dep_ == "agent" or prep.lower_ == "by":
+            return "imposer", noun
+        if prep.lower_ in OBJECT_PREPS or prep.lower_ == "of":
+            return "object", noun
+        return None, None
+
+    def _punished(self, cue: Token, reversal: Token, subject: Optional[Token], actor_codes: set, tok2ent) -> list:
+        """The states an opposed punishment is aimed at or imposed by, in the phrase of the word that
+        opposes it ("an end to the sanctions against Nicaragua and against Cuba", "the embargo on
+        our neighbour, Cuba"); a group only where no state is named."""
+        own = set(subject.subtree) if subject is not None else set()
+
+        def aimed_at(tok: Token) -> bool:
+            root = _mention_root(tok, tok2ent)
+            while root.dep_ == "appos" and root.head.i != root.i:
+                root = root.head
+            return root.dep_ == "pobj" and root.head.lower_ in OBJECT_PREPS
+
+        found = [
+            (t, e)
+            for t, e in self._countries_in([t for t in reversal.subtree if t not in own], tok2ent)
+            if set(e["countries"]) - actor_codes and (self._punishment(t, tok2ent)[0] is not None or aimed_at(t))
+        ]
+        states = [(t, e) for t, e in found if e["kb_type"] != "group"]
+        return states or found
+
+    def _reversal(self, cue: Token, anchor: Token) -> Optional[Token]:
+        """The word by which the punishment ``cue`` is ended or opposed ("the lifting of", "an end
+        to", "condemn", "our opposition to"), up to the verb that carries it."""
+        for up in cue.ancestors:
+            if up.lemma_.lower() in self.lex.reversal_words or up.lower_ in self.lex.reversal_words:
+                return up
+            if up.i == anchor.i:
+                # "put an end to the embargo"
+                ends = [c for c in up.children if c.dep_ == "dobj" and c.lemma_.lower() in self.lex.reversal_words]
+                return up if ends else None
+        return None
+
+    def _doer_named(self, cue: Token, tok2ent) -> bool:
+        """A nominal cue whose doer is a state modifying it: "Russia's attack", "the Russian invasion"."""
+        return any(t.i in tok2ent for c in cue.children if c.dep_ in ("amod", "poss", "compound") for t in c.subtree)
+
+    def _harm(self, noun: Token) -> bool:
+        """A wrong or a harm whose doer is blamed by backing what is done about it."""
+        lemma = noun.lemma_.lower()
+        return noun.pos_ in ("NOUN", "PROPN") and (lemma in self.lex.wrongdoing_nouns or lemma in self.lex.harm_nouns)
 
     @staticmethod
     def _between(tok: Optional[Token], cue: Token, tok2ent) -> Optional[str]:
@@ -754,8 +842,13 @@ class ClaimRules:
             verbal = cue.pos_ in ("VERB", "AUX")
             if entry.needs and not any(t.lemma_.lower() in entry.needs for t in anchor.subtree):
                 continue  # "took part in the voting", not "part of Russia"
-            n_neg, _ = self._negations(cue if verbal else anchor)
-            if not verbal and (self._is_negator(anchor) or any(self._is_negator(c) for c in cue.children)):
+            doer_named = not verbal and self._doer_named(cue, tok2ent)
+            n_neg, _ = self._negations(cue if verbal or doer_named else anchor)
+            if (
+                not verbal
+                and not doer_named
+                and (self._is_negator(anchor) or any(self._is_negator(c) for c in cue.children))
+            ):
                 n_neg += 1  # "circumvent sanctions" (also when parsed as a modifier of the noun)
             positive, negative = entry.stance, entry.negated
             # The complement can turn a cue: "recognise Russia as a state sponsor of terrorism",
@@ -846,6 +939,29 @@ class ClaimRules:
             if respect_borders:  # the borders are the victim's; the position is toward the violator
                 targets = [(None, {"key": None, "countries": [self.war_party], "kb_type": "country", "label": "GPE"})]
             turned: dict[str, str] = {}  # the stance toward a target where it differs from the cue's
+            reversal = self._reversal(cue, anchor) if how != "modifier" and self._punitive(cue) else None
+            if reversal is None and how != "modifier" and self._punitive(cue) and n_neg % 2 == 1:
+                reversal = anchor  # "we reject the sanctions", "lift the embargo"
+            if reversal is not None:
+                # The actor opposes the punishment ("calls for the lifting of the embargo imposed by the
+                # United States on Cuba"): it backs every state punished and opposes the one imposing it.
+                stance = "support"
+                targets = self._punished(cue, reversal, subject, actor_codes, tok2ent) or targets
+                for tok, ent in targets:
+                    if self._punishment(tok, tok2ent)[0] == "imposer":
+                        turned.update((c, "oppose") for c in ent["countries"])
+            elif (
+                cue.lemma_.lower() in self.lex.sanction_nouns
+                and how not in ("modifier", None)
+                and anchor.lemma_.lower() not in self.lex.imposing_verbs
+            ):
+                continue  # "solidarity with Cuba over 62 years of blockade": a punishment the actor does not impose
+            elif stance == "oppose" and entry.stance == "oppose":
+                # Opposing a punishment backs its object: "we condemn the sanctions against Venezuela".
+                for tok, ent in targets:
+                    role, noun = self._punishment(tok, tok2ent)
+                    if role == "object" and noun is not None and noun.i != cue.i and cue in noun.ancestors:
+                        turned.update((c, "support") for c in ent["countries"])
             if stance == "support" and entry.stance == "support":  # a support cue, not a vote or a negated oppose
                 related = [(t, self._between(t[0], cue, tok2ent)) for t in targets]
                 # Backing what goes on between the two sides of the war ("the deal brokered between
@@ -946,6 +1062,8 @@ class ClaimRules:
         for i in cue_tokens:
             tok = doc[i]
             verbal = tok.pos_ in ("VERB", "AUX")
+            if not verbal and self._doer_named(tok, tok2ent):
+                continue  # "we reject Russia's attack on Ukraine": the attack is Russia's act, the rejection ours
             _, neg = self._negations(tok if verbal else _anchor(tok))
             inner = [c for c in tok.children if self._is_negator(c)] if not verbal else []
             if not verbal and self._is_negator(_anchor(tok)):

@@ -103,6 +103,16 @@ def test_statement_rules(annotator, text, expected):
         ("We welcome the warrants issued by the court for Russia's leaders.", [("EST", "RUS", "oppose")]),
         ("We support a register of the damage caused by Russian forces.", [("EST", "RUS", "oppose")]),
         ("We stand in solidarity against Russia's aggression.", [("EST", "RUS", "oppose")]),
+        # ... also when a relative clause names the doer of the wrong or the harm
+        ("We support a register of the damage that Russian forces have caused.", [("EST", "RUS", "oppose")]),
+        (
+            "We support efforts to repair the harm that Russia has caused.",
+            [("EST", "RUS", "oppose")],
+        ),
+        ("We support the search for a solution to the crisis created by Russia.", [("EST", "RUS", "oppose")]),
+        # ... but the doer of what is backed keeps the support, and a harm's sufferer is not blamed
+        ("We welcome the efforts that Turkey has made to reach a deal.", [("EST", "TUR", "support")]),
+        ("We support Ukraine in resolving the problems it faces.", [("EST", "UKR", "support")]),
         # ... toward the wrongdoer only: the state backed against it keeps the support
         ("We support Ukraine against Russia's aggression.", [("EST", "RUS", "oppose"), ("EST", "UKR", "support")]),
         # ... but not the victim of the wrong, nor the place of what is investigated
@@ -133,4 +143,36 @@ def test_statement_rules(annotator, text, expected):
     ],
 )
 def test_backing_wrongs_between_and_dependence(annotator, text, expected):
+    assert rows(annotator, text, speaker="EST") == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # opposing a punishment backs the state punished ...
+        ("We condemn the sanctions against Cuba.", [("EST", "CUB", "support")]),
+        ("We reject the unilateral coercive measures imposed on Iran.", [("EST", "IRN", "support")]),
+        ("We support the lifting of the embargo against Cuba.", [("EST", "CUB", "support")]),
+        (
+            "We call for an end to the sanctions against Nicaragua and against Cuba.",
+            [("EST", "CUB", "support"), ("EST", "NIC", "support")],
+        ),
+        ("We urge the United States to put an end to its embargo against Cuba.", [("EST", "CUB", "support")]),
+        # ... and opposes the state imposing it
+        (
+            "We call for the lifting of the embargo imposed by the United States on Cuba.",
+            [("EST", "CUB", "support"), ("EST", "USA", "oppose")],
+        ),
+        # imposing or backing a punishment still opposes its object
+        ("We have imposed sanctions on Russia.", [("EST", "RUS", "oppose")]),
+        ("Our sanctions against Russia will stay.", [("EST", "RUS", "oppose")]),
+        ("We support the sanctions against Russia.", [("EST", "RUS", "oppose")]),
+        # a punishment the actor neither imposes nor opposes is no position of the actor
+        ("We stand with the people of Cuba, who have lived through decades of blockade.", [("EST", "CUB", "support")]),
+        ("Farmers in Chad suffer under the sanctions on Niger.", []),
+        # rejecting a state's act is no negation of the act: the act stays the doer's
+        ("We reject Russia's attack on Ukraine.", [("EST", "RUS", "oppose"), ("RUS", "UKR", "oppose")]),
+    ],
+)
+def test_opposed_punishment(annotator, text, expected):
     assert rows(annotator, text, speaker="EST") == sorted(expected)
