@@ -176,3 +176,29 @@ def test_backing_wrongs_between_and_dependence(annotator, text, expected):
 )
 def test_opposed_punishment(annotator, text, expected):
     assert rows(annotator, text, speaker="EST") == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # thanks, praise and sympathy are support (GUIDELINES §4.1), also an attitude after a copula
+        (
+            "We extend our deepest condolences to the people of Morocco and Libya.",
+            [("SLB", "LBY", "support"), ("SLB", "MAR", "support")],
+        ),
+        ("We are deeply grateful to Qatar for hosting the conference.", [("SLB", "QAT", "support")]),
+        ("I commend the role played by France.", [("SLB", "FRA", "support")]),
+        ("We pay tribute to Japan for its leadership.", [("SLB", "JPN", "support")]),
+        ("We do not appreciate Russia's threats.", [("SLB", "RUS", "oppose")]),
+        # in a statement a group named as the object is no position toward each member
+        ("We offer partnerships to our brothers and sisters in Latin America.", []),
+        ("We welcome the partnership with the Baltic States.", []),
+    ],
+)
+def test_symbolic_support_and_group_objects_in_statements(annotator, text, expected):
+    assert rows(annotator, text, speaker="SLB") == sorted(expected)
+
+
+def test_group_objects_expand_in_articles(annotator):
+    # an article's fixed group still expands to its members (GUIDELINES §2.3)
+    assert rows(annotator, "Russia pressured the Central Asian states.") == [("RUS", c, "oppose") for c in CENTRAL_ASIA]
