@@ -131,6 +131,8 @@ class Lexicon:
     """The word lists of ``data/claim_lexicon.json``."""
 
     hypothetical: frozenset
+    wish_verbs: frozenset  # "I would like to thank": a polite form, not a hypothesis
+    idiom_objects: frozenset  # "seize this opportunity": the verb is no act toward a state
     singular_pronouns: frozenset  # "we" speaks for the quoted state
     plural_pronouns: frozenset
     person_pronouns: frozenset
@@ -147,6 +149,7 @@ class Lexicon:
     negative_complements: frozenset  # "recognise X as a state sponsor of terrorism" turns support into oppose
     respect_words: frozenset  # "demand respect for internationally recognized borders"
     border_words: frozenset
+    violating_verbs: frozenset  # "violating the sovereignty of Ukraine": a wrong done to the state
     rest_words: frozenset  # "the rest voted against": the group's members not named in the sentence
     vote_nouns: frozenset  # "did not take part in the voting"
     favour_words: frozenset  # "voted in favour of"
@@ -223,10 +226,18 @@ class ClaimRules:
     claim's sentence, with the row in the span extensions (``SPAN_EXTENSIONS``). Nothing is kept
     between documents: pronoun antecedents live in one ``__call__``."""
 
-    def __init__(self, nlp: Language, name: str = "claim_rules", war_party: str = "RUS", spans_key: str = "claims"):
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "claim_rules",
+        war_party: str = "RUS",
+        spans_key: str = "claims",
+        war_victim: str = "UKR",
+    ):
         self.name = name
         self.vocab = nlp.vocab
         self.war_party = war_party
+        self.war_victim = war_victim  # an aggression against it with no doer named is the war party's
         self.spans_key = spans_key
         self.paths: dict[str, Path] = {}
         self.cues: list[Cue] = []
@@ -430,8 +441,8 @@ class ClaimRules:
             ]
             if invaders:
                 return invaders
-            if self.war_party in victims or self.war_party in actor_codes:
-                return chosen
+            if self.war_party in victims or self.war_party in actor_codes or self.war_victim not in victims:
+                return chosen  # "the attacks against Israel" are not the war party's
             return [(noun, {"key": None, "countries": [self.war_party], "kb_type": "country", "label": "GPE"})]
         return chosen
 
@@ -642,10 +653,7 @@ class ClaimRules:
         imposes it ("the embargo imposed by the United States", "United States sanctions")."""
         if tok is None or tok.i not in tok2ent:
             return None, None
-        ent = tok2ent[tok.i]
-        # the mention's head word, not its article ("the United States" -> "States")
-        tok = next((t for t in tok.sent if tok2ent.get(t.i) is ent and t.dep_ != "det"), tok)
-        tok = _mention_root(tok, tok2ent)
+        tok = self._mention_head(tok, tok2ent)
         if tok.dep_ in ("compound", "poss") and tok.head.lemma_.lower() in self.lex.state_nouns:
             tok = tok.head  # "the United States Government"
         if tok.dep_ in ("poss", "compound", "amod") and self._punitive(tok.head):
@@ -685,6 +693,55 @@ class ClaimRules:
         ]
         states = [(t, e) for t, e in found if e["kb_type"] != "group"]
         return states or found
+
+    def _victim(self, tok: Optional[Token], cue: Token, tok2ent) -> bool:
+        """Does the mention name the victim of a wrong inside the cue's phrase: "the attacks against
+        Israel", "the invasion of Cyprus", "the violation of Ukraine's sovereignty / of the territorial
+        integrity of Ukraine"?"""
+        if tok is None or tok.i not in tok2ent:
+            return False
+        root = self._mention_head(tok, tok2ent)
+        node = root
+        if root.dep_ == "poss" or (root.dep_ == "pobj" and root.head.lower_ == "of"):
+            owned = root.head if root.dep_ == "poss" else root.head.head
+            if owned.lemma_.lower() in self.lex.border_words or (
+                owned.dep_ == "pobj" and owned.head.lower_ in VICTIM_PREPS - {"in", "of"}
+            ):  # the state's sovereignty, integrity, borders; "the attacks on Ukraine's energy grid"
+                node = owned
+        if node is root and not (root.dep_ == "pobj" and root.head.lower_ in VICTIM_PREPS - {"in"}):
+            return False
+        wrong = node.head.head if node.dep_ == "pobj" else node.head
+        if node is root and root.head.lower_ == "of":
+            return False  # "the aggression of the Russian Federation": "of" may name the doer
+        if (
+            wrong.lemma_.lower() not in self.lex.wrongdoing_nouns
+            and wrong.lemma_.lower() not in self.lex.violating_verbs
+        ):
+            return False
+        return wrong.i != cue.i and self._in_object(wrong, cue)
+
+    @staticmethod
+    def _in_object(noun: Token, cue: Token) -> bool:
+        """Is ``noun`` inside the cue's object phrase (not in a clause of its own beside it)?"""
+        for up in [noun, *noun.ancestors]:
+            if up.head.i == cue.i:
+                return up.dep_ in ("dobj", "prep", "pobj", "attr", "conj", "appos")
+            if up.dep_ not in ("dobj", "pobj", "prep", "conj", "appos", "acl", "relcl", "compound", "amod"):
+                return False
+        return False
+
+    def _origin(self, tok: Optional[Token], tok2ent) -> bool:
+        if tok is None or tok.i not in tok2ent:
+            return False
+        root = self._mention_head(tok, tok2ent)
+        return root.dep_ == "pobj" and root.head.lower_ in ("of", "from") and root.head.head.ent_type_ == "PERSON"
+
+    def _mention_head(self, tok: Token, tok2ent) -> Token:
+        """The head word of the mention ``tok`` is in, past its article ("the United States" ->
+        "States") and out of coordination."""
+        ent = tok2ent[tok.i]
+        tok = next((t for t in tok.sent if tok2ent.get(t.i) is ent and t.dep_ != "det"), tok)
+        return _mention_root(tok, tok2ent)
 
     def _reversal(self, cue: Token, anchor: Token) -> Optional[Token]:
         """The word by which the punishment ``cue`` is ended or opposed ("the lifting of", "an end
@@ -802,6 +859,8 @@ class ClaimRules:
             return True  # "Shanghai Cooperation Organisation", "thanks to", "push back"
         if cue.lemma_.lower() in self.lex.dependence_verbs and self._dependence(cue):
             return True
+        if any(c.dep_ == "dobj" and c.lemma_.lower() in self.lex.idiom_objects for c in cue.children):
+            return True  # "seize this opportunity", "take this occasion"
         if anchor.lemma_ == "be" and ((entry.stance != "neutral" and cue.pos_ != "ADJ") or cue.pos_ == "NOUN"):
             return True  # "X is Y's ally", "It was a vote about…": a copula states background, not an act
             # (but an attitude: "we are grateful to Qatar")
@@ -812,7 +871,12 @@ class ClaimRules:
         path = [cue] + list(cue.ancestors)[:3]
         if any(t.lemma_.lower() in self.lex.background for p in path for t in [p, *p.children]):
             return True
-        return any(c.lower_ in self.lex.hypothetical for v in _chain_up(anchor) for c in v.children if c.dep_ == "aux")
+        return any(
+            c.lower_ in self.lex.hypothetical and v.lemma_.lower() not in self.lex.wish_verbs
+            for v in _chain_up(anchor)
+            for c in v.children
+            if c.dep_ == "aux"
+        )  # "we would impose sanctions if …", not "I would like to thank Japan"
 
     def _dependence(self, cue: Token) -> bool:
         """ "relying on Russia for 70 per cent of our wheat", "relying on Russian gas": the text
@@ -840,6 +904,15 @@ class ClaimRules:
             anchor = _anchor(cue)
             if self._skip(cue, anchor, entry):
                 continue
+            if (
+                cue.pos_ == "NOUN"
+                and anchor.i in cue_tokens
+                and anchor.i != cue.i
+                and not self._is_negator(anchor)
+                and not self._doer_named(cue, tok2ent)
+                and cue.lemma_.lower() not in self.lex.sanction_nouns  # its own rules below
+            ):
+                continue  # "we condemn the attacks against Israel": the act is not the condemner's; the verb's row says it
             verbal = cue.pos_ in ("VERB", "AUX")
             if entry.needs and not any(t.lemma_.lower() in entry.needs for t in anchor.subtree):
                 continue  # "took part in the voting", not "part of Russia"
@@ -938,6 +1011,8 @@ class ClaimRules:
                     targets = [t for t in targets if t[0] is None or t[0] in own]
                     if not targets:
                         continue
+            # "Mr. Dennis Francis of Trinidad and Tobago": where a person comes from is not the target
+            targets = [t for t in targets if not self._origin(t[0], tok2ent)]
             if speaker:
                 # In a statement a region or group named as the object ("our brothers and sisters in
                 # Latin America", "the permanent members") is rarely a position toward each member
@@ -963,11 +1038,15 @@ class ClaimRules:
                 and anchor.lemma_.lower() not in self.lex.imposing_verbs
             ):
                 continue  # "solidarity with Cuba over 62 years of blockade": a punishment the actor does not impose
-            elif stance == "oppose" and entry.stance == "oppose":
+            elif stance == "oppose" and entry.stance == "oppose" and entry.topic == "diplomacy":
                 # Opposing a punishment backs its object: "we condemn the sanctions against Venezuela".
+                # Opposing a wrong done to a state backs it: "we condemn the violation of the territorial
+                # integrity of Ukraine", "the attacks against Israel".
                 for tok, ent in targets:
                     role, noun = self._punishment(tok, tok2ent)
-                    if role == "object" and noun is not None and noun.i != cue.i and cue in noun.ancestors:
+                    if role == "object" and noun is not None and noun.i != cue.i and self._in_object(noun, cue):
+                        turned.update((c, "support") for c in ent["countries"])
+                    elif self._victim(tok, cue, tok2ent):
                         turned.update((c, "support") for c in ent["countries"])
             if stance == "support" and entry.stance == "support":  # a support cue, not a vote or a negated oppose
                 related = [(t, self._between(t[0], cue, tok2ent)) for t in targets]
@@ -1110,9 +1189,9 @@ def trim(span: Span) -> Optional[Span]:
 
 @Language.factory(
     "claim_rules",
-    default_config={"war_party": "RUS", "spans_key": "claims"},
+    default_config={"war_party": "RUS", "war_victim": "UKR", "spans_key": "claims"},
     requires=["doc.ents", "token.dep", "token.lemma", "span._.countries"],
     assigns=["doc.spans"],
 )
-def make_claim_rules(nlp: Language, name: str, war_party: str, spans_key: str):
-    return ClaimRules(nlp, name, war_party, spans_key)
+def make_claim_rules(nlp: Language, name: str, war_party: str, war_victim: str, spans_key: str):
+    return ClaimRules(nlp, name, war_party, spans_key, war_victim=war_victim)

@@ -202,3 +202,32 @@ def test_symbolic_support_and_group_objects_in_statements(annotator, text, expec
 def test_group_objects_expand_in_articles(annotator):
     # an article's fixed group still expands to its members (GUIDELINES §2.3)
     assert rows(annotator, "Russia pressured the Central Asian states.") == [("RUS", c, "oppose") for c in CENTRAL_ASIA]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # opposing a wrong done to a state backs the state
+        ("We condemn the violation of the territorial integrity of Ukraine.", [("SDN", "UKR", "support")]),
+        ("We condemn the attacks against Israel.", [("SDN", "ISR", "support")]),
+        ("We condemn the attacks on Ukraine's energy grid.", [("SDN", "UKR", "support")]),
+        # ... but "of" after an aggression may name its doer, and an act is no attitude toward a wrong
+        (
+            "Bulgaria has strongly condemned the aggression of the Russian Federation against Ukraine.",
+            [("BGR", "RUS", "oppose")],
+        ),
+        (
+            "In launching an aggressive war against Ukraine, Russia has attacked a peaceful country.",
+            [("RUS", "UKR", "oppose"), ("SDN", "RUS", "oppose")],
+        ),
+        # "I would like to" is a polite form, not a hypothesis; "seize this opportunity" is an idiom
+        ("I would like to thank the Government of Japan for its assistance.", [("SDN", "JPN", "support")]),
+        ("We would impose sanctions on Russia if asked.", []),
+        ("I would like to seize this opportunity to express our solidarity with Morocco.", [("SDN", "MAR", "support")]),
+        # where a person comes from is not the target; the President of the General Assembly is no state
+        ("I would like to congratulate Mr. Dennis Francis of Trinidad and Tobago on his election.", []),
+        ("I would like to thank His Excellency Mr. Abdulla Shahid for his service.", []),
+    ],
+)
+def test_victims_polite_forms_and_persons(annotator, text, expected):
+    assert rows(annotator, text, speaker="SDN") == sorted(expected)
