@@ -912,7 +912,7 @@ class ClaimRules:
                 and not self._doer_named(cue, tok2ent)
                 and cue.lemma_.lower() not in self.lex.sanction_nouns  # its own rules below
             ):
-                continue  # "we condemn the attacks against Israel": the act is not the condemner's; the verb's row says it
+                continue  # "we condemn the attacks against Israel": not the condemner's act; the verb's row says it
             verbal = cue.pos_ in ("VERB", "AUX")
             if entry.needs and not any(t.lemma_.lower() in entry.needs for t in anchor.subtree):
                 continue  # "took part in the voting", not "part of Russia"
