@@ -175,6 +175,10 @@ class Lexicon:
     targetless_accusations: frozenset  # "Russia invaded another sovereign country": an act with no state named
     punitive_verbs: frozenset  # "support efforts to prosecute Russia / impose costs on Russia"
     accountable_words: frozenset  # "hold Russia to account / accountable"
+    war_act_nouns: frozenset  # "Russia's invasion / aggression / war" is against the war's victim
+    place_wars: (
+        frozenset  # "the war / conflict against Ukraine" may be anyone's; "the invasion of Ukraine" is the war party's
+    )
     dependence_verbs: frozenset  # "relying on Russian gas": dependence on goods is no position
     dependence_shares: frozenset  # "relying on Russia for most of our wheat"
 
@@ -541,13 +545,27 @@ class ClaimRules:
         """Statements report acts as nouns (GUIDELINES §7.4): "the Russian invasion of Ukraine"
         gives RUS -> UKR oppose, once per sentence and pair."""
         rows = []
+        war_victim = {"key": None, "countries": [self.war_victim]}
+        war_party = {"key": None, "countries": [self.war_party]}
         for noun, doers in nouns:
-            victims = [
-                (t, e)
-                for c in noun.children
-                if c.dep_ == "prep" and c.lower_ in VICTIM_PREPS
-                for t, e in self._countries_in(c.subtree, tok2ent)
-            ]
+            preps = [c for c in noun.children if c.dep_ == "prep" and c.lower_ in VICTIM_PREPS]
+            victims = [(t, e) for c in preps for t, e in self._countries_in(c.subtree, tok2ent)]
+            # The war's own parties need not be named (GUIDELINES §7.4): "Russia's invasion" is of
+            # Ukraine; "the aggression against Ukraine" is Russia's ("the war in Ukraine" names a place).
+            codes = {c for _, d in doers for c in d["countries"]}
+            if (
+                not victims
+                and not preps
+                and codes == {self.war_party}
+                and noun.lemma_.lower() in self.lex.war_act_nouns
+            ):
+                victims = [(None, war_victim)]  # not "Russia's hybrid attacks", nor "the Russian-Ukrainian war"
+            elif (
+                not doers
+                and noun.lemma_.lower() not in self.lex.place_wars
+                and any(c.lower_ != "in" and self.war_victim in e["countries"] for c in preps for _, e in victims)
+            ):
+                doers = [(None, war_party)]
             for _, doer in doers:
                 for _, victim in victims:
                     for a in doer["countries"]:
@@ -1077,6 +1095,18 @@ class ClaimRules:
                     for actor in sorted(actor_codes):
                         act = {"actor": actor, "actor_mentions": [e["key"] for _, e in actors], "target": None}
                         acts.append((cue, {**act, "stance": "oppose", "topic": entry.topic}))
+                        if actor == self.war_party and speaker:  # in a statement, the war's victim (§7.4)
+                            row = {**act, "target": self.war_victim, "target_mentions": [], "stance": "oppose"}
+                            claims.append(
+                                {
+                                    **row,
+                                    "claim_index": len({c["claim_index"] for c in claims}) + 1,
+                                    "topic": entry.topic,
+                                    "confidence": 0.4,
+                                    "cue": cue.text,
+                                    "negated": False,
+                                }
+                            )
                 continue
             claim_index = len({c["claim_index"] for c in claims}) + 1
             topic = self._topic(entry, sent)

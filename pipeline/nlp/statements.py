@@ -38,12 +38,18 @@ def row(actor: str, target: str, stance: str, cue: Token, topic: str, mentions: 
 
 def reported(rules: "ClaimRules", token: Token) -> bool:
     """Is ``token`` inside a clause of saying whose subject is not the speaker ("Russia claims
-    that …", "they say …")? The speaker's own "we believe that …" is its own account."""
+    that …", "they say …"), or inside another subject's position ("Bulgaria has condemned the
+    aggression …")? The speaker's own "we believe that …" is its own account."""
     for up in token.ancestors:
-        if up.lemma_.lower() not in rules.lex.speech_verbs:
+        saying = up.lemma_.lower() in rules.lex.speech_verbs
+        if not saying and not (up.pos_ == "VERB" and rules._cue_for(up) is not None):
             continue
         subject = next((c for c in up.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is None or not rules._first_person(subject):
+        if subject is None:
+            if saying:
+                return True
+            continue
+        if not rules._first_person(subject):
             return True
     return False
 

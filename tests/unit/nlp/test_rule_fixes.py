@@ -68,7 +68,11 @@ def test_take_part_needs_a_vote(annotator):
             [("POL", "RUS", "oppose"), ("RUS", "UKR", "oppose")],
         ),
         ("The Russian Federation has waged a war of aggression for two years.", [("POL", "RUS", "oppose")]),
-        ("We have to be clear: Russia invaded a sovereign neighbour.", [("POL", "RUS", "oppose")]),
+        # the war's victim need not be named: the act is Russia's against Ukraine (§7.4)
+        (
+            "We have to be clear: Russia invaded a sovereign neighbour.",
+            [("POL", "RUS", "oppose"), ("RUS", "UKR", "oppose")],
+        ),
         # ... but not when another state says it
         ("Russia claims that Ukraine attacked its territory.", []),
         # "the Ukraine war" names the place, "the Russian-Ukrainian war" two parties: no doer
@@ -83,7 +87,7 @@ def test_take_part_needs_a_vote(annotator):
         # backing a phrase about a state's wrongs or its punishment opposes that state
         ("We support the mechanisms investigating Russia's violations.", [("POL", "RUS", "oppose")]),
         ("We welcome the prosecution of Russia.", [("POL", "RUS", "oppose")]),
-        ("We support Russia's war.", [("POL", "RUS", "support")]),
+        ("We support Russia's war.", [("POL", "RUS", "support"), ("RUS", "UKR", "oppose")]),
         # another conjunct's object is not the cue's target
         ("We impose sanctions and provide aid to Ukraine.", [("POL", "UKR", "support")]),
         # a statement covers every subject: no default to the war without the war in the sentence
@@ -102,7 +106,7 @@ def test_statement_rules(annotator, text, expected):
         ("We back the plan to hold Russia to account before international courts.", [("EST", "RUS", "oppose")]),
         ("We welcome the warrants issued by the court for Russia's leaders.", [("EST", "RUS", "oppose")]),
         ("We support a register of the damage caused by Russian forces.", [("EST", "RUS", "oppose")]),
-        ("We stand in solidarity against Russia's aggression.", [("EST", "RUS", "oppose")]),
+        ("We stand in solidarity against Russia's aggression.", [("EST", "RUS", "oppose"), ("RUS", "UKR", "oppose")]),
         # ... also when a relative clause names the doer of the wrong or the harm
         ("We support a register of the damage that Russian forces have caused.", [("EST", "RUS", "oppose")]),
         (
@@ -114,7 +118,10 @@ def test_statement_rules(annotator, text, expected):
         ("We welcome the efforts that Turkey has made to reach a deal.", [("EST", "TUR", "support")]),
         ("We support Ukraine in resolving the problems it faces.", [("EST", "UKR", "support")]),
         # ... toward the wrongdoer only: the state backed against it keeps the support
-        ("We support Ukraine against Russia's aggression.", [("EST", "RUS", "oppose"), ("EST", "UKR", "support")]),
+        (
+            "We support Ukraine against Russia's aggression.",
+            [("EST", "RUS", "oppose"), ("EST", "UKR", "support"), ("RUS", "UKR", "oppose")],
+        ),
         # ... but not the victim of the wrong, nor the place of what is investigated
         ("We support a tribunal for the aggression committed against Ukraine.", [("EST", "UKR", "support")]),
         ("We supported an investigation of the situation on the ground in Ukraine.", [("EST", "UKR", "support")]),
@@ -210,11 +217,15 @@ def test_group_objects_expand_in_articles(annotator):
         # opposing a wrong done to a state backs the state
         ("We condemn the violation of the territorial integrity of Ukraine.", [("SDN", "UKR", "support")]),
         ("We condemn the attacks against Israel.", [("SDN", "ISR", "support")]),
-        ("We condemn the attacks on Ukraine's energy grid.", [("SDN", "UKR", "support")]),
+        # ... and an attack on the war's victim with no doer named is the war party's
+        (
+            "We condemn the attacks on Ukraine's energy grid.",
+            [("SDN", "RUS", "oppose"), ("SDN", "UKR", "support"), ("RUS", "UKR", "oppose")],
+        ),
         # ... but "of" after an aggression may name its doer, and an act is no attitude toward a wrong
         (
             "Bulgaria has strongly condemned the aggression of the Russian Federation against Ukraine.",
-            [("BGR", "RUS", "oppose")],
+            [("BGR", "RUS", "oppose"), ("RUS", "UKR", "oppose")],
         ),
         (
             "In launching an aggressive war against Ukraine, Russia has attacked a peaceful country.",
@@ -231,3 +242,21 @@ def test_group_objects_expand_in_articles(annotator):
 )
 def test_victims_polite_forms_and_persons(annotator, text, expected):
     assert rows(annotator, text, speaker="SDN") == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the war's victim and the war party need not both be named (GUIDELINES §7.4) ...
+        ("Russia's aggression has caused untold suffering.", [("EST", "RUS", "oppose"), ("RUS", "UKR", "oppose")]),
+        ("We condemn the aggression against Ukraine.", [("EST", "RUS", "oppose"), ("RUS", "UKR", "oppose")]),
+        # ... but "the war in Ukraine" names a place, two parties name no doer, and an attack on the
+        # speaker or another state is not the war's
+        ("The war in Ukraine has raised food prices.", []),
+        ("The Russian-Ukrainian war has raised food prices.", []),
+        ("Every day we are countering Russia's hybrid attacks.", [("EST", "RUS", "oppose")]),
+        ("Russia's war against Georgia in 2008 was a warning.", [("EST", "RUS", "oppose"), ("RUS", "GEO", "oppose")]),
+    ],
+)
+def test_war_parties_implied(annotator, text, expected):
+    assert rows(annotator, text, speaker="EST") == sorted(expected)
