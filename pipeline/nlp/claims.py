@@ -545,11 +545,13 @@ class ClaimRules:
         """Statements report acts as nouns (GUIDELINES §7.4): "the Russian invasion of Ukraine"
         gives RUS -> UKR oppose, once per sentence and pair."""
         rows = []
-        war_victim = {"key": None, "countries": [self.war_victim]}
-        war_party = {"key": None, "countries": [self.war_party]}
+        war_victim: dict = {"key": None, "countries": [self.war_victim]}
+        war_party: dict = {"key": None, "countries": [self.war_party]}
         for noun, doers in nouns:
             preps = [c for c in noun.children if c.dep_ == "prep" and c.lower_ in VICTIM_PREPS]
-            victims = [(t, e) for c in preps for t, e in self._countries_in(c.subtree, tok2ent)]
+            victims: list[tuple[Optional[Token], dict]] = [
+                (t, e) for c in preps for t, e in self._countries_in(c.subtree, tok2ent)
+            ]
             # The war's own parties need not be named (GUIDELINES §7.4): "Russia's invasion" is of
             # Ukraine; "the aggression against Ukraine" is Russia's ("the war in Ukraine" names a place).
             codes = {c for _, d in doers for c in d["countries"]}
