@@ -163,6 +163,8 @@ class Lexicon:
     all_determiners: frozenset
     call_verbs: frozenset  # "we call on both sides to negotiate"
     peace_words: frozenset
+    peace_backing_verbs: frozenset  # "we urge / support / call for a peaceful settlement"
+    peace_process_words: frozenset  # talks, a settlement, a ceasefire: not "an end to the aggression"
     wrongdoing_nouns: frozenset  # "support the investigation of Russia's crimes" opposes Russia
     harm_nouns: frozenset  # "resolve the problems created by X": X is blamed, only as the doer
     punitive_nouns: frozenset
@@ -1141,6 +1143,8 @@ class ClaimRules:
             extra += statements.accusations(self, acts, code)
             extra += statements.demands(self, sent, tok2ent, code)
             extra += statements.calls_on_parties(self, sent, tok2ent, code)
+            taken = {r["target"] for r in [*claims, *extra] if r["actor"] == code}
+            extra += statements.calls_for_peace(self, sent, tok2ent, code, taken)
             for row in extra:
                 # An explicit cue's row for the pair wins over an implied one ("we support Russia's war").
                 if not any(c["actor"] == row["actor"] and c["target"] == row["target"] for c in claims):

@@ -162,3 +162,48 @@ def calls_on_parties(rules: "ClaimRules", sent: Span, tok2ent: dict, speaker: st
         if _about_the_war(rules, sent, tok2ent) or (before is not None and _about_the_war(rules, before, tok2ent)):
             return [row(speaker, rules.war_party, "neutral", verb, "diplomacy")]
     return []
+
+
+def calls_for_peace(rules: "ClaimRules", sent: Span, tok2ent: dict, speaker: str, taken: set) -> list[dict]:
+    """ "Tonga continues to urge a peaceful resolution of the conflict", "we support the efforts of
+    mediation between Russia and Ukraine": the speaker backs talks, a settlement or a ceasefire in a
+    sentence that names a party to the war, and takes no side in it: one neutral row toward the war
+    party (GUIDELINES §4.3). ``taken``: the states the speaker already has a row toward here."""
+    if speaker in (rules.war_party, rules.war_victim) or taken & {rules.war_party, rules.war_victim}:
+        return []
+    parties = {rules.war_party, rules.war_victim}
+    named = {c for t in sent if (e := tok2ent.get(t.i)) and e["kb_type"] != "group" for c in e["countries"]}
+    if not named & parties:
+        return []  # a group with a party in it ("the permanent members") is not the war
+    for verb in sent:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in rules.lex.peace_backing_verbs:
+            continue
+        subject = rules._subject(verb)
+        if subject is None or not (rules._first_person(subject) or _names(rules, subject, tok2ent) == {speaker}):
+            continue
+        if reported(rules, verb):
+            continue
+        if any(t.lemma_.lower() in rules.lex.border_words for t in verb.subtree):
+            continue  # "peace based on the territorial integrity of Ukraine" takes a side
+        addressed = {
+            c
+            for child in verb.children
+            if child.dep_ == "dobj" or (child.dep_ == "prep" and child.lower_ == "on")
+            for c in _names(rules, child, tok2ent)
+        }
+        if addressed - parties:
+            continue  # "call on the United States and the Russian Federation to continue their dialogue"
+        if addressed == {rules.war_party}:  # a call on Russia alone is a demand (GUIDELINES §4.3)
+            return [row(speaker, rules.war_party, "oppose", verb, "diplomacy")]
+        for t in verb.subtree:
+            lemma = t.lemma_.lower()
+            if lemma not in rules.lex.peace_process_words:
+                continue
+            if lemma == "resolution" and not any(
+                c.lower_ in ("peaceful", "political", "diplomatic") for c in t.children
+            ):
+                continue  # a General Assembly resolution is no peace process
+            if any(c.dep_ == "poss" and c.i in tok2ent for c in t.children):
+                continue  # "Ukraine's peace formula" is a side's plan
+            return [row(speaker, rules.war_party, "neutral", verb, "diplomacy")]
+    return []

@@ -260,3 +260,27 @@ def test_victims_polite_forms_and_persons(annotator, text, expected):
 )
 def test_war_parties_implied(annotator, text, expected):
     assert rows(annotator, text, speaker="EST") == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # backing talks or a settlement of the war, taking no side, is neutral toward the war party (§4.3)
+        ("Tonga continues to urge a peaceful resolution of the conflict in Ukraine.", [("TON", "RUS", "neutral")]),
+        ("We call on Ukraine and Russia to make peace.", [("TON", "RUS", "neutral")]),
+        ("We support the initiative for peace mediation between Russia and Ukraine.", [("TON", "RUS", "neutral")]),
+        # ... a call on the war party alone is a demand
+        (
+            "We call on Russia to withdraw its forces from Ukraine and to resume negotiations.",
+            [("TON", "RUS", "oppose")],
+        ),
+        # ... a side's plan or its borders take a side; other disputes and groups are not the war
+        ("We are actively supporting President Zelenskyy's peace formula.", [("TON", "UKR", "support")]),
+        ("We support a peace based on the territorial integrity of Ukraine.", [("TON", "UKR", "support")]),
+        ("We call on the United States and the Russian Federation to continue their dialogue on arms control.", []),
+        ("We call on the permanent members of the Security Council to resolve disputes through dialogue.", []),
+        ("We welcome the resolution on Ukraine adopted by the General Assembly.", [("TON", "UKR", "support")]),
+    ],
+)
+def test_calls_for_peace(annotator, text, expected):
+    assert rows(annotator, text, speaker="TON") == sorted(expected)
