@@ -543,7 +543,9 @@ class ClaimRules:
                 )
         return out
 
-    def _aggression_acts(self, nouns: list[tuple[Token, list]], tok2ent) -> list[tuple[Token, dict]]:
+    def _aggression_acts(
+        self, nouns: list[tuple[Token, list]], tok2ent, speaker: Optional[str] = None
+    ) -> list[tuple[Token, dict]]:
         """Statements report acts as nouns (GUIDELINES §7.4): "the Russian invasion of Ukraine"
         gives RUS -> UKR oppose, once per sentence and pair."""
         rows = []
@@ -554,6 +556,10 @@ class ClaimRules:
             victims: list[tuple[Optional[Token], dict]] = [
                 (t, e) for c in preps for t, e in self._countries_in(c.subtree, tok2ent)
             ]
+            if speaker and not victims and any(
+                t.dep_ == "poss" and t.lower_ in self.lex.first_person_determiners for c in preps for t in c.subtree
+            ):  # "Israel's occupation of our land": the speaking state is the victim
+                victims = [(None, {"key": None, "countries": [speaker]})]
             # The war's own parties need not be named (GUIDELINES §7.4): "Russia's invasion" is of
             # Ukraine; "the aggression against Ukraine" is Russia's ("the war in Ukraine" names a place).
             codes = {c for _, d in doers for c in d["countries"]}
@@ -1137,7 +1143,7 @@ class ClaimRules:
         if speaker:
             code = speaker[0][1]["countries"][0]
             aggression = self._aggression_nouns(sent, tok2ent)
-            nouns = self._aggression_acts(aggression, tok2ent)
+            nouns = self._aggression_acts(aggression, tok2ent, code)
             acts += nouns + self._wrongs(aggression)
             extra = [row for _, row in nouns]
             extra += statements.accusations(self, acts, code)

@@ -262,6 +262,14 @@ def test_war_parties_implied(annotator, text, expected):
     assert rows(annotator, text, speaker="EST") == sorted(expected)
 
 
+def test_occupation_of_our_land(annotator):
+    # "our land" in a statement is the speaking state's: the act is against it, and it opposes the doer
+    assert rows(annotator, "The occupation of our territory by Turkey continues.", speaker="CYP") == [
+        ("CYP", "TUR", "oppose"),
+        ("TUR", "CYP", "oppose"),
+    ]
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
