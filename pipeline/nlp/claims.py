@@ -556,8 +556,12 @@ class ClaimRules:
             victims: list[tuple[Optional[Token], dict]] = [
                 (t, e) for c in preps for t, e in self._countries_in(c.subtree, tok2ent)
             ]
-            if speaker and not victims and any(
-                t.dep_ == "poss" and t.lower_ in self.lex.first_person_determiners for c in preps for t in c.subtree
+            if (
+                speaker
+                and not victims
+                and any(
+                    t.dep_ == "poss" and t.lower_ in self.lex.first_person_determiners for c in preps for t in c.subtree
+                )
             ):  # "Israel's occupation of our land": the speaking state is the victim
                 victims = [(None, {"key": None, "countries": [speaker]})]
             # The war's own parties need not be named (GUIDELINES §7.4): "Russia's invasion" is of
