@@ -72,15 +72,11 @@ def annotator_for(settings: Settings, annotator=None):
     if annotator is not None:
         _ANNOTATORS[key] = annotator
     if key not in _ANNOTATORS:
-        if settings.engine == "spacy":
-            with torch_hidden():
-                from pipeline.build import Annotator
-
-                _ANNOTATORS[key] = Annotator(settings)
-        else:
+        # hidden only while spaCy is imported: a component that needs torch (claim_encoder) loads it
+        with torch_hidden():
             from pipeline.build import Annotator
 
-            _ANNOTATORS[key] = Annotator(settings)
+        _ANNOTATORS[key] = Annotator(settings)
     return _ANNOTATORS[key]
 
 

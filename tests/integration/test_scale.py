@@ -131,6 +131,20 @@ def test_pool_and_dask_give_the_same_bytes(corpus, settings, serial, tmp_path):
     assert published(tmp_path / "dask") == published(serial)
 
 
+def test_pool_workers_load_the_learned_system(corpus, tmp_path):
+    """Workers hide torch only while importing spaCy: the encoder they load later needs it."""
+    pytest.importorskip("sentence_transformers")
+    settings = Settings(config_overrides={"paths.claims_system": "combined"})
+    inputs = read_manifest(corpus)
+    pool = build_corpus(inputs, tmp_path / "pool", settings, LocalExecutor(2), progress=False)
+    assert pool.annotated == 4
+    build_corpus(inputs, tmp_path / "serial", settings, LocalExecutor(1), progress=False)
+    assert published(tmp_path / "pool") == published(tmp_path / "serial")
+    with gzip.open(tmp_path / "pool" / "statements" / "claims.jsonl.gz", "rt", encoding="utf-8") as f:
+        annotators = {json.loads(line)["annotator"].split("/")[0] for line in f}
+    assert annotators == {"pipeline.claims", "claim_encoder"}
+
+
 def test_unchanged_rebuild_touches_nothing_and_a_change_reuses_the_rest(corpus, settings, serial, tmp_path):
     out = tmp_path / "out"
     runner = CliRunner()
