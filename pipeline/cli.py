@@ -10,6 +10,7 @@ from typing import List, Optional
 import typer
 
 from pipeline.errors import InputError
+from pipeline.executors import import_build
 from pipeline.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Build and use the stance corpus.")
@@ -120,17 +121,6 @@ def _executor(name: str, n_process: int, scheduler: Optional[str]):
     return registry.get("executors", name)(n_process=n_process, scheduler=scheduler)
 
 
-def _import_build():
-    """``pipeline.build`` (and spaCy) without importing torch: components that need it (the
-    stanza engine, an encoder) import it themselves when they load."""
-    from pipeline.executors import torch_hidden
-
-    with torch_hidden():
-        import pipeline.build
-
-    return pipeline.build
-
-
 @app.command()
 def build(
     corpus: Path = typer.Option(Path("corpus"), help="Folder with the sources and manifest.jsonl."),
@@ -164,7 +154,7 @@ def build(
             _settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain, overrides
         )
         run = _executor(executor, n_process, scheduler)
-        result = _import_build().build_corpus(inputs, out, settings, run, n_process)
+        result = import_build().build_corpus(inputs, out, settings, run, n_process)
     except (InputError, CodingError) as err:
         _fail(str(err))
     for name, layer_counts in result.counts.items():
@@ -228,7 +218,7 @@ def annotate(
             _settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain, overrides
         )
         run = _executor(executor, n_process, scheduler)
-        counts = _import_build().annotate_to_dir(inputs, out, settings=settings, executor=run, n_process=n_process)
+        counts = import_build().annotate_to_dir(inputs, out, settings=settings, executor=run, n_process=n_process)
     except InputError as err:
         _fail(str(err))
     typer.echo(" ".join(f"{k}={v}" for k, v in counts.items()) + f" -> {out}")

@@ -62,6 +62,15 @@ def torch_hidden() -> Iterator[None]:
             del sys.modules["torch"]
 
 
+def import_build():
+    """``pipeline.build`` (and spaCy) without importing torch: torch is hidden only for the import,
+    so a component that needs it (the stanza engine, claim_encoder) can load it later."""
+    with torch_hidden():
+        import pipeline.build
+
+    return pipeline.build
+
+
 # Annotators loaded in this process, by settings: a worker loads the pipeline once.
 _ANNOTATORS: dict[str, object] = {}
 
@@ -72,11 +81,7 @@ def annotator_for(settings: Settings, annotator=None):
     if annotator is not None:
         _ANNOTATORS[key] = annotator
     if key not in _ANNOTATORS:
-        # hidden only while spaCy is imported: a component that needs torch (claim_encoder) loads it
-        with torch_hidden():
-            from pipeline.build import Annotator
-
-        _ANNOTATORS[key] = Annotator(settings)
+        _ANNOTATORS[key] = import_build().Annotator(settings)
     return _ANNOTATORS[key]
 
 
