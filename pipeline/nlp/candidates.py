@@ -96,7 +96,7 @@ def _words(path: str | Path = LEXICON) -> Words:
     return _WORDS[key]
 
 
-def _is_iso3(code: str) -> bool:
+def is_iso3(code: str) -> bool:
     return len(code) == 3 and code.isalpha() and code.isupper()
 
 
@@ -104,7 +104,7 @@ def mentions(sent: Span) -> list[Mention]:
     """The linked state mentions of a sentence (groups expanded), in text order."""
     out = []
     for ent in sent.ents:
-        parties = tuple(c for c in (ent._.countries or ()) if _is_iso3(c))
+        parties = tuple(c for c in (ent._.countries or ()) if is_iso3(c))
         if parties:
             origin = ent._.kb_entry if ent._.kb_type == "group" else None
             out.append(Mention(parties, ent.start_char, ent.end_char, origin))
@@ -154,7 +154,7 @@ def candidates(doc: Doc, war_party: str = "RUS", lexicon: str | Path = LEXICON) 
                 for table in (actors, targets):
                     entry = table.setdefault(party, ("named", [], m.expanded_from))
                     entry[1].append((m.start_char, m.end_char))
-        if speaker and _is_iso3(speaker) and speaker not in actors:
+        if speaker and is_iso3(speaker) and speaker not in actors:
             actors[speaker] = ("speaker" if is_first_person(sent, words) else "speaker_implicit", [], None)
         pronoun = _pronoun(sent, words)
         if pronoun is not None and not any(m.start_char < pronoun.idx for m in found):

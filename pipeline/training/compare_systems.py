@@ -90,6 +90,27 @@ class Table:
         )
 
 
+def candidate_recall(docs: list[EvalDoc], processed: dict) -> dict[tuple[str, str], dict[str, int]]:
+    """How many gold (sentence, actor, target) pairs the candidate generator proposes, per
+    (collection, split): every learned system's recall is bounded by it. ``states`` counts the
+    pairs of two ISO3 states, the only ones the claim layer can hold; the rest name an
+    organisation or a group ("org:nato", "group:the_west")."""
+    from pipeline.nlp.candidates import is_iso3
+
+    out: dict[tuple[str, str], dict[str, int]] = {}
+    for d in docs:
+        proposed = {(c["sent_id"], c["actor"], c["target"]) for c in processed[d.doc_id]["candidates"]}
+        counts = out.setdefault((d.collection, d.split), dict.fromkeys(("gold", "found", "states", "states_found"), 0))
+        for pair in sorted({(g["sent_id"], g["actor"], g["target"]) for g in d.gold}):
+            found = pair in proposed
+            counts["gold"] += 1
+            counts["found"] += found
+            if is_iso3(pair[1]) and is_iso3(pair[2]):
+                counts["states"] += 1
+                counts["states_found"] += found
+    return out
+
+
 # ---------------------------------------------------------------- models
 
 
@@ -426,15 +447,57 @@ def run_comparison(
         speeds = {mode: measure_speed(mode, files) for mode in ("rules", "model", "combined")}
 
     text = results_markdown(
-        docs, dev_ids, eval_ids, table, chosen, dev_scores, ev_scores, curve, speeds, time.perf_counter() - t_start
+        docs,
+        dev_ids,
+        eval_ids,
+        table,
+        chosen,
+        dev_scores,
+        ev_scores,
+        curve,
+        speeds,
+        time.perf_counter() - t_start,
+        recall=candidate_recall(docs, processed),
     )
     if results:
         write_text(results, text)
     return text
 
 
+def recall_table(recall: dict[tuple[str, str], dict[str, int]]) -> list[str]:
+    """The candidate generator's recall of gold pairs, as markdown lines."""
+    names = {"articles": "articles", "ungd": "UN statements"}
+    lines = [
+        "## Candidates: recall of gold pairs",
+        "",
+        "Gold (sentence, actor, target) pairs among the candidate pairs (`pipeline.nlp.candidates`); no "
+        "learned system can find a pair that is not a candidate. Pairs of states are those the claim layer "
+        "can hold; the other gold pairs name an organisation or a group of states as such.",
+        "",
+        "| collection | split | gold pairs | candidates recall | pairs of states | recall on pairs of states |",
+        "|---|---|---|---|---|---|",
+    ]
+    ratio = lambda a, b: f"{a / b:.3f} ({a})" if b else "–"
+    for (coll, split), c in sorted(recall.items(), key=lambda kv: (kv[0][0], kv[0][1] != "dev")):
+        lines.append(
+            f"| {names.get(coll, coll)} | {split} | {c['gold']} | {ratio(c['found'], c['gold'])} | "
+            f"{c['states']} | {ratio(c['states_found'], c['states'])} |"
+        )
+    return lines + [""]
+
+
 def results_markdown(
-    docs, dev_ids, eval_ids, table, chosen, dev_scores, ev_scores, curve, speeds, seconds: float
+    docs,
+    dev_ids,
+    eval_ids,
+    table,
+    chosen,
+    dev_scores,
+    ev_scores,
+    curve,
+    speeds,
+    seconds: float,
+    recall: Optional[dict] = None,
 ) -> str:
     n_dev_c = int(np.isin(table.doc, dev_ids).sum())
     n_ev_c = int(np.isin(table.doc, eval_ids).sum())
@@ -474,6 +537,8 @@ def results_markdown(
         "UN statements": sum(1 for d in docs if d.collection == "ungd" and d.doc_id in ids),
         "all": len(ids),
     }
+    if recall:
+        lines += recall_table(recall)
     lines += ["## Development: grouped 5-fold cross-validation over dev documents", ""]
     lines += _table("dev (out-of-fold)", dev_scores, {k: ndocs(dev_ids)[k] for k in collections})
     lines += ["## Evaluation: the frozen eval split, once", ""]
