@@ -248,3 +248,12 @@ def test_apostrophes_either_way_and_lower_case_features(nlp):
         ("the People's Republic of China", ["CHN"]),
     ]
     assert "Jordan" not in got  # "the Jordan river" is a place, not the state
+
+
+def test_the_ocr_reading_of_tuerkiye_links(nlp):
+    # The UN's PDFs turn "ü" into "ii": "Tiirkiye" is Türkiye in 50 places of the statements.
+    doc = run(nlp, "We thank Tiirkiye and the Secretary-General for the deal, and Tiirkiye’s mediation.", "EST")
+    assert [(e.text, e.start_char, e._.kb_entry, e._.countries) for e in doc.ents if e._.countries] == [
+        ("Tiirkiye", 9, "TUR", ["TUR"]),
+        ("Tiirkiye", 62, "TUR", ["TUR"]),
+    ]
