@@ -35,6 +35,7 @@ from pipeline.training.stance_data import EvalDoc, cached_process, gold_label, l
 LABELS = ("support", "oppose", "neutral", "none")
 STANCES = LABELS[:3]
 SYSTEMS = ("rules", "tfidf_lr", "encoder", "combined")
+COLLECTION_NAMES = {"articles": "articles", "ungd": "UN statements"}  # as the results tables name them
 C_GRID = (0.3, 1.0, 3.0)
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.30, 0.96, 0.05))
 CODE_VERSION = "candidates-v2"
@@ -398,7 +399,7 @@ def run_comparison(
         )
         ev_pred[system] = combine(ev_rules, rows) if system == "combined" else rows
 
-    collections = {"articles": "articles", "ungd": "UN statements"}
+    collections = COLLECTION_NAMES
     by_coll = {c: [d for d in docs if d.collection == c] for c in collections}
     dev_scores = {
         name: {s: score([d for d in by_coll[c] if d.doc_id in dev_ids], dev_pred[s]) for s in SYSTEMS}
@@ -466,7 +467,6 @@ def run_comparison(
 
 def recall_table(recall: dict[tuple[str, str], dict[str, int]]) -> list[str]:
     """The candidate generator's recall of gold pairs, as markdown lines."""
-    names = {"articles": "articles", "ungd": "UN statements"}
     lines = [
         "## Candidates: recall of gold pairs",
         "",
@@ -480,7 +480,7 @@ def recall_table(recall: dict[tuple[str, str], dict[str, int]]) -> list[str]:
     ratio = lambda a, b: f"{a / b:.3f} ({a})" if b else "–"
     for (coll, split), c in sorted(recall.items(), key=lambda kv: (kv[0][0], kv[0][1] != "dev")):
         lines.append(
-            f"| {names.get(coll, coll)} | {split} | {c['gold']} | {ratio(c['found'], c['gold'])} | "
+            f"| {COLLECTION_NAMES.get(coll, coll)} | {split} | {c['gold']} | {ratio(c['found'], c['gold'])} | "
             f"{c['states']} | {ratio(c['states_found'], c['states'])} |"
         )
     return lines + [""]

@@ -25,6 +25,7 @@ import typer
 
 from pipeline.io import write_text
 from pipeline.training.compare_systems import (
+    COLLECTION_NAMES,
     LABELS,
     SEED,
     Table,
@@ -176,10 +177,9 @@ def run(
         "| collection (eval) | system | rows P / R / F1 [95 % CI of F1] |",
         "|---|---|---|",
     ]
-    names = {"ungd": "UN statements", "articles": "articles"}
     for coll, by_system in scores.items():
         for name, c in by_system.items():
-            lines.append(f"| {names[coll]} | {name} | {_prf_cell(c, ci=True)} |")
+            lines.append(f"| {COLLECTION_NAMES[coll]} | {name} | {_prf_cell(c, ci=True)} |")
     text = "\n".join(lines) + "\n"
     if results:
         write_text(results, text)
