@@ -1,0 +1,255 @@
+"""Which conflict(s) a sentence concerns: conflicts are data, one detector decides.
+
+``data/conflicts.jsonl`` lists each conflict with its sides and their members, the parties the
+UN General Assembly or Security Council named aggressor or occupying power (with the resolution),
+its territories and its vocabulary. ``ConflictDetector`` (the ``conflict_detector`` component,
+after the country linker) finds for every sentence the conflicts it concerns, from
+
+- the conflict's vocabulary and territory names in the sentence ("the Golan", "the Nine-Dash
+  Line"): each names its conflict;
+- the named parties: members of two opposing sides, or one member with a war word ("war",
+  "ceasefire", "the aggressor"; ``data/conflict_words.json``);
+- the document: a sentence with a war word and no party or name of its own ("the war", "both
+  parties", "the occupying Power") belongs to the conflict of the sentences before it, else
+  to the conflict the document speaks of most.
+
+The result is on every sentence span as ``span._.conflicts`` (conflict ids, the strongest first)
+and on the Doc as ``doc._.conflicts`` (every conflict of the document, the most named first).
+Consumers look a conflict up in ``ConflictBook``, loaded once per path (``load_book``).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Optional
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from pipeline.io import read_jsonl
+from pipeline.settings import DATA_DIR
+
+CONFLICTS_FILE = "conflicts.jsonl"
+WORDS_FILE = "conflict_words.json"
+SENT_CONFLICTS = "stance_corpus.sentence_conflicts"  # doc.user_data key: sentence start -> ids
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A conflict as the engine uses it: who is on which side, whom the UN named."""
+
+    id: str
+    name: str
+    sides: tuple[tuple[str, ...], ...]  # the members of each side (ISO3 or org:<id>)
+    named: tuple[str, ...]  # parties named aggressor or occupying power by the GA or SC
+    phrases: tuple[str, ...]  # vocabulary and territory names
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m for side in self.sides for m in side))
+
+    def side_of(self, party: str) -> Optional[int]:
+        return next((i for i, side in enumerate(self.sides) if party in side), None)
+
+    def opponents(self, party: str) -> tuple[str, ...]:
+        """The members of every side but the party's (empty when it is on no side)."""
+        own = self.side_of(party)
+        if own is None:
+            return ()
+        return tuple(m for i, side in enumerate(self.sides) if i != own for m in side)
+
+    @property
+    def designated(self) -> tuple[str, ...]:
+        """Whom "the aggressor" / "the occupying Power" means: the UN-named parties, else none."""
+        return self.named
+
+    @property
+    def victims(self) -> tuple[str, ...]:
+        """The sides facing the named parties: whom "the aggression" is against."""
+        return tuple(dict.fromkeys(v for party in self.named for v in self.opponents(party)))
+
+
+def _conflict(row: dict) -> Conflict:
+    named = [a["party"] for key in ("aggressors", "occupiers") for a in row.get(key) or ()]
+    phrases = list(row.get("vocabulary") or ())
+    for territory in row.get("territories") or ():
+        phrases += [territory["name"], *territory.get("aliases", ())]
+    return Conflict(
+        id=row["id"],
+        name=row["name"],
+        sides=tuple(tuple(side["members"]) for side in row.get("sides") or ()),
+        named=tuple(dict.fromkeys(named)),
+        phrases=tuple(dict.fromkeys(p for p in phrases if p)),
+    )
+
+
+@dataclass(frozen=True)
+class ConflictBook:
+    """Every conflict of a data file, in file order, and the words that point to a conflict."""
+
+    conflicts: tuple[Conflict, ...]
+    words: frozenset  # lemmas or lower-case words: "war", "ceasefire", "aggressor"
+    phrases: tuple[tuple[str, ...], ...]  # multi-word pointers: ("both", "parties")
+
+    def get(self, conflict_id: Optional[str]) -> Optional[Conflict]:
+        return next((c for c in self.conflicts if c.id == conflict_id), None)
+
+    def with_party(self, party: str) -> tuple[Conflict, ...]:
+        return tuple(c for c in self.conflicts if party in c.parties)
+
+
+@lru_cache(maxsize=8)
+def load_book(conflicts_path: Path = DATA_DIR / CONFLICTS_FILE, words_path: Path = DATA_DIR / WORDS_FILE) -> ConflictBook:
+    """The conflicts and their pointer words, read once per pair of files."""
+    words = json.loads(Path(words_path).read_text(encoding="utf-8"))
+    return ConflictBook(
+        conflicts=tuple(_conflict(row) for row in read_jsonl(conflicts_path)),
+        words=frozenset(words["words"]),
+        phrases=tuple(tuple(p.lower().split()) for p in words["phrases"]),
+    )
+
+
+# ---------------------------------------------------------------- detection
+
+
+def _has_pointer(sent: Span, book: ConflictBook) -> bool:
+    """Whether the sentence speaks of a conflict without naming it ("the war", "both parties")."""
+    lowers = [t.lower_ for t in sent]
+    if any(t.lemma_.lower() in book.words or t.lower_ in book.words for t in sent):
+        return True
+    return any(lowers[i : i + len(p)] == list(p) for p in book.phrases for i in range(len(lowers) - len(p) + 1))
+
+
+def named_parties(sent: Span) -> set[str]:
+    """The states and organisations a sentence names (linked entities; groups left out)."""
+    out: set[str] = set()
+    for ent in sent.ents:
+        if ent._.kb_type == "group":
+            continue
+        out.update(ent._.countries or ())
+        if ent._.kb_type == "organisation" and ent._.kb_entry:
+            out.add(ent._.kb_entry)
+    return out
+
+
+def sentence_scores(sent: Span, book: ConflictBook, hits: dict[str, int]) -> dict[str, int]:
+    """Each conflict's evidence in one sentence: 2 per vocabulary or territory name (``hits``),
+    1 per named member, kept only where the evidence names the conflict."""
+    parties = named_parties(sent)
+    pointer = None
+    scores: dict[str, int] = {}
+    for conflict in book.conflicts:
+        members = [p for p in conflict.parties if p in parties]
+        sides = {conflict.side_of(p) for p in members}
+        score = 2 * hits.get(conflict.id, 0)
+        if len(sides) >= 2:
+            score += len(members)
+        elif members:
+            pointer = _has_pointer(sent, book) if pointer is None else pointer
+            score += len(members) if pointer else 0
+        if score:
+            scores[conflict.id] = score
+    return scores
+
+
+def rank(scores: dict[str, int], prior: dict[str, int], book: ConflictBook) -> tuple[str, ...]:
+    """Conflict ids, strongest first; ties go to the conflict the document names more, then file order."""
+    order = {c.id: i for i, c in enumerate(book.conflicts)}
+    return tuple(sorted(scores, key=lambda c: (-scores[c], -prior.get(c, 0), order[c])))
+
+
+class ConflictDetector:
+    """Writes the conflicts of every sentence (``span._.conflicts``) and of the Doc."""
+
+    def __init__(self, nlp: Language, name: str = "conflict_detector"):
+        self.name = name
+        self.vocab = nlp.vocab
+        self.make_doc = nlp.make_doc  # vocabulary phrases are tokenized as the text is
+        self.book: Optional[ConflictBook] = None
+        self.paths: dict[str, Path] = {}
+
+    def initialize(
+        self, get_examples=None, *, nlp: Language | None = None, conflicts_path: Optional[str] = None, words_path=None
+    ):
+        self._load(
+            Path(conflicts_path) if conflicts_path else DATA_DIR / CONFLICTS_FILE,
+            Path(words_path) if words_path else DATA_DIR / WORDS_FILE,
+        )
+
+    def _load(self, conflicts_path: Path, words_path: Path) -> None:
+        self.paths = {CONFLICTS_FILE: conflicts_path, WORDS_FILE: words_path}
+        self.book = load_book(conflicts_path, words_path)
+        self.matcher = PhraseMatcher(self.vocab, attr="LOWER")
+        for conflict in self.book.conflicts:
+            self.matcher.add(conflict.id, [self.make_doc(p) for p in conflict.phrases])
+
+    def to_disk(self, path, *, exclude=()):
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        for name, src in self.paths.items():
+            shutil.copyfile(src, path / name)
+
+    def from_disk(self, path, *, exclude=()):
+        self._load(Path(path) / CONFLICTS_FILE, Path(path) / WORDS_FILE)
+        return self
+
+    def _hits(self, doc: Doc) -> dict[int, dict[str, int]]:
+        """Vocabulary and territory names per sentence start."""
+        out: dict[int, dict[str, int]] = {}
+        for match_id, start, _ in self.matcher(doc):
+            per = out.setdefault(doc[start].sent.start, {})
+            key = self.vocab.strings[match_id]
+            per[key] = per.get(key, 0) + 1
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.book is None:
+            raise ValueError("conflict_detector: the conflicts are not loaded; call nlp.initialize()")
+        hits = self._hits(doc)
+        sents = list(doc.sents)
+        scored = [sentence_scores(s, self.book, hits.get(s.start, {})) for s in sents]
+        prior: dict[str, int] = {}
+        for scores in scored:
+            for cid, score in scores.items():
+                prior[cid] = prior.get(cid, 0) + score
+        dominant = rank(prior, {}, self.book)[:1]
+        found: dict[int, tuple[str, ...]] = {}
+        last: tuple[str, ...] = ()
+        for sent, scores in zip(sents, scored):
+            ids = rank(scores, prior, self.book)
+            if not ids and _has_pointer(sent, self.book):
+                ids = last[:1] or dominant  # "the war", "both parties": the conflict in context
+            if ids:
+                found[sent.start] = ids
+                last = ids
+        doc.user_data[SENT_CONFLICTS] = {k: list(v) for k, v in found.items()}
+        doc._.conflicts = list(rank(prior, {}, self.book))
+        return doc
+
+
+def span_conflicts(span: Span) -> tuple[str, ...]:
+    """The conflicts of the sentence a span lies in (none before the detector has run)."""
+    if not len(span):
+        return ()
+    found = span.doc.user_data.get(SENT_CONFLICTS) or {}
+    return tuple(found.get(span[0].sent.start, ()))
+
+
+def conflicts_of(book: ConflictBook, ids: Iterable[str]) -> list[Conflict]:
+    return [c for c in (book.get(i) for i in ids) if c is not None]
+
+
+if not Span.has_extension("conflicts"):
+    Span.set_extension("conflicts", getter=span_conflicts)
+if not Doc.has_extension("conflicts"):
+    Doc.set_extension("conflicts", default=None)
+
+
+@Language.factory("conflict_detector", requires=["doc.ents", "span._.countries"], assigns=["doc._.conflicts"])
+def make_conflict_detector(nlp: Language, name: str):
+    return ConflictDetector(nlp, name)
