@@ -35,6 +35,18 @@ KBType = Literal[
     "place",
 ]
 ISO3 = str  # checked against pycountry by the validator, which can name the bad code
+# A party of a claim: a state (ISO3) or an organisation acting as itself (``org:<id>`` of the
+# knowledge base); the validator checks both (GUIDELINES §2.1).
+Party = str
+PartyType = Literal["state", "organisation"]
+PARTY_TYPES: tuple[str, ...] = get_args(PartyType)
+ORG_PREFIX = "org:"
+
+
+def party_type(code: str) -> str:
+    """``organisation`` for an ``org:<id>``, else ``state``."""
+    return "organisation" if code.startswith(ORG_PREFIX) else "state"
+
 
 NonNeg = Field(ge=0)
 
@@ -155,12 +167,15 @@ class Claim(Record):
     start: int = NonNeg
     end: int = NonNeg
     text: str = Field(min_length=1)
-    actor: ISO3
+    actor: Party
+    actor_type: PartyType = "state"
     actor_mentions: list[str]
-    target: ISO3
+    target: Party
+    target_type: PartyType = "state"
     target_mentions: list[str]
     stance: Stance
     topic: Topic
+    conflict: Optional[str] = None  # the id of data/conflicts.jsonl the position concerns
     footnotes: list[str]
     annotator: str = Field(min_length=1)
     confidence: Optional[float] = Field(default=None, ge=0, le=1)
@@ -175,6 +190,18 @@ class Claim(Record):
         if isinstance(data, dict) and "produced_by" in data:
             data = {k: v for k, v in data.items() if k != "produced_by"}
         return data
+
+    @model_validator(mode="after")
+    def _party_types(self):
+        # The type follows the code (a row of a layer written before organisations were parties
+        # has no type fields); a type that contradicts its code is an error.
+        for field in ("actor", "target"):
+            code, given = getattr(self, field), f"{field}_type"
+            if given not in self.model_fields_set:
+                object.__setattr__(self, given, party_type(code))
+            elif getattr(self, given) != party_type(code):
+                raise ValueError(f"{given} {getattr(self, given)!r} does not fit {field} {code!r}")
+        return self
 
 
 # Layer file (relative to the annotations folder) -> record model.

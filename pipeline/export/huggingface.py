@@ -47,7 +47,7 @@ from pydantic import BaseModel
 
 from pipeline.io import dumps, layer_path, publish, read_jsonl, temp_beside, write_text
 from pipeline.registry import exporters
-from pipeline.schema import Claim, Document, Entity, Sentence, Stance, Topic
+from pipeline.schema import Claim, Document, Entity, PartyType, Sentence, Stance, Topic
 
 CONFIGS = ("documents", "sentences", "entities", "claims", "claims_auto", "kb")
 DEFAULT_CONFIG = "claims_auto"
@@ -68,9 +68,9 @@ def _i() -> Value:
 
 
 NORMALIZED = [{"db_name": _s(), "db_id": _s()}]
-# Column types of the record models' field types; stance and topic are class labels.
+# Column types of the record models' field types; stance, topic and party types are class labels.
 PRIMITIVES = {str: "string", int: "int64", float: "float64", bool: "bool", dict: "string"}
-CLASS_LABELS = (Stance, Topic)
+CLASS_LABELS = (Stance, Topic, PartyType)
 
 
 def _feature(annotation):

@@ -104,7 +104,9 @@ class ConflictBook:
 
 
 @lru_cache(maxsize=8)
-def load_book(conflicts_path: Path = DATA_DIR / CONFLICTS_FILE, words_path: Path = DATA_DIR / WORDS_FILE) -> ConflictBook:
+def load_book(
+    conflicts_path: Path = DATA_DIR / CONFLICTS_FILE, words_path: Path = DATA_DIR / WORDS_FILE
+) -> ConflictBook:
     """The conflicts and their pointer words, read once per pair of files."""
     words = json.loads(Path(words_path).read_text(encoding="utf-8"))
     return ConflictBook(

@@ -12,12 +12,15 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
 import pycountry
 
 from pipeline.io import checked_rows
+from pipeline.schema import party_type
+from pipeline.settings import DATA_DIR
 
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
 _ARTICLE = re.compile(r"^the\s+", re.I)
@@ -274,3 +277,10 @@ def _words(alias: str) -> list[dict] | None:
     if not all(p.isalpha() for p in parts) or not parts[0][0].isupper():
         return None
     return [{"TEXT": p} for p in parts]
+
+
+@lru_cache(maxsize=4)
+def organisation_ids(path: Path = DATA_DIR / "country_kb.jsonl") -> frozenset[str]:
+    """The ids of the knowledge base's organisations that can be claim parties (``org:<id>``)."""
+    kb = CountryKB.from_path(path)
+    return frozenset(e.id for e in kb.entries.values() if e.type == "organisation" and party_type(e.id) != "state")

@@ -24,7 +24,8 @@ import pycountry
 from pydantic import ValidationError
 
 from pipeline.io import jsonl_values
-from pipeline.schema import ID_FIELD, SCHEMAS, Claim, Document, Entity, Sentence
+from pipeline.nlp.kb import organisation_ids
+from pipeline.schema import ID_FIELD, SCHEMAS, Claim, Document, Entity, Sentence, party_type
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 
@@ -91,6 +92,13 @@ class _Checker:
     def iso(self, name, n, rid, field, code):
         if code is not None and pycountry.countries.get(alpha_3=code) is None:
             self.add(name, n, rid, f"{field} {code!r} is not an ISO 3166-1 alpha-3 code", "a code pycountry knows")
+
+    def party(self, name, n, rid, field, code):
+        """A claim party: an ISO3 code, or an organisation of the knowledge base."""
+        if party_type(code) == "state":
+            self.iso(name, n, rid, field, code)
+        elif code not in organisation_ids():
+            self.add(name, n, rid, f"{field} {code!r} is not an organisation of the knowledge base", "an org:<id>")
 
 
 def _read_dir(path: Path) -> dict[str, str]:
@@ -243,8 +251,8 @@ def _check_claims(c, name, rows, docs, sentences, entities) -> None:
             c.add(name, n, rid, f"unknown doc_id {r.doc_id!r}", "a doc_id of documents.jsonl")
             continue
         c.span(name, n, rid, doc.text, r.start, r.end, r.text)
-        c.iso(name, n, rid, "actor", r.actor)
-        c.iso(name, n, rid, "target", r.target)
+        c.party(name, n, rid, "actor", r.actor)
+        c.party(name, n, rid, "target", r.target)
         if r.actor == r.target:
             c.add(name, n, rid, f"actor and target are both {r.actor}", "two different countries")
         sent = sentences.get(r.sent_id)

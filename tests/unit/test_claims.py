@@ -162,3 +162,28 @@ def test_evaluate_prints_all_figures():
     ):
         assert needed in text
     assert figures["documents"]["besa2023_central_asia"]["footnote_accuracy"] == 1.0
+
+
+def test_a_claim_party_may_be_an_organisation_and_its_type_follows_the_code():
+    from pipeline.schema import Claim
+
+    row = dict(
+        doc_id="d",
+        claim_id="d:s000:c1",
+        sent_id="d:s000",
+        start=0,
+        end=4,
+        text="Text",
+        actor="org:eu",
+        actor_mentions=[],
+        target="RUS",
+        target_mentions=[],
+        stance="oppose",
+        topic="other",
+        footnotes=[],
+        annotator="test",
+    )
+    claim = Claim(**row)
+    assert (claim.actor_type, claim.target_type, claim.conflict) == ("organisation", "state", None)
+    with pytest.raises(ValueError, match="actor_type 'state' does not fit actor 'org:eu'"):
+        Claim(**row, actor_type="state")
