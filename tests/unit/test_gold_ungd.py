@@ -193,3 +193,20 @@ def test_example_sheets_are_valid():
     assert len(sheets) == 2
     for sheet in sheets:
         assert check_sheet(sheet, GOLD / "example_packets" / sheet.name) == []
+
+
+def test_packet_targets_follow_the_sentences_conflict(builder):
+    lines = [
+        "We do not recognise the annexation of the occupied Syrian Golan.",
+        "We call on both parties to return to talks.",
+        "Switzerland has remained neutral for two centuries.",
+    ]
+    rows = builder.rows("IRL_78_2023", "IRL", lines)
+    by_line = {r["line"]: r for r in rows}
+    golan = by_line[1]
+    assert golan["conflicts"] == ["israel_syria"]
+    assert ("IRL", "ISR") in {(c["actor"], c["target"]) for c in golan["candidates"]}
+    # "both parties" takes the conflict of the sentence before it
+    assert by_line[2]["conflicts"] == ["israel_syria"]
+    # no packet pair is toward a party of another conflict
+    assert not {c["target"] for r in rows for c in r["candidates"]} & {"RUS", "UKR"}
