@@ -9,11 +9,11 @@ a position between (GUIDELINES §2, §3, §7):
   ``span._.countries``; a group expands to its members and records ``expanded_from``); for a
   pronoun or "these states" with no state named before it in the sentence, the states named in
   the subject of the last sentence that had one (else all states of the last sentence that
-  named any); and the party held responsible for the war when the sentence has war wording
+  named any); and the parties the UN named aggressor or occupying power in the sentence's
+  conflict (``span._.conflicts``, the conflict detector) when the sentence has war wording
   ("the invasion of Ukraine" reports its act, GUIDELINES §7.4);
-- targets: every state named in the sentence, and the party held responsible for the war
-  (``war_party``, RUS) when the sentence has war wording ("the war", "the aggression", "the
-  conflict in Ukraine");
+- targets: every state named in the sentence, and those named parties of the sentence's
+  conflict when the sentence has war wording ("the war", "the aggression", "the occupation");
 - every actor with every target, actor != target, except two members of one group mention.
 
 Only ISO 3166-1 alpha-3 codes are parties here (the claim layer's ``actor``/``target`` are ISO3),
@@ -26,15 +26,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 from spacy.tokens import Doc, Span
 
+from pipeline.nlp.conflicts import sentence_conflicts
 from pipeline.settings import DATA_DIR
 
 LEXICON = DATA_DIR / "claim_lexicon.json"
 # Lemmas that make a sentence speak of a war whatever else it names; "conflict" and "crisis"
-# do so only next to a party of the war ("the conflict in Ukraine").
+# do so only in a sentence the conflict detector gave a conflict ("the conflict in Ukraine").
 WAR_LEMMAS = frozenset({"war", "invasion", "aggression", "annexation", "aggressor", "occupation"})
 WAR_IF_NAMED = frozenset({"conflict", "crisis", "hostility"})
 # Neutrality is a position on the war (GUIDELINES §3.1) even when the war is not named.
@@ -111,16 +112,14 @@ def mentions(sent: Span) -> list[Mention]:
     return out
 
 
-def war_spans(sent: Span, named: Iterable[str], words: Words, war_party: str) -> list[tuple[int, int]]:
-    """Character spans of war wording in the sentence."""
-    named = set(named)
-    near_party = bool(named & {war_party, "UKR"})
+def war_spans(sent: Span, words: Words) -> list[tuple[int, int]]:
+    """Character spans of war wording in a sentence that concerns a conflict."""
+    if not sent._.conflicts:
+        return []
     return [
         (t.idx, t.idx + len(t.text))
         for t in sent
-        if t.lemma_.lower() in words.war
-        or t.lemma_.lower() in NEUTRALITY
-        or (near_party and t.lemma_.lower() in WAR_IF_NAMED)
+        if t.lemma_.lower() in words.war or t.lemma_.lower() in NEUTRALITY or t.lemma_.lower() in WAR_IF_NAMED
     ]
 
 
@@ -138,7 +137,7 @@ def is_first_person(sent: Span, words: Words) -> bool:
     return any(t.lower_ in words.first_person or t.lower_ in words.first_person_determiners for t in sent)
 
 
-def candidates(doc: Doc, war_party: str = "RUS", lexicon: str | Path = LEXICON) -> list[Candidate]:
+def candidates(doc: Doc, lexicon: str | Path = LEXICON) -> list[Candidate]:
     """Every candidate pair of every sentence of ``doc`` (see the module docstring)."""
     words = _words(lexicon)
     speaker = doc._.speaker if Doc.has_extension("speaker") else None
@@ -163,11 +162,10 @@ def candidates(doc: Doc, war_party: str = "RUS", lexicon: str | Path = LEXICON) 
                     actors.setdefault(
                         party, ("pronoun", [(pronoun.idx, pronoun.idx + len(pronoun.text))], m.expanded_from)
                     )
-        wars = war_spans(sent, {p for m in found for p in m.parties}, words, war_party)
-        if wars and war_party not in targets:
-            targets[war_party] = ("war", wars, None)
-        if wars and war_party not in actors:
-            actors[war_party] = ("war", wars, None)
+        wars = war_spans(sent, words)
+        for party in (p for c in sentence_conflicts(sent)[:1] for p in c.designated if is_iso3(p) and wars):
+            targets.setdefault(party, ("war", wars, None))
+            actors.setdefault(party, ("war", wars, None))
         for actor, (a_src, a_spans, a_from) in actors.items():
             for target, (t_src, t_spans, t_from) in targets.items():
                 # Members of one listed group are not paired with each other ("the countries of

@@ -5,6 +5,7 @@
 """
 
 import pipeline.nlp.claims  # noqa: F401
+import pipeline.nlp.conflicts  # noqa: F401
 import pipeline.nlp.country_linker  # noqa: F401
 import pipeline.nlp.encoder  # noqa: F401
 import pipeline.nlp.entity_ruler  # noqa: F401

@@ -37,6 +37,7 @@ from pipeline.settings import DATA_DIR
 CONFLICTS_FILE = "conflicts.jsonl"
 WORDS_FILE = "conflict_words.json"
 SENT_CONFLICTS = "stance_corpus.sentence_conflicts"  # doc.user_data key: sentence start -> ids
+DOC_CONFLICTS = "stance_corpus.conflicts"  # doc.user_data key: id -> the conflict's record (plain)
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,9 @@ class ConflictDetector:
             evidence.append((score(book, named_parties(sent), hits.get(sent.start, {}), pointer), pointer))
         found = resolve(book, evidence)
         doc.user_data[SENT_CONFLICTS] = {s.start: list(ids) for s, ids in zip(sents, found) if ids}
+        # The Doc carries the records of its conflicts, so a component after the detector (or a
+        # worker that gets the Doc) needs no knowledge of its own.
+        doc.user_data[DOC_CONFLICTS] = {c: _plain(book.get(c)) for ids in found for c in ids}
         doc._.conflicts = list(rank(totals(scores for scores, _ in evidence), {}, book))
         return doc
 
@@ -268,8 +272,25 @@ def span_conflicts(span: Span) -> tuple[str, ...]:
     return tuple(found.get(span[0].sent.start, ()))
 
 
-def conflicts_of(book: ConflictBook, ids: Iterable[str]) -> list[Conflict]:
-    return [c for c in (book.get(i) for i in ids) if c is not None]
+def _plain(conflict: Optional[Conflict]) -> dict:
+    assert conflict is not None
+    return {
+        "id": conflict.id,
+        "name": conflict.name,
+        "sides": [list(s) for s in conflict.sides],
+        "named": list(conflict.named),
+        "phrases": [],
+    }
+
+
+def sentence_conflicts(span: Span) -> list[Conflict]:
+    """The conflicts of the sentence a span lies in, as records, the strongest first."""
+    records = span.doc.user_data.get(DOC_CONFLICTS) or {}
+    out = []
+    for cid in span_conflicts(span):
+        r = records[cid]
+        out.append(Conflict(r["id"], r["name"], tuple(tuple(s) for s in r["sides"]), tuple(r["named"]), ()))
+    return out
 
 
 if not Span.has_extension("conflicts"):

@@ -164,11 +164,10 @@ def decide_probs(labels: Sequence[str], probs: np.ndarray, none_threshold: Optio
 
 
 class ClaimEncoder:
-    def __init__(self, nlp: Language, name: str, mode: str, spans_key: str, war_party: str):
+    def __init__(self, nlp: Language, name: str, mode: str, spans_key: str):
         if mode not in MODES:
             raise ValueError(f"claim_encoder: mode must be one of {', '.join(MODES)} (got {mode!r})")
         self.name, self.mode, self.spans_key = name, mode, spans_key
-        self.war_party = war_party
         self.head: Optional[Head] = None
         self.head_path: Optional[Path] = None
         self.encoder = Encoder()
@@ -212,7 +211,7 @@ class ClaimEncoder:
             raise ValueError("claim_encoder: the head is not loaded; call nlp.initialize()")
         rules = list(doc.spans.get(self.spans_key, [])) if self.mode == "combined" else []
         covered = {(s.start, s._.actor, s._.target) for s in rules}
-        cands = [c for c in candidates(doc, war_party=self.war_party) if c.key not in covered]
+        cands = [c for c in candidates(doc) if c.key not in covered]
         rows = [claim_span(doc, s.start, s.end, {k: getattr(s._, k) for k in SPAN_EXTENSIONS}) for s in rules]
         last_index: dict[int, int] = {}  # sentence start -> the highest claim index used there
         for s in rules:
@@ -262,9 +261,9 @@ class ClaimEncoder:
 
 @Language.factory(
     "claim_encoder",
-    default_config={"mode": "rules", "spans_key": "claims", "war_party": "RUS"},
+    default_config={"mode": "rules", "spans_key": "claims"},
     requires=["doc.spans", "span._.countries"],
     assigns=["doc.spans"],
 )
-def make_claim_encoder(nlp: Language, name: str, mode: str, spans_key: str, war_party: str):
-    return ClaimEncoder(nlp, name, mode, spans_key, war_party)
+def make_claim_encoder(nlp: Language, name: str, mode: str, spans_key: str):
+    return ClaimEncoder(nlp, name, mode, spans_key)

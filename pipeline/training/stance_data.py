@@ -136,7 +136,7 @@ def _make_doc(nlp, text: str, speaker: Optional[str]):
     return doc
 
 
-def process(nlp, docs: list[EvalDoc], spans_key: str = "claims", war_party: str = "RUS") -> dict:
+def process(nlp, docs: list[EvalDoc], spans_key: str = "claims") -> dict:
     """Per document: rule rows and candidates (with marked text) keyed by gold sentence."""
     from pipeline.nlp.candidates import candidates, marked_text
 
@@ -153,7 +153,7 @@ def process(nlp, docs: list[EvalDoc], spans_key: str = "claims", war_party: str 
                 rules.append(
                     {"sent_id": sid(span), "actor": span._.actor, "target": span._.target, "stance": span._.stance}
                 )
-            for c in candidates(doc, war_party=war_party):
+            for c in candidates(doc):
                 cands.append(
                     {
                         "sent_id": sid(c.sent),

@@ -33,6 +33,7 @@ def test_config_lists_the_stages(annotator):
         "footnote_markers_not_entities",
         "ner",
         "country_linker",
+        "conflict_detector",
         "claim_rules",
         "claim_encoder",
         "claim_stance",
@@ -44,7 +45,13 @@ def test_save_pipeline_then_spacy_load_gives_the_same_claims(annotator, built, t
     out = tmp_path / "nlp"
     result = CliRunner().invoke(app, ["save-pipeline", str(out)])
     assert result.exit_code == 0, result.output
-    for data in ("country_linker/country_kb.jsonl", "claim_rules/stance_cues.jsonl", "claim_rules/claim_lexicon.json"):
+    for data in (
+        "country_linker/country_kb.jsonl",
+        "conflict_detector/conflicts.jsonl",
+        "conflict_detector/conflict_words.json",
+        "claim_rules/stance_cues.jsonl",
+        "claim_rules/claim_lexicon.json",
+    ):
         assert (out / data).is_file(), data
     doc = json.loads((built / "documents.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert doc["doc_id"] == SEED_ID
