@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
@@ -180,7 +180,8 @@ def resolve(book: ConflictBook, sentences: list[tuple[dict[str, int], Callable[[
     the conflict of the sentences before it, else the one the document names most."""
     prior = totals(scores for scores, _ in sentences)
     dominant = rank(prior, {}, book)[:1]
-    out, last = [], ()
+    out: list[tuple[str, ...]] = []
+    last: tuple[str, ...] = ()
     for scores, pointer in sentences:
         ids = rank(scores, prior, book)
         if not ids and (last or dominant) and pointer():
@@ -241,7 +242,7 @@ class ConflictDetector:
         sents = list(doc.sents)
         evidence = []
         for sent in sents:
-            pointer = _memo(lambda sent=sent: _has_pointer(sent, book))
+            pointer = _memo(partial(_has_pointer, sent, book))
             evidence.append((score(book, named_parties(sent), hits.get(sent.start, {}), pointer), pointer))
         found = resolve(book, evidence)
         doc.user_data[SENT_CONFLICTS] = {s.start: list(ids) for s, ids in zip(sents, found) if ids}

@@ -25,6 +25,7 @@ The speaking state is always a candidate actor: the statement is its own.
 from __future__ import annotations
 
 import json
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
@@ -167,9 +168,9 @@ class PacketBuilder:
                 named = [(sp, n) for sp, n in names if sp.start >= sent.start and sp.end <= sent.end]
                 said = [sp for sp in war if sp.start >= sent.start and sp.end <= sent.end]
                 parties = {speaker} | {p for _, n in named for p in (n.id, *n.states)}
-                scores = score(self.book, parties, hits.get(sent.start, {}), lambda said=said: bool(said))
+                scores = score(self.book, parties, hits.get(sent.start, {}), partial(bool, said))
                 found.append((line_no, s_idx, sent, named, said, scores))
-        conflicts = resolve(self.book, [(f[5], lambda said=f[4]: bool(said)) for f in found])
+        conflicts = resolve(self.book, [(f[5], partial(bool, f[4])) for f in found])
         rows = []
         for (line_no, s_idx, sent, named, said, _), ids in zip(found, conflicts):
             row = self._row(doc_id, speaker, line_no, s_idx, sent, named, said, ids)
@@ -202,7 +203,7 @@ class PacketBuilder:
                     actors.setdefault(ident, origin)
         if war:
             # "the aggression", "the occupying Power": the party the UN named in the sentence's conflict
-            for party in (p for c in conflicts[:1] for p in self.book.get(c).designated):
+            for party in (p for c in conflicts[:1] if (known := self.book.get(c)) for p in known.designated):
                 targets.setdefault(party, None)
                 anchors.setdefault(party, set()).add(-1)  # the conflict wording is its own mention
         candidates = []
