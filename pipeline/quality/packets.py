@@ -25,8 +25,8 @@ The speaking state is always a candidate actor: the statement is its own.
 from __future__ import annotations
 
 import json
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Iterable, Optional
 
