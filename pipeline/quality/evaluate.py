@@ -45,7 +45,7 @@ def evaluation_report(annotations_dir: str | Path) -> tuple[str, dict]:
     return "\n\n".join(parts), figures
 
 
-COLLECTIONS = ("articles", "ungd")
+COLLECTIONS = ("articles", "ungd", "passages")
 
 
 def collections_report(
@@ -66,7 +66,7 @@ def collections_report(
         raise InputError(d, f"--collection must be one of {', '.join(COLLECTIONS)}, not {unknown[0]!r}")
     present = {
         "articles": (d / "claims.jsonl").is_file(),
-        "ungd": any((d / "ungd" / f"claims.{ext}").is_file() for ext in ("jsonl.gz", "jsonl")),
+        **{c: any((d / c / f"claims.{ext}").is_file() for ext in ("jsonl.gz", "jsonl")) for c in COLLECTIONS[1:]},
     }
     chosen = list(collections) if collections else [c for c in COLLECTIONS if present[c]]
     if not chosen:
@@ -78,5 +78,10 @@ def collections_report(
         parts.append(text)
     if "ungd" in chosen:
         text, figures["ungd"] = ungd_report(d / "ungd", ungd_gold, corpus_dir, split)
+        parts.append(text)
+    if "passages" in chosen:
+        from pipeline.quality.passages_eval import passages_report
+
+        text, figures["passages"] = passages_report(d / "passages", d / "gold" / "passages" / "claims.jsonl")
         parts.append(text)
     return "\n\n".join(parts), figures

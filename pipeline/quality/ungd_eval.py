@@ -176,10 +176,13 @@ def align_layers(
     auto_sentences: Sequence[dict],
     documents: dict[str, str],
     corpus_dir: str | Path,
+    texts: Optional[dict[str, list[tuple[str, str]]]] = None,
 ) -> Aligned:
-    """Gold and automatic rows of ``documents`` (``doc_id -> cleaned text``) on shared units."""
+    """Gold and automatic rows of ``documents`` (``doc_id -> cleaned text``) on shared units;
+    ``texts`` gives each document's gold sentences (``sent_key``, text) where they are not
+    lines of a statement file."""
     gold_rows = [r for r in gold_rows if r["doc_id"] in documents]
-    texts = gold_sentence_texts(gold_rows, corpus_dir)
+    texts = gold_sentence_texts(gold_rows, corpus_dir) if texts is None else texts
     sents_by_doc: dict[str, list[dict]] = {}
     for s in auto_sentences:
         if s["doc_id"] in documents:
