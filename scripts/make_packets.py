@@ -43,7 +43,7 @@ def main(
             doc_ids = [r["doc_id"] for r in csv.DictReader(fh)]
     terms = load_terms(GOLD / "packet_terms.json")
     with (UNGD / "speakers.csv").open(encoding="utf-8", newline="") as fh:
-        extra = speaker_names(csv.DictReader(fh))
+        extra = speaker_names(csv.DictReader(fh), terms.get("unlisted_speakers", ()))
     builder = PacketBuilder(Names(CountryKB.from_path("pipeline/data/country_kb.jsonl"), terms, extra), terms)
     total_s = total_c = 0
     print("doc_id\tsentences\tcandidate_pairs")

@@ -243,6 +243,8 @@ def load_terms(path: str | Path) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def speaker_names(rows: Iterable[dict]) -> dict[str, str]:
-    """Short state names from the speakers table (``country`` -> ``iso3``), observers left out."""
-    return {r["country"]: r["iso3"] for r in rows if len(r["iso3"]) == 3 and r["iso3"] not in ("VAT",)}
+def speaker_names(rows: Iterable[dict], unlisted: Iterable[str] = ()) -> dict[str, str]:
+    """Short state names from the speakers table (``country`` -> ``iso3``), observers and the
+    speakers the packet terms leave out (``unlisted_speakers``) left out."""
+    skip = set(unlisted)
+    return {r["country"]: r["iso3"] for r in rows if len(r["iso3"]) == 3 and r["iso3"] not in skip}
