@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pycountry
 
-from pipeline.io import checked_rows
-from pipeline.quality.sheets import _TIME, CERTAINTIES, ISSUES, MODES
+from pipeline.quality.sheets import _TIME, CERTAINTIES, ISSUES, MODES, _read_jsonl, field_problems
 from pipeline.schema import ORG_PREFIX, PARTY_TYPES, party_type
 from pipeline.settings import DATA_DIR
 
@@ -89,29 +88,8 @@ def is_party(code, organisations: frozenset[str]) -> bool:
     return code in USER_ASSIGNED or (len(code) == 3 and pycountry.countries.get(alpha_3=code) is not None)
 
 
-def _rows(path: Path, problems: list[str]) -> list[tuple[int, dict]]:
-    try:
-        lines = path.read_text(encoding="utf-8").split("\n")
-    except FileNotFoundError:
-        problems.append(f"{path}: file not found")
-        return []
-    rows = []
-    for n, row, problem in checked_rows(lines):
-        if problem:
-            problems.append(f"{path}:{n}: {problem}")
-        else:
-            rows.append((n, row))
-    return rows
-
-
 def _check_row(where: str, row: dict, texts: dict[str, str], organisations: frozenset[str]) -> list[str]:
-    out = []
-    missing = [f for f in FIELDS if f not in row]
-    if missing:
-        out.append(f"{where}: missing field(s) {', '.join(missing)}")
-    extra = sorted(set(row) - set(FIELDS))
-    if extra:
-        out.append(f"{where}: unknown field(s) {', '.join(extra)}")
+    out = field_problems(where, row, FIELDS)
     doc = texts.get(str(row.get("doc_id")))
     start, end, text = row.get("start"), row.get("end"), row.get("text")
     if doc is None:
@@ -170,7 +148,7 @@ def check_passages(claims_path: str | Path, passages_dir: str | Path) -> list[st
     problems: list[str] = []
     manifest = passages_dir / "manifest.jsonl"
     texts: dict[str, str] = {}
-    for n, row in _rows(manifest, problems):
+    for n, row in _read_jsonl(manifest, problems):
         missing = [f for f in MANIFEST_FIELDS if f not in row]
         if missing:
             problems.append(f"{manifest}:{n}: missing field(s) {', '.join(missing)}")
@@ -182,7 +160,7 @@ def check_passages(claims_path: str | Path, passages_dir: str | Path) -> list[st
         texts[row["doc_id"]] = path.read_text(encoding="utf-8")
     organisations = organisation_codes()
     seen: dict[tuple, int] = {}
-    for n, row in _rows(claims_path, problems):
+    for n, row in _read_jsonl(claims_path, problems):
         where = f"{claims_path}:{n}"
         problems += _check_row(where, row, texts, organisations)
         key = tuple(row.get(f) for f in ("doc_id", "start", "actor", "target", "conflict", "span"))
