@@ -131,3 +131,25 @@ def test_no_row_toward_russia_or_ukraine_from_another_conflict(rows):
     # the Swiss passage's neutrality and its mention of Ukraine give no row toward either
     swiss = [r for r in rows if r["doc_id"] == "conflict_swiss_neutrality_01"]
     assert not [r for r in swiss if "Ukraine" in r["text"] or "Congress of Vienna" in r["text"]]
+
+
+def test_readme_counts_are_those_of_the_coding(rows):
+    readme = (CLAIMS.parent / "README.md").read_text(encoding="utf-8")
+    table = {}
+    for line in readme.splitlines():
+        cells = [c.strip().strip("`") for c in line.strip("|").split("|")]
+        if len(cells) == 6 and cells[1].isdigit():
+            table[None if cells[0] == "none (null)" else cells[0]] = tuple(int(c) for c in cells[1:])
+    counted = {}
+    for conflict in {r["conflict"] for r in rows}:
+        own = [r for r in rows if r["conflict"] == conflict]
+        stances = Counter(r["stance"] for r in own)
+        counted[conflict] = (
+            len({r["doc_id"] for r in own}),
+            len(own),
+            stances["support"],
+            stances["oppose"],
+            stances["neutral"],
+        )
+    assert table == counted
+    assert f"{len(rows)} rows" in " ".join(readme.split())
