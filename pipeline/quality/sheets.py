@@ -78,14 +78,20 @@ def _read_jsonl(path: Path, problems: list[str]) -> list[tuple[int, dict]]:
     return rows
 
 
-def _check_row(where: str, row: dict, sentence: dict | None, listed: set) -> list[str]:
+def field_problems(where: str, row: dict, fields: tuple[str, ...]) -> list[str]:
+    """The fields a row lacks and those it should not have, one line each."""
     out = []
-    missing = [f for f in FIELDS if f not in row]
+    missing = [f for f in fields if f not in row]
     if missing:
         out.append(f"{where}: missing field(s) {', '.join(missing)}")
-    extra = sorted(set(row) - set(FIELDS))
+    extra = sorted(set(row) - set(fields))
     if extra:
         out.append(f"{where}: unknown field(s) {', '.join(extra)}")
+    return out
+
+
+def _check_row(where: str, row: dict, sentence: dict | None, listed: set) -> list[str]:
+    out = field_problems(where, row, FIELDS)
     if sentence is None:
         out.append(f"{where}: sent_key {row.get('sent_key')!r} is not in the packet")
     for field in ("actor", "target"):
