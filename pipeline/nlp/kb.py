@@ -300,8 +300,9 @@ def read_conflicts(path: str | Path = CONFLICTS_FILE, kb: Optional[CountryKB] = 
             error = exc.errors()[0]
             where = ".".join(map(str, error["loc"]))
             raise ValueError(f"{path}:{line_no}: {where + ': ' if where else ''}{error['msg']}") from None
-        for problem in _conflict_problems(conflict, kb, {c.id for c in conflicts}):
-            raise ValueError(f"{path}:{line_no}: {conflict.id}: {problem}")
+        problems = _conflict_problems(conflict, kb, {c.id for c in conflicts})
+        if problems:
+            raise ValueError(f"{path}:{line_no}: {conflict.id}: {problems[0]}")
         conflicts.append(conflict)
     return conflicts
 
