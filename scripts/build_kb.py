@@ -436,7 +436,9 @@ def memberships(r: dict, members: list[str]) -> list[dict]:
 
 def organisation_rows(members: list[str]) -> list[dict]:
     rows = []
-    for r in _read_jsonl("organisations.jsonl"):
+    # Armed groups named after a state they fight or fight in ("Tehrik-e-Taliban Pakistan") are
+    # organisations with no members, so the state's name inside the name links to nothing.
+    for r in _read_jsonl("organisations.jsonl") + _read_jsonl("armed_groups.jsonl"):
         rows.append(
             _row(
                 id=r["id"],
@@ -448,20 +450,6 @@ def organisation_rows(members: list[str]) -> list[dict]:
                 members=memberships(r, members),
                 org=r.get("org"),
                 unverified=r.get("unverified"),
-                note=r.get("note"),
-            )
-        )
-    # Armed groups named after a state they fight or fight in ("Tehrik-e-Taliban Pakistan") are
-    # organisations with no members, so the state's name inside the name links to nothing.
-    for r in _read_jsonl("armed_groups.jsonl"):
-        rows.append(
-            _row(
-                id=r["id"],
-                type=r.get("type", "organisation"),
-                country=None,
-                qid=r.get("qid"),
-                label="ORG",
-                aliases=_dedupe(r["aliases"]),
                 note=r.get("note"),
             )
         )
