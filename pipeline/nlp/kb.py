@@ -313,7 +313,7 @@ def _conflict_problems(conflict: Conflict, kb: CountryKB, seen: set[str]) -> lis
 
     def party(code: str) -> bool:
         entry = kb.entries.get(code)
-        return state(code) if not code.startswith("org:") else entry is not None and entry.type == "organisation"
+        return state(code) if party_type(code) == "state" else entry is not None and entry.type == "organisation"
 
     problems = [f"id {conflict.id!r} is used twice"] if conflict.id in seen else []
     problems += [
