@@ -204,6 +204,99 @@ class Claim(Record):
         return self
 
 
+# ---------------------------------------------------------------- knowledge as data
+# Records of the reviewed data files: an organisation's memberships (``data/kb_sources/organisations.jsonl``,
+# carried into ``data/country_kb.jsonl``) and the conflicts (``data/conflicts.jsonl``).
+
+# A party is a state (ISO3) or an organisation ("org:<id>", an entry of the knowledge base).
+PartyId = str
+# "YYYY", "YYYY-MM" or "YYYY-MM-DD"; a partial date stands for its first day, so the texts sort as the dates do.
+DATE_TEXT = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+_SNAKE_ID = r"^[a-z][a-z0-9_]*$"
+
+
+def _in_order(first: Optional[str], then: Optional[str]) -> bool:
+    return first is None or then is None or first < then
+
+
+class Membership(Record):
+    """A state's membership of an organisation, from ``since`` (its first day; null when not recorded) to
+    ``until`` (the first day it is no longer a member; null while it is). A suspension is no end of membership;
+    ``note`` records it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    state: ISO3
+    since: Optional[str] = Field(pattern=DATE_TEXT)
+    until: Optional[str] = Field(default=None, pattern=DATE_TEXT)
+    note: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _since_before_until(self):
+        if not _in_order(self.since, self.until):
+            raise ValueError(f"{self.state}: since {self.since} is not before until {self.until}")
+        return self
+
+
+class ConflictSide(Record):
+    id: str = Field(pattern=_SNAKE_ID)
+    name: str = Field(min_length=1)
+    members: list[PartyId]  # empty where a side is no state (an armed group, Kosovo)
+
+
+_SYMBOL_PREFIX = {"UNGA": "A/RES/", "UNSC": "S/RES/"}  # UN document symbols of the two bodies' resolutions
+
+
+class UNFinding(Record):
+    """A state the General Assembly or the Security Council named an aggressor or an occupying Power."""
+
+    party: ISO3
+    body: Literal["UNGA", "UNSC"]
+    resolution: str = Field(pattern=r"^(A/RES/[A-Z0-9/()-]+|S/RES/\d+)$")
+    date: str = Field(pattern=DATE_TEXT)
+
+    @model_validator(mode="after")
+    def _symbol_of_its_body(self):
+        if not self.resolution.startswith(_SYMBOL_PREFIX[self.body]):
+            raise ValueError(f"{self.resolution} is not a resolution of the {self.body}")
+        return self
+
+
+class ConflictTerritory(Record):
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(min_length=1)
+    belongs_to: Optional[ISO3]  # the state it belongs to under international law; null where disputed
+    qid: Optional[str] = Field(default=None, pattern=r"^Q\d+$")
+    kb_id: Optional[str] = None  # its entry in the knowledge base, where it has one
+
+
+class Conflict(Record):
+    """One conflict or dispute of ``data/conflicts.jsonl`` (documented in ``data/conflicts.md``)."""
+
+    id: str = Field(pattern=_SNAKE_ID)
+    name: str = Field(min_length=1)
+    qid: Optional[str] = Field(pattern=r"^Q\d+$")
+    sides: list[ConflictSide] = Field(min_length=2)
+    aggressors: list[UNFinding]
+    occupiers: list[UNFinding]
+    territories: list[ConflictTerritory]
+    vocabulary: list[str] = Field(min_length=1)
+    start: Optional[str] = Field(pattern=DATE_TEXT)
+    end: Optional[str] = Field(pattern=DATE_TEXT)
+    unverified: list[str] = []  # the fields not checked against a second source ("qid", …)
+    note: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if not _in_order(self.start, self.end):
+            raise ValueError(f"start {self.start} is not before end {self.end}")
+        if len({s.id for s in self.sides}) != len(self.sides):
+            raise ValueError("two sides share an id")
+        folded = [v.casefold() for v in self.vocabulary]
+        if len(set(folded)) != len(folded):
+            raise ValueError("a vocabulary phrase is listed twice (phrases match case-insensitively)")
+        return self
+
+
 # Layer file (relative to the annotations folder) -> record model.
 SCHEMAS: dict[str, type[Record]] = {
     "documents.jsonl": Document,

@@ -21,6 +21,7 @@ Same inputs, same bytes; the file is written atomically.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import re
 import sys
@@ -34,8 +35,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from pydantic import ValidationError  # noqa: E402
+
 from pipeline.io import write_text  # noqa: E402
 from pipeline.nlp.kb import CountryKB  # noqa: E402
+from pipeline.schema import Membership  # noqa: E402
 
 SOURCES = ROOT / "pipeline" / "data" / "kb_sources"
 OUT = ROOT / "pipeline" / "data" / "country_kb.jsonl"
@@ -169,6 +173,7 @@ def _row(**fields) -> dict:
         "role",
         "org",
         "de_jure",
+        "unverified",
         "note",
     )
     keep = ("country", "aliases")  # a row of speaker forms only has no aliases
@@ -408,12 +413,32 @@ def person_rows() -> list[dict]:
     return sorted(rows, key=lambda r: (r.get("country") or "~", r["id"]))
 
 
+def memberships(r: dict, members: list[str]) -> list[dict]:
+    """An organisation's members with dates (``schema.Membership``); "UN_MEMBERS" stands for the
+    193 states of ``un_members.csv``, whose dates of admission are not recorded. A state may have
+    several periods ("left in 2007, rejoined in 2016"), which must not overlap."""
+    if r.get("members") == "UN_MEMBERS":
+        return [{"state": code, "since": None, "until": None} for code in sorted(members)]
+    where = f"{SOURCES / 'organisations.jsonl'}: {r['id']}"
+    try:
+        dated = [Membership.model_validate(m) for m in r.get("members", [])]
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        raise SourceError(f"{where}: members: {problem['msg']} (at {problem['loc']})") from None
+    for a, b in itertools.combinations(dated, 2):
+        a_first = a.until is not None and b.since is not None and a.until <= b.since
+        b_first = b.until is not None and a.since is not None and b.until <= a.since
+        if a.state == b.state and not (a_first or b_first):
+            raise SourceError(f"{where}: two membership periods of {a.state} overlap")
+    # A row lists since and until even when null (null since: not recorded; null until: still a member).
+    return [{k: v for k, v in m.model_dump().items() if v is not None or k != "note"} for m in dated]
+
+
 def organisation_rows(members: list[str]) -> list[dict]:
     rows = []
     # Armed groups named after a state they fight or fight in ("Tehrik-e-Taliban Pakistan") are
     # organisations with no members, so the state's name inside the name links to nothing.
     for r in _read_jsonl("organisations.jsonl") + _read_jsonl("armed_groups.jsonl"):
-        m = sorted(members) if r.get("members") == "UN_MEMBERS" else r.get("members", [])
         rows.append(
             _row(
                 id=r["id"],
@@ -422,8 +447,9 @@ def organisation_rows(members: list[str]) -> list[dict]:
                 qid=r.get("qid"),
                 label="ORG",
                 aliases=_dedupe(r["aliases"]),
-                members=m,
+                members=memberships(r, members),
                 org=r.get("org"),
+                unverified=r.get("unverified"),
                 note=r.get("note"),
             )
         )
@@ -448,17 +474,25 @@ def institution_rows() -> list[dict]:
 
 
 def check(rows: list[dict]) -> list[str]:
-    """Problems: unknown codes, duplicate ids, an alias that links to two different targets, a
-    speaker form that is also an alias."""
+    """Problems: unknown codes, duplicate ids, an ``org`` that names no entry, an organisation with
+    neither a QID nor "qid" among its ``unverified`` fields, an alias that links to two different
+    targets, a speaker form that is also an alias."""
     problems = []
     ids = [r["id"] for r in rows]
+    known = set(ids)
     problems += [f"duplicate id {i}" for i in sorted({i for i in ids if ids.count(i) > 1})]
     for r in rows:
-        for code in [r.get("country"), r.get("de_jure")] + list(r.get("members", [])):
+        states = [m["state"] if isinstance(m, dict) else m for m in r.get("members", [])]
+        for code in [r.get("country"), r.get("de_jure")] + states:
             if code and pycountry.countries.get(alpha_3=code) is None:
                 problems.append(f"{r['id']}: {code!r} is not an ISO 3166-1 alpha-3 code")
         if r.get("qid") and not re.fullmatch(r"Q\d+", r["qid"]):
             problems.append(f"{r['id']}: QID {r['qid']!r}")
+        if r.get("org") and r["org"] not in known:  # an organ's or official's organisation is an entry
+            problems.append(f"{r['id']}: org {r['org']!r} is no entry")
+        if r.get("type") == "organisation" and r["id"].startswith("org:") and not r.get("qid"):
+            if "qid" not in r.get("unverified", []):
+                problems.append(f"{r['id']}: no QID, and 'qid' is not listed as unverified")
     targets: dict[str, set[str]] = {}
     # The loader adds pycountry's names for every code, so they take part in the check.
     named = [

@@ -9,7 +9,9 @@ names without a row here.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,9 +19,10 @@ from pathlib import Path
 from typing import Optional
 
 import pycountry
+from pydantic import ValidationError
 
 from pipeline.io import checked_rows
-from pipeline.schema import party_type
+from pipeline.schema import DATE_TEXT, Conflict, Membership, party_type
 from pipeline.settings import DATA_DIR
 
 _POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
@@ -116,6 +119,9 @@ class KBEntry:
     org: Optional[str] = None
     de_jure: Optional[str] = None
     note: Optional[str] = None
+    # An organisation's members with dates; ``members`` then holds its current members (no end date).
+    membership: tuple[Membership, ...] = ()
+    unverified: tuple[str, ...] = ()  # fields not checked against a second source ("qid", …)
 
     @property
     def countries(self) -> list[str]:
@@ -155,9 +161,15 @@ class CountryKB:
         for line_no, row, problem in checked_rows(data.decode("utf-8").splitlines()):
             if problem:
                 raise ValueError(f"{path}:{line_no}: {problem}")
-            for code in [row.get("country"), row.get("de_jure")] + row.get("members", []):
+            try:  # an organisation lists its members with dates, a group or a historical state as codes
+                membership = tuple(Membership.model_validate(m) for m in row.get("members", []) if isinstance(m, dict))
+            except ValidationError as exc:
+                raise ValueError(f"{path}:{line_no}: members: {exc.errors()[0]['msg']}") from None
+            codes = [m.state for m in membership] + [m for m in row.get("members", []) if isinstance(m, str)]
+            for code in [row.get("country"), row.get("de_jure")] + codes:
                 if code and pycountry.countries.get(alpha_3=code) is None:
                     raise ValueError(f"{path}:{line_no}: {code!r} is not an ISO 3166-1 alpha-3 code")
+            current = [m.state for m in membership if m.until is None] if membership else codes
             aliases = tuple(row.get("aliases", []))
             if row["id"] in entries:  # extra aliases and the QID for a pycountry country
                 aliases = entries[row["id"]].aliases + aliases
@@ -167,10 +179,12 @@ class CountryKB:
                 row.get("country"),
                 row["label"],
                 aliases,
-                tuple(row.get("members", [])),
+                tuple(dict.fromkeys(current)),
                 tuple(row.get("speaker_aliases", [])),
                 row.get("qid"),
                 **{k: row.get(k) for k in _OPTIONAL},
+                membership=membership,
+                unverified=tuple(row.get("unverified", [])),
             )
         return cls(entries, hashlib.sha256(data).hexdigest())
 
@@ -183,6 +197,23 @@ class CountryKB:
         key = self.normalise(text)
         entry_id = self._by_alias.get(key) or self._by_folded.get(key.casefold())
         return self.entries[entry_id] if entry_id else None
+
+    def members(self, org_id: str, on: datetime.date | str | None = None) -> list[str]:
+        """The member states (ISO3) of an organisation or group on the day ``on`` (a date or ISO
+        text, "YYYY[-MM[-DD]]"), in the order of its list; with ``on`` None, its current members
+        (those whose membership has no end date). A member whose start is not recorded counts as
+        a member from the beginning; a group or historical state has no dates and gives its list."""
+        entry = self.entries.get(org_id)
+        if entry is None:
+            raise KeyError(f"{org_id!r} is no entry of the knowledge base")
+        if on is None or not entry.membership:
+            return list(entry.members)
+        day = on.isoformat() if isinstance(on, datetime.date) else on
+        if not re.fullmatch(DATE_TEXT, day):
+            raise ValueError(f"{day!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        # Dates as ISO text sort as the dates do; a partial date stands for its first day.
+        held = (m.state for m in entry.membership if (m.since or "") <= day and (m.until is None or day < m.until))
+        return list(dict.fromkeys(held))
 
     def speaker_forms(self, speaker: str) -> list[tuple[str, KBEntry]]:
         """The forms that stand for ``speaker`` (ISO3) in its own statement, with their entries."""
@@ -246,6 +277,56 @@ class CountryKB:
                 }
             )
         return patterns
+
+
+CONFLICTS_FILE = DATA_DIR / "conflicts.jsonl"
+
+
+def read_conflicts(path: str | Path = CONFLICTS_FILE, kb: Optional[CountryKB] = None) -> list[Conflict]:
+    """The conflicts of ``data/conflicts.jsonl`` as ``schema.Conflict`` records, checked against the
+    knowledge base: every party is an ISO 3166-1 alpha-3 code or an organisation entry ("org:…"),
+    every territory's ``kb_id`` is an entry, and no two conflicts share an id. A bad line raises
+    ``ValueError`` naming the file, the line and the problem."""
+    kb = kb or CountryKB.from_path(DATA_DIR / "country_kb.jsonl")
+    conflicts: list[Conflict] = []
+    for line_no, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            conflict = Conflict.model_validate(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{line_no}: not valid JSON ({exc.msg})") from None
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = ".".join(map(str, error["loc"]))
+            raise ValueError(f"{path}:{line_no}: {where + ': ' if where else ''}{error['msg']}") from None
+        problems = _conflict_problems(conflict, kb, {c.id for c in conflicts})
+        if problems:
+            raise ValueError(f"{path}:{line_no}: {conflict.id}: {problems[0]}")
+        conflicts.append(conflict)
+    return conflicts
+
+
+def _conflict_problems(conflict: Conflict, kb: CountryKB, seen: set[str]) -> list[str]:
+    def state(code: Optional[str]) -> bool:
+        return code is None or pycountry.countries.get(alpha_3=code) is not None
+
+    def party(code: str) -> bool:
+        entry = kb.entries.get(code)
+        return state(code) if party_type(code) == "state" else entry is not None and entry.type == "organisation"
+
+    problems = [f"id {conflict.id!r} is used twice"] if conflict.id in seen else []
+    problems += [
+        f"side {s.id}: {m!r} is no state or organisation" for s in conflict.sides for m in s.members if not party(m)
+    ]
+    findings = conflict.aggressors + conflict.occupiers
+    problems += [f"{f.resolution}: {f.party!r} is no state" for f in findings if not state(f.party)]
+    for t in conflict.territories:
+        if not state(t.belongs_to):
+            problems.append(f"territory {t.name}: belongs_to {t.belongs_to!r} is no state")
+        if t.kb_id is not None and t.kb_id not in kb.entries:
+            problems.append(f"territory {t.name}: kb_id {t.kb_id!r} is no entry of the knowledge base")
+    return problems
 
 
 _SMALL_WORDS = {"a", "an", "and", "for", "in", "of", "on", "or", "the", "to"}

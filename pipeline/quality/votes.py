@@ -30,6 +30,7 @@ from typing import Any, Optional
 from pipeline.errors import InputError
 from pipeline.ingest.manifest import STATEMENT_FILE
 from pipeline.io import read_jsonl
+from pipeline.nlp.kb import read_conflicts
 from pipeline.quality.ungd_eval import layer_file, read_splits, statement_lines
 
 RUSSIA = "RUS"
@@ -65,22 +66,27 @@ def net_stance(counts: dict[str, int]) -> str:
     return "neutral" if counts.get("neutral", 0) else "none"
 
 
-def read_votes(path: str | Path) -> dict[str, dict[str, dict[str, str]]]:
-    """``resolution -> iso3 -> {vote, country, date}`` from ``unga_votes.csv``."""
+def read_votes(path: str | Path, conflicts: Optional[set[str]] = None) -> dict[str, dict[str, dict[str, str]]]:
+    """``resolution -> iso3 -> {vote, country, date, conflict}`` from ``unga_votes.csv``. ``conflict``
+    names the resolution's conflict, an id of ``data/conflicts.jsonl`` (or of ``conflicts``)."""
     path = Path(path)
+    known = conflicts if conflicts is not None else {c.id for c in read_conflicts()}
     out: dict[str, dict[str, dict[str, str]]] = {}
     with open(path, encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
-        missing = {"resolution", "date", "iso3", "country", "vote"} - set(reader.fieldnames or ())
+        missing = {"resolution", "date", "iso3", "country", "vote", "conflict"} - set(reader.fieldnames or ())
         if missing:
             raise InputError(path, f"missing column(s) {', '.join(sorted(missing))}")
         for n, r in enumerate(reader, start=2):
             if r["vote"] not in VOTES:
                 raise InputError(path, f"line {n}: vote must be one of {', '.join(VOTES)}, not {r['vote']!r}")
+            if r["conflict"] not in known:
+                raise InputError(path, f"line {n}: conflict {r['conflict']!r} is no id of the conflicts file")
             out.setdefault(r["resolution"], {})[r["iso3"]] = {
                 "vote": r["vote"],
                 "country": r["country"],
                 "date": r["date"],
+                "conflict": r["conflict"],
             }
     return out
 

@@ -117,9 +117,9 @@ def test_groups_and_organisations(kb):
     assert stans.type == "group" and stans.countries == ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
     assert kb.lookup("the CAR countries").countries == stans.countries
     assert kb.lookup("Central Asian states").countries == stans.countries
-    eu = kb.entries["EU"]
-    assert eu.type == "organisation" and eu.country is None and len(eu.members) == 27
-    assert kb.lookup("the European Union") is eu
+    eu = kb.entries["org:eu"]
+    assert (eu.type, eu.country, eu.qid, len(eu.members)) == ("organisation", None, "Q458", 27)
+    assert kb.lookup("the European Union") is eu and kb.lookup("European Commission").org == "org:eu"
     assert len(kb.lookup("NATO").members) == 32 and "FIN" in kb.lookup("NATO").members
     assert kb.lookup("United Nations").members == tuple(sorted(_members()))
     assert kb.lookup("CAR") is None  # Central Asian republics or Central African Republic
@@ -162,7 +162,7 @@ def test_every_ungd_speaker_is_linked_to_the_speaking_state(kb):
         entry = kb.lookup(name)
         assert entry is not None and entry.type in ("leader", "official"), name
         if row["iso3"] == "EU":
-            assert (entry.country, entry.org) == (None, "EU"), name
+            assert (entry.country, entry.org) == (None, "org:eu"), name
         else:
             assert entry.country == row["iso3"], name
 

@@ -9,17 +9,18 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.errors import InputError
 from pipeline.io import write_jsonl, write_text
-from pipeline.quality.votes import net_stance, validate_votes
+from pipeline.quality.votes import net_stance, read_votes, validate_votes
+from pipeline.settings import DATA_DIR
 
-VOTES = """resolution,date,iso3,country,vote
-A/RES/ES-11/4,2022-10-12,FRA,France,yes
-A/RES/ES-11/4,2022-10-12,CUB,Cuba,abstain
-A/RES/ES-11/4,2022-10-12,IND,India,abstain
-A/RES/ES-11/4,2022-10-12,KAZ,Kazakhstan,abstain
-A/RES/ES-11/4,2022-10-12,BRA,Brazil,yes
-A/RES/ES-11/6,2023-02-23,NIC,Nicaragua,yes
-A/RES/ES-11/6,2023-02-23,SRB,Serbia,yes
-A/RES/ES-11/6,2023-02-23,FRA,France,yes
+VOTES = """resolution,date,iso3,country,vote,conflict
+A/RES/ES-11/4,2022-10-12,FRA,France,yes,russia_ukraine
+A/RES/ES-11/4,2022-10-12,CUB,Cuba,abstain,russia_ukraine
+A/RES/ES-11/4,2022-10-12,IND,India,abstain,russia_ukraine
+A/RES/ES-11/4,2022-10-12,KAZ,Kazakhstan,abstain,russia_ukraine
+A/RES/ES-11/4,2022-10-12,BRA,Brazil,yes,russia_ukraine
+A/RES/ES-11/6,2023-02-23,NIC,Nicaragua,yes,russia_ukraine
+A/RES/ES-11/6,2023-02-23,SRB,Serbia,yes,russia_ukraine
+A/RES/ES-11/6,2023-02-23,FRA,France,yes,russia_ukraine
 """
 
 # doc -> [(sentence text, [(actor, target, stance), ...]), ...]
@@ -163,8 +164,21 @@ def test_cli_and_bad_input(setup):
     write_text(setup / "corpus" / "ungd" / "unga_votes.csv", VOTES.replace("FRA,France,yes", "FRA,France,maybe", 1))
     with pytest.raises(InputError, match="line 2: vote must be one of"):
         validate_votes("auto", setup / "ann", setup / "gold", setup / "corpus")
+    write_text(setup / "corpus" / "ungd" / "unga_votes.csv", VOTES.replace("yes,russia_ukraine", "yes,crimea", 1))
+    with pytest.raises(InputError, match="line 2: conflict 'crimea' is no id of the conflicts file"):
+        validate_votes("auto", setup / "ann", setup / "gold", setup / "corpus")
+    write_text(setup / "corpus" / "ungd" / "unga_votes.csv", VOTES.replace(",conflict\n", "\n", 1))
+    with pytest.raises(InputError, match=r"missing column\(s\) conflict"):
+        validate_votes("auto", setup / "ann", setup / "gold", setup / "corpus")
     result = CliRunner().invoke(
         app,
         ["validate-votes", "--layer", "silver", "--annotations", str(setup / "ann"), "--corpus", str(setup / "corpus")],
     )
     assert result.exit_code == 1
+
+
+def test_the_vote_table_names_each_resolutions_conflict():
+    votes = read_votes(DATA_DIR.parents[1] / "corpus" / "ungd" / "unga_votes.csv")
+    conflicts = {res: sorted({v["conflict"] for v in table.values()}) for res, table in votes.items()}
+    assert conflicts == {r: ["russia_ukraine"] for r in ("A/RES/ES-11/1", "A/RES/ES-11/4", "A/RES/ES-11/6")}
+    assert [len(table) for table in votes.values()] == [193, 193, 193]
