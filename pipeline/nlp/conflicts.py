@@ -31,7 +31,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from pipeline.io import read_jsonl
+from pipeline.nlp.kb import read_conflicts
+from pipeline.schema import Conflict
 from pipeline.settings import DATA_DIR
 
 CONFLICTS_FILE = "conflicts.jsonl"
@@ -41,7 +42,7 @@ DOC_CONFLICTS = "stance_corpus.conflicts"  # doc.user_data key: id -> the confli
 
 
 @dataclass(frozen=True)
-class Conflict:
+class ConflictRoles:
     """A conflict as the engine uses it: who is on which side, whom the UN named."""
 
     id: str
@@ -75,15 +76,15 @@ class Conflict:
         return tuple(dict.fromkeys(v for party in self.named for v in self.opponents(party)))
 
 
-def _conflict(row: dict) -> Conflict:
-    named = [a["party"] for key in ("aggressors", "occupiers") for a in row.get(key) or ()]
-    phrases = list(row.get("vocabulary") or ())
-    for territory in row.get("territories") or ():
-        phrases += [territory["name"], *territory.get("aliases", ())]
-    return Conflict(
-        id=row["id"],
-        name=row["name"],
-        sides=tuple(tuple(side["members"]) for side in row.get("sides") or ()),
+def _roles(record: Conflict) -> ConflictRoles:
+    named = [finding.party for finding in (*record.aggressors, *record.occupiers)]
+    phrases = list(record.vocabulary)
+    for territory in record.territories:
+        phrases += [territory.name, *territory.aliases]
+    return ConflictRoles(
+        id=record.id,
+        name=record.name,
+        sides=tuple(tuple(side.members) for side in record.sides),
         named=tuple(dict.fromkeys(named)),
         phrases=tuple(dict.fromkeys(p for p in phrases if p)),
     )
@@ -93,14 +94,14 @@ def _conflict(row: dict) -> Conflict:
 class ConflictBook:
     """Every conflict of a data file, in file order, and the words that point to a conflict."""
 
-    conflicts: tuple[Conflict, ...]
+    conflicts: tuple[ConflictRoles, ...]
     words: frozenset  # lemmas or lower-case words: "war", "ceasefire", "aggressor"
     phrases: tuple[tuple[str, ...], ...]  # multi-word pointers: ("both", "parties")
 
-    def get(self, conflict_id: Optional[str]) -> Optional[Conflict]:
+    def get(self, conflict_id: Optional[str]) -> Optional[ConflictRoles]:
         return next((c for c in self.conflicts if c.id == conflict_id), None)
 
-    def with_party(self, party: str) -> tuple[Conflict, ...]:
+    def with_party(self, party: str) -> tuple[ConflictRoles, ...]:
         return tuple(c for c in self.conflicts if party in c.parties)
 
 
@@ -111,7 +112,7 @@ def load_book(
     """The conflicts and their pointer words, read once per pair of files."""
     words = json.loads(Path(words_path).read_text(encoding="utf-8"))
     return ConflictBook(
-        conflicts=tuple(_conflict(row) for row in read_jsonl(conflicts_path)),
+        conflicts=tuple(_roles(record) for record in read_conflicts(conflicts_path)),
         words=frozenset(words["words"]),
         phrases=tuple(tuple(p.lower().split()) for p in words["phrases"]),
     )
@@ -273,7 +274,7 @@ def span_conflicts(span: Span) -> tuple[str, ...]:
     return tuple(found.get(span[0].sent.start, ()))
 
 
-def _plain(conflict: Optional[Conflict]) -> dict:
+def _plain(conflict: Optional[ConflictRoles]) -> dict:
     assert conflict is not None
     return {
         "id": conflict.id,
@@ -284,13 +285,13 @@ def _plain(conflict: Optional[Conflict]) -> dict:
     }
 
 
-def sentence_conflicts(span: Span) -> list[Conflict]:
+def sentence_conflicts(span: Span) -> list[ConflictRoles]:
     """The conflicts of the sentence a span lies in, as records, the strongest first."""
     records = span.doc.user_data.get(DOC_CONFLICTS) or {}
     out = []
     for cid in span_conflicts(span):
         r = records[cid]
-        out.append(Conflict(r["id"], r["name"], tuple(tuple(s) for s in r["sides"]), tuple(r["named"]), ()))
+        out.append(ConflictRoles(r["id"], r["name"], tuple(tuple(s) for s in r["sides"]), tuple(r["named"]), ()))
     return out
 
 
