@@ -30,10 +30,10 @@ from typing import Any, Optional
 from pipeline.errors import InputError
 from pipeline.ingest.manifest import STATEMENT_FILE
 from pipeline.io import read_jsonl
+from pipeline.nlp.conflicts import load_book
 from pipeline.nlp.kb import read_conflicts
 from pipeline.quality.ungd_eval import layer_file, read_splits, statement_lines
 
-RUSSIA = "RUS"
 RESOLUTIONS = {77: "A/RES/ES-11/4", 78: "A/RES/ES-11/6"}
 VOTES = ("yes", "no", "abstain", "absent")
 NET = ("oppose", "support", "mixed", "neutral", "none")
@@ -98,15 +98,34 @@ def _speaker_session(doc_id: str) -> tuple[str, int]:
     return m["iso3"], int(m["session"])
 
 
+def named_party(votes: dict, resolution: str) -> str:
+    """The party a resolution's vote is about: the state the General Assembly named aggressor in the
+    resolution's conflict (``conflict`` of ``unga_votes.csv``, ``data/conflicts.jsonl``)."""
+    conflict = next(iter(votes[resolution].values()))["conflict"]
+    roles = load_book().get(conflict)
+    if roles is None or not roles.designated:
+        raise InputError(resolution, f"conflict {conflict!r} names no aggressor to hold a vote against")
+    return roles.designated[0]
+
+
+def session_parties(votes: dict) -> dict[int, str]:
+    """``session -> the party its resolution is about``."""
+    return {
+        session: named_party(votes, resolution) for session, resolution in RESOLUTIONS.items() if resolution in votes
+    }
+
+
 def statements(doc_ids: list[str], rows: list[dict], sentence_text, votes: dict) -> list[Statement]:
     """One ``Statement`` per document; ``sentence_text(row)`` gives the sentence of a claim row."""
+    parties = session_parties(votes)
     by_doc: dict[str, list[dict]] = {}
     for r in rows:
         by_doc.setdefault(r["doc_id"], []).append(r)
     out = []
     for doc_id in sorted(doc_ids):
         speaker, session = _speaker_session(doc_id)
-        toward = [r for r in by_doc.get(doc_id, []) if r["actor"] == speaker and r["target"] == RUSSIA]
+        party = parties.get(session)
+        toward = [r for r in by_doc.get(doc_id, []) if r["actor"] == speaker and r["target"] == party]
         counts = dict(Counter(r["stance"] for r in toward))
         resolution = RESOLUTIONS.get(session)
         vote = votes.get(resolution, {}).get(speaker, {}).get("vote") if resolution else None
@@ -124,7 +143,9 @@ def statements(doc_ids: list[str], rows: list[dict], sentence_text, votes: dict)
 # ---------------------------------------------------------------- the two layers
 
 
-def auto_layer(layer_dir: str | Path, only: Optional[set[str]] = None) -> tuple[list[str], list[dict], Any]:
+def auto_layer(
+    layer_dir: str | Path, parties: set[str], only: Optional[set[str]] = None
+) -> tuple[list[str], list[dict], Any]:
     """Documents, claim rows and a sentence lookup of the automatic layer in ``layer_dir``."""
     layer_dir = Path(layer_dir)
     docs = [
@@ -134,7 +155,7 @@ def auto_layer(layer_dir: str | Path, only: Optional[set[str]] = None) -> tuple[
     ]
     keep = set(docs)
     rows = [r for r in read_jsonl(layer_file(layer_dir, "claims")) if r["doc_id"] in keep]
-    needed = {r["sent_id"] for r in rows if r["target"] == RUSSIA}
+    needed = {r["sent_id"] for r in rows if r["target"] in parties}
     texts = {s["sent_id"]: s["text"] for s in read_jsonl(layer_file(layer_dir, "sentences")) if s["sent_id"] in needed}
     missing = sorted(needed - set(texts))
     if missing:
@@ -173,9 +194,11 @@ def session_figures(items: list[Statement], votes: dict, session: int, goals: bo
     against_yes = sum(s.vote == "yes" for s in against)
     side_not_yes = sum(s.vote != "yes" for s in side)
     table = {net: {v: sum(s.net == net and s.vote == v for s in voted) for v in VOTES} for net in NET}
+    party = named_party(votes, resolution) if resolution in votes else None
     fig: dict[str, Any] = {
         "session": session,
         "resolution": resolution,
+        "party": party,
         "date": next((v["date"] for v in votes.get(resolution, {}).values()), None),
         "statements": len(in_session),
         "without_vote": sorted(s.doc_id for s in in_session if s.vote is None),
@@ -190,9 +213,9 @@ def session_figures(items: list[Statement], votes: dict, session: int, goals: bo
     }
     if goals:
         fig["goals"] = {
-            f"at least {GOAL_MIN_AGAINST} states shown against Russia": len(against) >= GOAL_MIN_AGAINST,
+            f"at least {GOAL_MIN_AGAINST} states shown against {party}": len(against) >= GOAL_MIN_AGAINST,
             f"at least {GOAL_AGAINST_YES:.0%} of them voted yes": (fig["against_yes_share"] or 0) >= GOAL_AGAINST_YES,
-            f"at least {GOAL_SIDE_NOT_YES:.0%} of those on Russia's side voted no, abstained or stayed away": (
+            f"at least {GOAL_SIDE_NOT_YES:.0%} of those on {party}'s side voted no, abstained or stayed away": (
                 fig["russia_side_not_yes_share"] or 0
             )
             >= GOAL_SIDE_NOT_YES,
@@ -209,17 +232,17 @@ def format_session(fig: dict, countries: dict[str, str]) -> str:
         f"## session {fig['session']} vs {fig['resolution']} ({fig['date']})",
         f"statements {fig['statements']}; without a vote on the resolution (not scored): "
         f"{len(fig['without_vote'])}" + (f" ({', '.join(fig['without_vote'])})" if fig["without_vote"] else ""),
-        "net stance toward RUS by vote:",
+        f"net stance toward {fig['party']} by vote:",
         "            " + " ".join(f"{v:>8s}" for v in VOTES),
     ]
     for net in NET:
         lines.append(f"  {net:>8s}  " + " ".join(f"{fig['net_by_vote'][net][v]:8d}" for v in VOTES))
     lines.append(
-        f"shown against Russia: {fig['against']} states; voted yes: {fig['against_voted_yes']} "
+        f"shown against {fig['party']}: {fig['against']} states; voted yes: {fig['against_voted_yes']} "
         f"({_pct(fig['against_yes_share'])})"
     )
     lines.append(
-        f"shown on Russia's side: {fig['russia_side']} states; voted no, abstained or stayed away: "
+        f"shown on {fig['party']}'s side: {fig['russia_side']} states; voted no, abstained or stayed away: "
         f"{fig['russia_side_not_yes']} ({_pct(fig['russia_side_not_yes_share'])})"
     )
     for goal, holds in fig.get("goals", {}).items():
@@ -246,6 +269,8 @@ def validate_votes(
 ) -> tuple[str, dict]:
     """The text and figures of ``stance-corpus validate-votes`` (validation only: see the module)."""
     votes = read_votes(votes_csv or Path(corpus_dir) / "ungd" / "unga_votes.csv")
+    parties = set(session_parties(votes).values())
+    named = ", ".join(sorted(parties))
     if layer == "gold":
         docs, rows, text = gold_layer(ungd_gold, corpus_dir)
         scope = (
@@ -254,13 +279,13 @@ def validate_votes(
         )
     elif layer == "auto":
         only = set(read_splits(Path(ungd_gold) / "sample.csv")) if sample_only else None
-        docs, rows, text = auto_layer(Path(annotations_dir) / "ungd", only)
-        toward = [r for r in rows if r["target"] == RUSSIA]
+        docs, rows, text = auto_layer(Path(annotations_dir) / "ungd", parties, only)
+        toward = [r for r in rows if r["target"] in parties]
         implicit = sum(1 for r in toward if not r.get("target_mentions", True))
         scope = (
             f"layer: automatic ({Path(annotations_dir) / 'ungd'}); {len(docs)} statements"
             + (" (only the statements sampled for the gold)" if sample_only else "")
-            + f"; rows toward RUS {len(toward)}, of them with no mention of Russia in the sentence {implicit}"
+            + f"; rows toward {named} {len(toward)}, of them with no mention of it in the sentence {implicit}"
         )
     else:
         raise InputError(layer, "--layer must be auto or gold")
@@ -272,14 +297,15 @@ def validate_votes(
     ]
     head = [
         scope,
-        "net stance of a statement: its rows with actor = speaker and target = RUS; oppose if its oppose "
+        f"net stance of a statement: its rows with actor = speaker and target = {named} (the aggressor the "
+        "General Assembly named in the resolution's conflict); oppose if its oppose "
         "rows outnumber its support rows, support if the reverse, else mixed, neutral or none",
         "the votes validate the layer only; they never feed training or tuning",
     ]
     if not goals:
         head.append(
-            "the goals (>= 50 states against Russia per session, >= 90 % of them voting yes, >= 75 % of "
-            "those on Russia's side voting no, abstaining or away) are for the full automatic layer; "
+            f"the goals (>= 50 states against {named} per session, >= 90 % of them voting yes, >= 75 % of "
+            f"those on {named}'s side voting no, abstaining or away) are for the full automatic layer; "
             "not judged here"
         )
     text_out = "\n".join(head) + "\n\n" + "\n\n".join(format_session(f, countries) for f in sessions)

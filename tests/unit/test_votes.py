@@ -113,8 +113,8 @@ def test_counts_goals_and_disagreements_on_the_automatic_layer(setup):
         "- KAZ (Kazakhstan): shown oppose (oppose 1), voted abstain\n"
         "    KAZ_77_2022 [oppose] Kazakhstan does not recognise the Russian referendums." in text
     )
-    assert "shown against Russia: 2 states; voted yes: 1 (50.0%)" in text
-    assert "goal: at least 50 states shown against Russia: does not hold" in text
+    assert "shown against RUS: 2 states; voted yes: 1 (50.0%)" in text
+    assert "goal: at least 50 states shown against RUS: does not hold" in text
 
 
 def test_gold_layer_reads_sentences_from_the_statement_files(setup):
