@@ -35,6 +35,7 @@ class Lexicon:
     speaker_nouns: frozenset  # "my country", "our Government", "my delegation"
     aggression_nouns: frozenset  # a stance toward "the invasion of X" is toward the invader
     war_context: frozenset  # words that put a recognition cue's sentence about the war
+    negating_adverbs: frozenset  # "never", "no longer": words on a verb that negate it
     negating_heads: frozenset  # "wary of endorsing", "refusal to recognise": the word above negates the cue
     no_determiners: frozenset  # "no country sided with", "had no intention of helping"
     negative_complements: frozenset  # "recognise X as a state sponsor of terrorism" turns support into oppose

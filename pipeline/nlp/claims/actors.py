@@ -62,7 +62,7 @@ class Actors:
         core = [
             t
             for t in subject.subtree
-            if not any(a.dep_ == self.labels.prep and a in subject.subtree and a is not subject for a in t.ancestors)
+            if not any(a.dep_ == self.labels.prep and a in subject.subtree and a.i != subject.i for a in t.ancestors)
         ]
         found = countries_in(core, tok2ent)
         if not found and subject.lemma_.lower() in self.lex.state_nouns:

@@ -24,7 +24,7 @@ class Aggression:
         against Ukraine", "the war in Ukraine"; else None."""
         L = self.labels
         head = tok.head
-        while tok.dep_ == L.conj and head is not tok:  # "against Ukraine and Georgia"
+        while tok.dep_ == L.conj and head.i != tok.i:  # "against Ukraine and Georgia"
             tok, head = head, head.head
         if (
             tok.dep_ == L.pobj

@@ -44,7 +44,7 @@ class Parse:
     def chain_up(self, token: Token) -> Iterator[Token]:
         """The cue token and the verbs above it that share its subject."""
         yield token
-        while token.dep_ in self.labels.chain and token.head is not token:
+        while token.dep_ in self.labels.chain and not is_root(token):
             token = token.head
             yield token
 
@@ -69,7 +69,7 @@ class Parse:
     def anchor(token: Token) -> Token:
         """The verb that carries a nominal or adjectival cue."""
         steps = 0
-        while token.pos_ not in VERBAL and token.head is not token and steps < 4:
+        while token.pos_ not in VERBAL and not is_root(token) and steps < 4:
             token = token.head
             steps += 1
         return token

@@ -8,7 +8,7 @@ from typing import Optional
 from spacy.tokens import Doc, Token
 
 from pipeline.nlp.claims.cues import Cue, CueIndex
-from pipeline.nlp.claims.parse import VERBAL, Parse
+from pipeline.nlp.claims.parse import VERBAL, Parse, is_root
 from pipeline.nlp.lexicon import Lexicon
 
 FLIP = {"support": "oppose", "oppose": "support", "neutral": "neutral"}
@@ -20,6 +20,7 @@ class Polarity:
         self.labels = parse.labels
         self.lex = lexicon
         self.cues = cues
+        self._adverbs = sorted((tuple(a.split()) for a in lexicon.negating_adverbs), key=len, reverse=True)
 
     def negator_map(self, doc: Doc, cue_tokens: dict[int, Cue], tok2ent: dict) -> dict[int, int]:
         """Negator cue token -> the cue it negates: the negator's own row is replaced by the inner
@@ -54,7 +55,7 @@ class Polarity:
             ):
                 break  # "we are not facing a threat, but we are countering …": the "not" stays in its conjunct
             below = verb
-            count += sum(1 for c in verb.children if c.dep_ == L.neg or c.lower_ in ("never", "no longer"))
+            count += self._negated(verb)
             if verb.i != cue.i and self.cues.is_negator(verb):
                 count += 1
                 negator = verb
@@ -71,14 +72,27 @@ class Polarity:
             negator = head
         return count + above, negator
 
+    def _negated(self, verb: Token) -> int:
+        """The negations on the verb itself: a ``neg`` child, or a negating adverb ("never", "no
+        longer": "longer" is the verb's child and "no" the word before it)."""
+        doc, count, inside = verb.doc, 0, set()
+        for c in verb.children:
+            for words in self._adverbs:
+                start = c.i - len(words) + 1
+                if start >= 0 and tuple(t.lower_ for t in doc[start : c.i + 1]) == words:
+                    count += 1
+                    inside.update(range(start, c.i + 1))
+                    break
+        return count + sum(1 for c in verb.children if c.dep_ == self.labels.neg and c.i not in inside)
+
     def _negating_head(self, cue: Token) -> tuple[int, Optional[Token]]:
         """A negating word above the cue's clause: "wary of endorsing", "had no intention of
         helping", "refusal to recognise" (through prepositions, infinitives and noun complements)."""
         L = self.labels
         top, steps = cue, 0
-        while top.dep_ in L.chain and top.head is not top:
+        while top.dep_ in L.chain and not is_root(top):
             top = top.head
-        while top.dep_ in (L.pcomp, L.prep, L.acl, L.xcomp, L.pobj, L.advcl) and top.head is not top and steps < 4:
+        while top.dep_ in (L.pcomp, L.prep, L.acl, L.xcomp, L.pobj, L.advcl) and not is_root(top) and steps < 4:
             top, steps = top.head, steps + 1
             if top.lemma_.lower() in self.lex.negating_heads and top.i != cue.i:
                 return 1, top
