@@ -17,7 +17,7 @@ from pipeline import registry
 from pipeline.nlp.claims.actors import Actors
 from pipeline.nlp.claims.aggression import Aggression
 from pipeline.nlp.claims.conflict import WarContext
-from pipeline.nlp.claims.cues import CueIndex, load_cues
+from pipeline.nlp.claims.cues import CueIndex, load_cue_patterns, load_cues
 from pipeline.nlp.claims.labels import DEFAULT_SCHEME, LabelScheme
 from pipeline.nlp.claims.parse import Parse
 from pipeline.nlp.claims.polarity import Polarity
@@ -35,12 +35,14 @@ DATA_FILES = {
     "topics": "topic_keywords.json",
     "lexicon": "claim_lexicon.json",
     "labels": "label_scheme.json",
+    "patterns": "cue_patterns.jsonl",
 }
 DEFAULT_PATHS = {
     "cues": DATA_DIR / DATA_FILES["cues"],
     "topics": DATA_DIR / DATA_FILES["topics"],
     "lexicon": DATA_DIR / DATA_FILES["lexicon"],
     "labels": DEFAULT_SCHEME,
+    "patterns": DATA_DIR / DATA_FILES["patterns"],
 }
 STATEMENT_RULES = ["accusations", "demands", "calls_on_parties", "calls_for_peace"]
 
@@ -76,18 +78,27 @@ class ClaimRules:
         topics_path: Optional[str] = None,
         lexicon_path: Optional[str] = None,
         label_scheme_path: Optional[str] = None,
+        cue_patterns_path: Optional[str] = None,
     ):
-        given = {"cues": cues_path, "topics": topics_path, "lexicon": lexicon_path, "labels": label_scheme_path}
+        given = {
+            "cues": cues_path,
+            "topics": topics_path,
+            "lexicon": lexicon_path,
+            "labels": label_scheme_path,
+            "patterns": cue_patterns_path,
+        }
         self._load({k: Path(v) if v else DEFAULT_PATHS[k] for k, v in given.items()})
 
     def _load(self, paths: dict[str, Path]) -> None:
         self.paths = paths
         topic_data = json.loads(paths["topics"].read_text(encoding="utf-8"))
         topic_keywords = {k: set(v) for k, v in topic_data.items() if not k.startswith("_")}
-        self.cues = CueIndex(self.vocab, load_cues(paths["cues"]), topic_keywords)
+        patterns = load_cue_patterns(paths["patterns"])
+        self.cues = CueIndex(self.vocab, load_cues(paths["cues"]), topic_keywords, patterns)
         self.lex = load_lexicon(paths["lexicon"])
         self.label_scheme = LabelScheme.from_path(paths["labels"])
-        digest = hashlib.sha256(paths["cues"].read_bytes()).hexdigest()[:8]
+        # the cue lexicon's version (an empty pattern file adds nothing to it)
+        digest = hashlib.sha256(paths["cues"].read_bytes() + paths["patterns"].read_bytes()).hexdigest()[:8]
         self.annotator = f"pipeline.claims/{pipeline.__version__}+cues:{digest}"
         self.war = WarContext(*self._war_config, self.lex)
         parse = Parse(self.label_scheme)
@@ -113,8 +124,9 @@ class ClaimRules:
 
     def from_disk(self, path, *, exclude=()):
         saved = {k: Path(path) / f for k, f in DATA_FILES.items()}
-        if not saved["labels"].is_file():  # a pipeline saved before the label scheme was a file
-            saved["labels"] = DEFAULT_SCHEME
+        for key in ("labels", "patterns"):  # a pipeline saved before these were files
+            if not saved[key].is_file():
+                saved[key] = DEFAULT_PATHS[key]
         self._load(saved)
         return self
 

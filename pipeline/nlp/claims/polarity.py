@@ -75,7 +75,7 @@ class Polarity:
     def _negated(self, verb: Token) -> int:
         """The negations on the verb itself: a ``neg`` child, or a negating adverb ("never", "no
         longer": "longer" is the verb's child and "no" the word before it)."""
-        doc, count, inside = verb.doc, 0, set()
+        doc, count, inside = verb.doc, 0, set[int]()
         for c in verb.children:
             for words in self._adverbs:
                 start = c.i - len(words) + 1
