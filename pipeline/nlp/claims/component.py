@@ -7,12 +7,13 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 import pipeline
+import pipeline.nlp.claims.scorer  # noqa: F401  (registers the claim scorer)
 from pipeline import registry
 from pipeline.nlp.claims.actors import Actors
 from pipeline.nlp.claims.aggression import Aggression
@@ -60,6 +61,7 @@ class ClaimRules:
         spans_key: str = "claims",
         war_victim: str = "UKR",
         statement_rules: Optional[list[str]] = None,
+        scorer: Optional[Callable[..., dict]] = None,
     ):
         self.name = name
         self.vocab = nlp.vocab
@@ -68,6 +70,13 @@ class ClaimRules:
         self.statement_rule_names = list(STATEMENT_RULES if statement_rules is None else statement_rules)
         self.paths: dict[str, Path] = {}
         self.engine: Optional[SentenceRules] = None
+        self.scorer = scorer
+
+    def score(self, examples, **kwargs) -> dict:
+        """Claim P/R/F1 over (actor, target, stance) rows (``nlp.evaluate``)."""
+        if self.scorer is None:
+            return {}
+        return self.scorer(examples, **{**kwargs, "spans_key": self.spans_key})
 
     def initialize(
         self,
@@ -180,11 +189,20 @@ def mentions(doc: Doc) -> dict[int, dict]:
         "war_victim": "UKR",
         "spans_key": "claims",
         "statement_rules": STATEMENT_RULES,
+        "scorer": {"@scorers": "stance_corpus.claim_scorer.v1"},
     },
     requires=["doc.ents", "token.dep", "token.lemma", "span._.countries"],
     assigns=["doc.spans"],
 )
 def make_claim_rules(
-    nlp: Language, name: str, war_party: str, war_victim: str, spans_key: str, statement_rules: list[str]
+    nlp: Language,
+    name: str,
+    war_party: str,
+    war_victim: str,
+    spans_key: str,
+    statement_rules: list[str],
+    scorer: Optional[Callable[..., dict]],
 ):
-    return ClaimRules(nlp, name, war_party, spans_key, war_victim=war_victim, statement_rules=statement_rules)
+    return ClaimRules(
+        nlp, name, war_party, spans_key, war_victim=war_victim, statement_rules=statement_rules, scorer=scorer
+    )
