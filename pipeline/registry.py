@@ -9,7 +9,10 @@ Each pluggable kind of thing has one registry, and one package whose modules imp
 - ``exporters`` (``pipeline/export/``): name -> function ``(annotations_dir, out_dir, **filters)
   -> dict`` that writes one interchange format;
 - ``executors`` (``pipeline/executors.py``): name -> class ``(n_process=, scheduler=)`` whose
-  ``map(settings, cache_dir, shards)`` runs the NLP stage over shards of documents.
+  ``map(settings, cache_dir, shards)`` runs the NLP stage over shards of documents;
+- ``statement_rules`` (``pipeline/nlp/statement_rules/``): name -> class ``(toolkit)`` whose
+  instances map one sentence of a statement to the rows its speaker implies (``claim_rules``
+  runs those its ``statement_rules`` setting lists).
 
 An implementation registers itself in its own module (``@exporters.register("brat")``). When a
 name is first asked for, every module of the kind's package is imported, so adding an engine,
@@ -28,13 +31,21 @@ engines = catalogue.create("stance_corpus", "engines", entry_points=True)
 stance_models = catalogue.create("stance_corpus", "stance_models", entry_points=True)
 exporters = catalogue.create("stance_corpus", "exporters", entry_points=True)
 executors = catalogue.create("stance_corpus", "executors", entry_points=True)
+statement_rules = catalogue.create("stance_corpus", "statement_rules", entry_points=True)
 
-_REGISTRIES = {"engines": engines, "stance_models": stance_models, "exporters": exporters, "executors": executors}
+_REGISTRIES = {
+    "engines": engines,
+    "stance_models": stance_models,
+    "exporters": exporters,
+    "executors": executors,
+    "statement_rules": statement_rules,
+}
 _PACKAGES = {
     "engines": "pipeline.nlp.engines",
     "stance_models": "pipeline.training",
     "exporters": "pipeline.export",
     "executors": "pipeline.executors",
+    "statement_rules": "pipeline.nlp.statement_rules",
 }
 _DISCOVERED: set[str] = set()
 

@@ -23,23 +23,15 @@ list, in sentence and then (actor, target) order.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import lru_cache
 from typing import Optional
 
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.conflicts import sentence_conflicts
-from pipeline.settings import DATA_DIR
+from pipeline.nlp.lexicon import Lexicon
 
-LEXICON = DATA_DIR / "claim_lexicon.json"
-# Lemmas that make a sentence speak of a war whatever else it names; "conflict" and "crisis"
-# do so only in a sentence the conflict detector gave a conflict ("the conflict in Ukraine").
-WAR_LEMMAS = frozenset({"war", "invasion", "aggression", "annexation", "aggressor", "occupation"})
-WAR_IF_NAMED = frozenset({"conflict", "crisis", "hostility"})
-# Neutrality is a position on the war (GUIDELINES §3.1) even when the war is not named.
-NEUTRALITY = frozenset({"neutrality", "neutral"})
 DEMONSTRATIVES = frozenset({"these", "those", "such"})
 STATE_NOUNS = frozenset({"state", "country", "republic", "government", "nation", "neighbour", "neighbor"})
 PRONOUN_DEPS = frozenset({"nsubj", "nsubjpass", "poss"})
@@ -72,29 +64,27 @@ class Candidate:
 
 
 class Words:
-    """The word lists candidates need, from ``data/claim_lexicon.json``."""
+    """The word lists candidates need, from the claim rules' lexicon: war wording is a war noun
+    ("the war", "the invasion"), an aggression noun (but not one that is no war by itself: "an attack"),
+    neutrality (a position on the war, GUIDELINES §3.1, even when the war is not named), or
+    "conflict", "crisis" in a sentence the conflict detector gave a conflict."""
 
-    def __init__(self, path: str | Path = LEXICON):
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        self.first_person = frozenset(data["first_person"])
-        self.first_person_determiners = frozenset(data["first_person_determiners"])
-        self.pronouns = (
-            frozenset(data["singular_pronouns"])
-            | frozenset(data["plural_pronouns"])
-            | frozenset(data["person_pronouns"])
-        )
+    def __init__(self, lexicon: Lexicon):
+        self.first_person = lexicon.first_person
+        self.first_person_determiners = lexicon.first_person_determiners
+        self.pronouns = lexicon.singular_pronouns | lexicon.plural_pronouns | lexicon.person_pronouns
         self.pronouns -= self.first_person | self.first_person_determiners | {"country", "government"}
-        self.war = WAR_LEMMAS | frozenset(data["aggression_nouns"]) - {"attack", "bombing", "bombardment", "assault"}
+        self.war = (
+            lexicon.war_nouns
+            | lexicon.aggression_nouns - lexicon.war_wording_exclusions
+            | lexicon.neutrality_words
+            | lexicon.war_if_named
+        )
 
 
-_WORDS: dict[str, Words] = {}
-
-
-def _words(path: str | Path = LEXICON) -> Words:
-    key = str(path)
-    if key not in _WORDS:
-        _WORDS[key] = Words(path)
-    return _WORDS[key]
+@lru_cache(maxsize=4)
+def _words(lexicon: Lexicon) -> Words:
+    return Words(lexicon)
 
 
 def is_iso3(code: str) -> bool:
@@ -116,11 +106,7 @@ def war_spans(sent: Span, words: Words) -> list[tuple[int, int]]:
     """Character spans of war wording in a sentence that concerns a conflict."""
     if not sent._.conflicts:
         return []
-    return [
-        (t.idx, t.idx + len(t.text))
-        for t in sent
-        if t.lemma_.lower() in words.war or t.lemma_.lower() in NEUTRALITY or t.lemma_.lower() in WAR_IF_NAMED
-    ]
+    return [(t.idx, t.idx + len(t.text)) for t in sent if t.lemma_.lower() in words.war]
 
 
 def _pronoun(sent: Span, words: Words):
@@ -137,8 +123,9 @@ def is_first_person(sent: Span, words: Words) -> bool:
     return any(t.lower_ in words.first_person or t.lower_ in words.first_person_determiners for t in sent)
 
 
-def candidates(doc: Doc, lexicon: str | Path = LEXICON) -> list[Candidate]:
-    """Every candidate pair of every sentence of ``doc`` (see the module docstring)."""
+def candidates(doc: Doc, lexicon: Lexicon) -> list[Candidate]:
+    """Every candidate pair of every sentence of ``doc`` (see the module docstring). ``lexicon``:
+    that of the pipeline's ``claim_rules`` (``rules_lexicon(nlp)``)."""
     words = _words(lexicon)
     speaker = doc._.speaker if Doc.has_extension("speaker") else None
     out: list[Candidate] = []
@@ -185,6 +172,11 @@ def candidates(doc: Doc, lexicon: str | Path = LEXICON) -> list[Candidate]:
         if found:
             last_subject, last_named = subject, found
     return out
+
+
+def rules_lexicon(nlp) -> Lexicon:
+    """The lexicon of the pipeline's (initialized) ``claim_rules`` component."""
+    return nlp.get_pipe("claim_rules").lex
 
 
 def marked_text(c: Candidate) -> str:

@@ -35,8 +35,8 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp.candidates import Candidate, candidates, marked_text
-from pipeline.nlp.claims import SPAN_EXTENSIONS, claim_span
+from pipeline.nlp.candidates import Candidate, candidates, marked_text, rules_lexicon
+from pipeline.nlp.claims.rows import SPAN_EXTENSIONS, claim_span
 from pipeline.settings import DATA_DIR
 
 MODES = ("rules", "model", "combined")
@@ -168,6 +168,9 @@ class ClaimEncoder:
         if mode not in MODES:
             raise ValueError(f"claim_encoder: mode must be one of {', '.join(MODES)} (got {mode!r})")
         self.name, self.mode, self.spans_key = name, mode, spans_key
+        # The candidate pairs read the lexicon of the pipeline's claim_rules: one object, whatever
+        # `paths.lexicon` says.
+        self.nlp = nlp
         self.head: Optional[Head] = None
         self.head_path: Optional[Path] = None
         self.encoder = Encoder()
@@ -204,6 +207,10 @@ class ClaimEncoder:
         key = "combined_none_threshold" if self.mode == "combined" else "none_threshold"
         return decide(self.head, X, self.head.meta.get(key))
 
+    def candidates(self, doc: Doc) -> list[Candidate]:
+        """The pairs the head decides, read with the lexicon of ``claim_rules``."""
+        return candidates(doc, rules_lexicon(self.nlp))
+
     def __call__(self, doc: Doc) -> Doc:
         if self.mode == "rules":
             return doc
@@ -211,7 +218,7 @@ class ClaimEncoder:
             raise ValueError("claim_encoder: the head is not loaded; call nlp.initialize()")
         rules = list(doc.spans.get(self.spans_key, [])) if self.mode == "combined" else []
         covered = {(s.start, s._.actor, s._.target) for s in rules}
-        cands = [c for c in candidates(doc) if c.key not in covered]
+        cands = [c for c in self.candidates(doc) if c.key not in covered]
         rows = [claim_span(doc, s.start, s.end, {k: getattr(s._, k) for k in SPAN_EXTENSIONS}) for s in rules]
         last_index: dict[int, int] = {}  # sentence start -> the highest claim index used there
         for s in rules:

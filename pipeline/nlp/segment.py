@@ -13,7 +13,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from pipeline.nlp.claims import trim
+from pipeline.nlp.claims.rows import trim
 from pipeline.schema import Claim, Entity, Footnote, Paragraph, Section, Sentence
 
 

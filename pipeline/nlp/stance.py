@@ -16,7 +16,7 @@ from typing import Any, Optional
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp.claims import SPAN_EXTENSIONS, claim_span
+from pipeline.nlp.claims.rows import SPAN_EXTENSIONS, claim_span
 
 MODEL_DIR = "model"
 

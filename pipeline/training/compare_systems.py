@@ -260,7 +260,7 @@ import torch
 torch.set_num_threads(1)
 from pipeline.build import Annotator
 from pipeline.settings import Settings
-from pipeline.nlp.candidates import candidates
+from pipeline.nlp.candidates import candidates, rules_lexicon
 mode, paths = sys.argv[1], sys.argv[2:]
 nlp = Annotator(Settings(config_overrides={"paths.claims_system": mode})).nlp
 texts = [line for p in paths for line in open(p, encoding="utf-8").read().split("\n") if line.strip()]
@@ -273,7 +273,7 @@ t0 = time.perf_counter(); words = rows = 0
 for doc in nlp.pipe(docs()):
     words += sum(1 for t in doc if not (t.is_space or t.is_punct)); rows += len(doc.spans.get("claims", []))
 elapsed = time.perf_counter() - t0
-n_cand = sum(len(candidates(d)) for d in nlp.pipe(docs())) if mode != "rules" else 0
+n_cand = sum(len(candidates(d, rules_lexicon(nlp))) for d in nlp.pipe(docs())) if mode != "rules" else 0
 print(json.dumps({"mode": mode, "words": words, "seconds": elapsed, "words_per_s": words / elapsed,
                   "candidates_per_s": n_cand / elapsed, "rows": rows,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -305,7 +305,9 @@ def _code_version() -> str:
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256(CODE_VERSION.encode())
     for p in (
-        root / "nlp" / "claims.py",
+        *sorted((root / "nlp" / "claims").glob("*.py")),
+        *sorted((root / "nlp" / "statement_rules").glob("*.py")),
+        root / "nlp" / "lexicon.py",
         root / "nlp" / "candidates.py",
         DATA_DIR / "stance_cues.jsonl",
         DATA_DIR / "claim_lexicon.json",

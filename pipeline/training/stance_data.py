@@ -138,8 +138,9 @@ def _make_doc(nlp, text: str, speaker: Optional[str]):
 
 def process(nlp, docs: list[EvalDoc], spans_key: str = "claims") -> dict:
     """Per document: rule rows and candidates (with marked text) keyed by gold sentence."""
-    from pipeline.nlp.candidates import candidates, marked_text
+    from pipeline.nlp.candidates import candidates, marked_text, rules_lexicon
 
+    lexicon = rules_lexicon(nlp)
     out = {}
     for d in docs:
         rules, cands, n_words = [], [], 0
@@ -153,7 +154,7 @@ def process(nlp, docs: list[EvalDoc], spans_key: str = "claims") -> dict:
                 rules.append(
                     {"sent_id": sid(span), "actor": span._.actor, "target": span._.target, "stance": span._.stance}
                 )
-            for c in candidates(doc):
+            for c in candidates(doc, lexicon):
                 cands.append(
                     {
                         "sent_id": sid(c.sent),

@@ -97,7 +97,8 @@ def test_cue_lexicon_is_general_and_two_way():
         assert needed in lemmas
     for r in rows:
         assert {"stance", "negated"} <= set(r) and r["topic"] in TOPICS
-        assert all(" " not in l for l in r["lemmas"])  # single cue words, not article sentences
+        # a cue is a word or a short phrase (a multi-word cue), not an article's sentence
+        assert all(l == " ".join(l.split()) and len(l.split()) <= 4 for l in r["lemmas"])
 
 
 # --- gold -------------------------------------------------------------------------------

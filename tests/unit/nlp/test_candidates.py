@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.nlp.candidates import candidates, marked_text
+from pipeline.nlp.candidates import candidates, marked_text, rules_lexicon
 
 STATEMENT = (
     "We condemn the invasion of Ukraine. Norway and Chile have supported it. They also sent aid. The weather was fine."
@@ -13,7 +13,10 @@ def test_candidates_of_a_statement(annotator):
     doc = annotator.nlp.make_doc(STATEMENT)
     doc._.speaker = "FJI"
     doc = annotator.nlp(doc)
-    got = [(c.sent.text, c.actor, c.target, c.actor_source, c.target_source) for c in candidates(doc)]
+    got = [
+        (c.sent.text, c.actor, c.target, c.actor_source, c.target_source)
+        for c in candidates(doc, rules_lexicon(annotator.nlp))
+    ]
     first, second, third = (
         "We condemn the invasion of Ukraine.",
         "Norway and Chile have supported it.",
@@ -30,13 +33,15 @@ def test_candidates_of_a_statement(annotator):
         (second, "FJI", "CHL", "speaker_implicit", "named"),
     ]
     # "They" names no target, and a sentence without a state gives nothing
-    assert not [c for c in candidates(doc) if c.sent.text in (third, "The weather was fine.")]
+    assert not [
+        c for c in candidates(doc, rules_lexicon(annotator.nlp)) if c.sent.text in (third, "The weather was fine.")
+    ]
 
 
 def test_marked_text(annotator):
     doc = annotator.nlp.make_doc(STATEMENT)
     doc._.speaker = "FJI"
     doc = annotator.nlp(doc)
-    by_pair = {(c.actor, c.target): c for c in candidates(doc)}
+    by_pair = {(c.actor, c.target): c for c in candidates(doc, rules_lexicon(annotator.nlp))}
     assert marked_text(by_pair[("FJI", "RUS")]) == "[A=speaker] We condemn the [T] invasion [/T] of Ukraine."
     assert marked_text(by_pair[("UKR", "RUS")]) == "We condemn the [T] invasion [/T] of [A] Ukraine [/A]."
