@@ -39,6 +39,7 @@ CONFLICTS_FILE = "conflicts.jsonl"
 WORDS_FILE = "conflict_words.json"
 SENT_CONFLICTS = "stance_corpus.sentence_conflicts"  # doc.user_data key: sentence start -> ids
 DOC_CONFLICTS = "stance_corpus.conflicts"  # doc.user_data key: id -> the conflict's record (plain)
+OWN_EVIDENCE = "stance_corpus.conflict_named"  # doc.user_data key: starts of sentences that name their conflict
 
 
 @dataclass(frozen=True)
@@ -247,6 +248,7 @@ class ConflictDetector:
             evidence.append((score(book, named_parties(sent), hits.get(sent.start, {}), pointer), pointer))
         found = resolve(book, evidence)
         doc.user_data[SENT_CONFLICTS] = {s.start: list(ids) for s, ids in zip(sents, found) if ids}
+        doc.user_data[OWN_EVIDENCE] = [s.start for s, (scores, _) in zip(sents, evidence) if scores]
         # The Doc carries the records of its conflicts, so a component after the detector (or a
         # worker that gets the Doc) needs no knowledge of its own.
         doc.user_data[DOC_CONFLICTS] = {c: _plain(book.get(c)) for ids in found for c in ids}
@@ -285,14 +287,26 @@ def _plain(conflict: Optional[ConflictRoles]) -> dict:
     }
 
 
+def names_its_conflict(span: Span) -> bool:
+    """Whether the sentence of a span names its conflict itself (a party, a territory, a name of
+    the conflict), rather than taking it from its context."""
+    return bool(len(span)) and span[0].sent.start in (span.doc.user_data.get(OWN_EVIDENCE) or ())
+
+
+def _record(doc: Doc, cid: str) -> ConflictRoles:
+    r = doc.user_data[DOC_CONFLICTS][cid]
+    return ConflictRoles(r["id"], r["name"], tuple(tuple(s) for s in r["sides"]), tuple(r["named"]), ())
+
+
 def sentence_conflicts(span: Span) -> list[ConflictRoles]:
     """The conflicts of the sentence a span lies in, as records, the strongest first."""
-    records = span.doc.user_data.get(DOC_CONFLICTS) or {}
-    out = []
-    for cid in span_conflicts(span):
-        r = records[cid]
-        out.append(ConflictRoles(r["id"], r["name"], tuple(tuple(s) for s in r["sides"]), tuple(r["named"]), ()))
-    return out
+    return [_record(span.doc, cid) for cid in span_conflicts(span)]
+
+
+def document_conflict(doc: Doc) -> Optional[ConflictRoles]:
+    """The conflict the document names most, or None."""
+    ranked = doc._.conflicts or []
+    return _record(doc, ranked[0]) if ranked and ranked[0] in (doc.user_data.get(DOC_CONFLICTS) or {}) else None
 
 
 if not Span.has_extension("conflicts"):

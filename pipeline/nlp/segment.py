@@ -148,6 +148,7 @@ def _claims(doc: Doc, ctx: DocContext, sentence_at, ent_ids: dict, spans_key: st
                 confidence=span._.confidence,
                 cue=span._.cue,
                 negated=span._.negated,
+                conflict=span._.conflict,
             )
         )
     return out

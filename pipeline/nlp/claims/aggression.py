@@ -111,6 +111,7 @@ class Aggression:
             not victims
             and not preps
             and codes == {self.war.party(sent)}
+            and self.war.victim(sent) is not None
             and noun.lemma_.lower() in self.lex.war_act_nouns
         ):
             victims = [(None, {"key": None, "countries": [self.war.victim(sent)]})]  # not "Russia's hybrid
@@ -118,6 +119,7 @@ class Aggression:
         elif (
             not doers
             and noun.lemma_.lower() not in self.lex.place_wars
+            and self.war.party(sent) is not None
             and any(c.lower_ != "in" and self.war.victim(sent) in e["countries"] for c in preps for _, e in victims)
         ):
             doers = [(None, {"key": None, "countries": [self.war.party(sent)]})]

@@ -29,6 +29,7 @@ from pipeline.nlp.claims.toolkit import Toolkit
 from pipeline.nlp.claims.wrongs import Wrongs
 from pipeline.nlp.lexicon import load_lexicon
 from pipeline.nlp.markers import marker_labels
+from pipeline.schema import ORG_PREFIX, party_type
 from pipeline.settings import DATA_DIR
 
 DATA_FILES = {
@@ -57,15 +58,12 @@ class ClaimRules:
         self,
         nlp: Language,
         name: str = "claim_rules",
-        war_party: str = "RUS",
         spans_key: str = "claims",
-        war_victim: str = "UKR",
         statement_rules: Optional[list[str]] = None,
         scorer: Optional[Callable[..., dict]] = None,
     ):
         self.name = name
         self.vocab = nlp.vocab
-        self._war_config = (war_party, war_victim)  # the rules ask ``self.war``, built from it in ``_load``
         self.spans_key = spans_key
         self.statement_rule_names = list(STATEMENT_RULES if statement_rules is None else statement_rules)
         self.paths: dict[str, Path] = {}
@@ -109,7 +107,7 @@ class ClaimRules:
         # the cue lexicon's version (an empty pattern file adds nothing to it)
         digest = hashlib.sha256(paths["cues"].read_bytes() + paths["patterns"].read_bytes()).hexdigest()[:8]
         self.annotator = f"pipeline.claims/{pipeline.__version__}+cues:{digest}"
-        self.war = WarContext(*self._war_config, self.lex)
+        self.war = WarContext(self.lex)
         parse = Parse(self.label_scheme)
         self.actors = Actors(parse, self.lex)
         self.tools = Toolkit(self.label_scheme, self.lex, parse, self.actors, self.cues, self.war)
@@ -145,7 +143,7 @@ class ClaimRules:
                 f"{self.name}: the component is not initialized (its cues and lexicon are not loaded); "
                 "call nlp.initialize() or load a saved pipeline"
             )
-        tok2ent = mentions(doc)
+        tok2ent = mentions(doc, self.lex.forum_parties if doc._.speaker else frozenset())
         cue_tokens = self.cues.find(doc)
         negator_of = self.polarity.negator_map(doc, cue_tokens, tok2ent)
         spans: list[Span] = []
@@ -158,22 +156,36 @@ class ClaimRules:
             footnotes = marker_labels(sent)
             scope = Scope(sent, cue_tokens, negator_of, tok2ent, last_actor, speaker)
             for row in self.engine.claims(scope):
-                spans.append(
-                    claim_span(doc, sent.start, sent.end, {**row, "footnotes": footnotes, "annotator": self.annotator})
-                )
+                conflict = self.war.row_conflict(sent, row["actor"], row["target"])
+                given = {**row, "conflict": conflict, "footnotes": footnotes, "annotator": self.annotator}
+                spans.append(claim_span(doc, sent.start, sent.end, given))
             last_actor = self.actors.next_actor(sent, tok2ent, last_actor)
         doc.spans[self.spans_key] = spans
         return doc
 
 
-def mentions(doc: Doc) -> dict[int, dict]:
-    """Token index -> the linked mention it is in (its offsets, parties, KB type and label)."""
+def mention_parties(span: Span) -> list[str]:
+    """The parties a linked mention stands for: its states (a group's members), or the
+    organisation it names or one of whose organs it names (``org:eu:commission`` is ``org:eu``,
+    GUIDELINES §2.1)."""
+    if span._.countries:
+        return list(span._.countries)
+    entry = span._.kb_entry or ""
+    if span._.kb_type in ("organisation", "organ") and party_type(entry) == "organisation":
+        return [ORG_PREFIX + entry[len(ORG_PREFIX) :].split(":")[0]]
+    return []
+
+
+def mentions(doc: Doc, forum: frozenset = frozenset()) -> dict[int, dict]:
+    """Token index -> the linked mention it is in (its offsets, parties, KB type and label); the
+    ``forum`` parties (a statement's venue) are no mention of a party."""
     tok2ent = {}
     for span in doc.ents:
-        if span._.countries:
+        parties = [p for p in mention_parties(span) if p not in forum]
+        if parties:
             ent = {
                 "key": (span.start_char, span.end_char),
-                "countries": span._.countries,
+                "countries": parties,
                 "kb_type": span._.kb_type,
                 "label": span.label_,
             }
@@ -185,8 +197,6 @@ def mentions(doc: Doc) -> dict[int, dict]:
 @Language.factory(
     "claim_rules",
     default_config={
-        "war_party": "RUS",
-        "war_victim": "UKR",
         "spans_key": "claims",
         "statement_rules": STATEMENT_RULES,
         "scorer": {"@scorers": "stance_corpus.claim_scorer.v1"},
@@ -197,12 +207,8 @@ def mentions(doc: Doc) -> dict[int, dict]:
 def make_claim_rules(
     nlp: Language,
     name: str,
-    war_party: str,
-    war_victim: str,
     spans_key: str,
     statement_rules: list[str],
     scorer: Optional[Callable[..., dict]],
 ):
-    return ClaimRules(
-        nlp, name, war_party, spans_key, war_victim=war_victim, statement_rules=statement_rules, scorer=scorer
-    )
+    return ClaimRules(nlp, name, spans_key, statement_rules=statement_rules, scorer=scorer)

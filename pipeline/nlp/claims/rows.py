@@ -23,6 +23,7 @@ SPAN_EXTENSIONS = (
     "target_mentions",
     "claim_index",
     "annotator",
+    "conflict",
 )
 ROWS = "stance_corpus.claim_rows"
 

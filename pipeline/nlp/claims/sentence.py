@@ -225,7 +225,8 @@ class SentenceRules:
             # (GUIDELINES §2.3): the statements' coders expanded 19 of 910 dev rows.
             targets = [t for t in targets if t[1]["kb_type"] != "group"]
         if r.respect_borders:  # the borders are the victim's; the position is toward the violator
-            targets = [(None, party(self.war.party(scope.sent)))]
+            violator = self.war.party(scope.sent)
+            targets = [(None, party(violator))] if violator is not None else []
         r.targets = targets
         return True
 
@@ -282,17 +283,15 @@ class SentenceRules:
     def _emit(self, scope: Scope, r: Reading) -> None:
         """The cue's rows, one per (actor, target)."""
         sent, entry, claims = scope.sent, r.entry, scope.claims
-        war_party = self.war.party(sent)
         target_codes = sorted({c for _, e in r.targets for c in e["countries"]} - r.actor_codes)
         confidence = 0.8 - (0.2 if r.how not in ("subject", "modifier", "speaker") else 0.0)
-        if (
-            not target_codes
-            and entry.war_default
-            and war_party not in r.actor_codes
-            and self.targets.war_default(r.cue, entry, sent, r.stance or "")
-        ):
-            target_codes = [war_party]
-            confidence -= 0.2
+        if not target_codes and entry.war_default and self.targets.war_default(r.cue, entry, sent, r.stance or ""):
+            # no party in reach: the conflict's (neutrality toward each side where the UN named none)
+            named = self.war.party(sent)
+            defaults = self.war.neutral_targets(sent) if r.stance == "neutral" else [named] if named else []
+            if not r.actor_codes & set(defaults):
+                target_codes = defaults
+                confidence -= 0.2
         if not target_codes:
             self._targetless(scope, r)
             return
@@ -327,8 +326,9 @@ class SentenceRules:
         for actor in sorted(r.actor_codes):
             act = {"actor": actor, "actor_mentions": [e["key"] for _, e in r.actors], "target": None}
             scope.acts.append((cue, {**act, "stance": "oppose", "topic": entry.topic}))
-            if actor == self.war.party(scope.sent) and scope.speaker:  # in a statement, the war's victim (§7.4)
-                row = {**act, "target": self.war.victim(scope.sent), "target_mentions": [], "stance": "oppose"}
+            victim = self.war.victim(scope.sent)
+            if actor == self.war.party(scope.sent) and scope.speaker and victim:  # the war's victim (§7.4)
+                row = {**act, "target": victim, "target_mentions": [], "stance": "oppose"}
                 scope.claims.append(
                     {
                         **row,

@@ -34,8 +34,9 @@ class Targets:
         candidates = self._candidates(cue, anchor, subject, actor_codes, tok2ent)
         if not candidates:
             return []
-        if entry.stance == "neutral" and entry.war_default:  # neutrality is toward the war (§3)
-            war = [c for c in candidates if self.war.party(sent) in c[1]["countries"]]
+        if entry.stance == "neutral" and entry.war_default:  # neutrality is toward the conflict's parties (§3.1)
+            toward = set(self.war.neutral_targets(sent))
+            war = [c for c in candidates if toward & set(c[1]["countries"])]
             candidates = war or candidates
         nearest_tok, nearest = min(candidates, key=lambda c: (tree_distance(cue, c[0]), c[0].i))
         chosen = [(nearest_tok, nearest)]

@@ -66,6 +66,7 @@ class Demands(StatementRule):
         codes = {c for _, e in found for c in e["countries"]}
         if len(codes) == 1 and all(e["kb_type"] != "group" for _, e in found):
             return [(next(iter(codes)), found[0][1]["key"])]
-        if not found and self.tools.war.party_noun(subject):
-            return [(self.tools.war.party(sent), None)]
+        named = self.tools.war.party(sent)
+        if not found and named is not None and self.tools.war.party_noun(subject):
+            return [(named, None)]
         return []

@@ -1,5 +1,5 @@
-"""Calls on both parties and calls for peace (GUIDELINES §4.3): the speaker takes no side in the
-war, one neutral row toward the party to the war."""
+"""Calls on both parties and calls for peace (GUIDELINES §3.1, §4.3): the speaker takes no side in
+the conflict: one neutral row toward the party the UN named in it, else toward each state party."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ from pipeline.nlp.claims.rows import implied_row
 from pipeline.nlp.claims.toolkit import StatementInput, StatementRule
 from pipeline.nlp.statement_rules.common import names, reported, speaks_for
 from pipeline.registry import statement_rules
+
+
+def neutral_rows(targets: list[str], speaker: str, verb: Token) -> list[dict]:
+    return [implied_row(speaker, t, "neutral", verb, "diplomacy") for t in targets if t != speaker]
 
 
 @statement_rules.register("calls_on_parties")
@@ -33,7 +37,7 @@ class CallsOnParties(StatementRule):
                 continue
             before = sent.doc[sent.start - 1].sent if sent.start > 0 else None
             if war.named_in(sent, given.tok2ent) or (before is not None and war.named_in(before, given.tok2ent)):
-                return [implied_row(given.speaker, war.party(sent), "neutral", verb, "diplomacy")]
+                return neutral_rows(war.neutral_targets(sent), given.speaker, verb)
         return []
 
     def _parties(self, scope: list[Token]) -> list[Token]:
@@ -67,8 +71,11 @@ class CallsForPeace(StatementRule):
             if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.lex.peace_backing_verbs:
                 continue
             found = self._backing(sent, verb, given)
-            if found is not None:
-                return [implied_row(speaker, self.tools.war.party(sent), found, verb, "diplomacy")]
+            aggressor = self.tools.war.party(sent)
+            if found == "neutral":
+                return neutral_rows(self.tools.war.neutral_targets(sent), speaker, verb)
+            if found is not None and aggressor is not None:
+                return [implied_row(speaker, aggressor, found, verb, "diplomacy")]
         return []
 
     def _backing(self, sent: Span, verb: Token, given: StatementInput) -> Optional[str]:

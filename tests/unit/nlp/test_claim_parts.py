@@ -70,15 +70,38 @@ def test_statement_rules_are_registered_and_listed_in_the_config(annotator):
     ]
 
 
+# A conflict added as data only: two sides, no party named by the UN, one name of its own.
+NEW_CONFLICT = {
+    "id": "batken_water",
+    "name": "A water dispute written for the test",
+    "qid": None,
+    "sides": [
+        {"id": "kyrgyzstan", "name": "Kyrgyzstan", "members": ["KGZ"]},
+        {"id": "tajikistan", "name": "Tajikistan", "members": ["TJK"]},
+    ],
+    "aggressors": [],
+    "occupiers": [],
+    "territories": [],
+    "vocabulary": ["Batken water dispute"],
+    "start": "2021",
+    "end": None,
+    "note": "Test data.",
+}
+
+
 @pytest.fixture(scope="module")
 def other_pipeline(tmp_path_factory):
-    """The pipeline with another lexicon ("dispute" is war wording) and another war party for the
-    claim rules."""
+    """The pipeline with another lexicon ("dispute" is war wording) and one more conflict."""
+    folder = tmp_path_factory.mktemp("data")
     lexicon = json.loads((DATA_DIR / "claim_lexicon.json").read_text(encoding="utf-8"))
     lexicon["war_nouns"].append("dispute")
-    path = tmp_path_factory.mktemp("lexicon") / "claim_lexicon.json"
+    path = folder / "claim_lexicon.json"
     path.write_text(json.dumps(lexicon), encoding="utf-8")
-    overrides = {"paths.lexicon": str(path), "components.claim_rules.war_party": "BLR"}
+    conflicts = folder / "conflicts.jsonl"
+    conflicts.write_text(
+        (DATA_DIR / "conflicts.jsonl").read_text(encoding="utf-8") + json.dumps(NEW_CONFLICT) + "\n", encoding="utf-8"
+    )
+    overrides = {"paths.lexicon": str(path), "paths.conflicts": str(conflicts)}
     return Annotator(Settings(config_overrides=overrides)).nlp
 
 
@@ -102,10 +125,16 @@ def test_one_lexicon_reaches_the_rules_and_the_candidate_pairs(other_pipeline, a
     ]
 
 
-def test_the_war_party_comes_from_the_config(other_pipeline):
-    doc = other_pipeline("Kazakhstan remained neutral in the war.")
-    assert [(s._.actor, s._.target, s._.stance) for s in doc.spans["claims"]] == [("KAZ", "BLR", "neutral")]
-    assert other_pipeline.get_pipe("claim_rules").war.party() == "BLR"
+def test_a_conflict_added_as_data_drives_the_rules(other_pipeline, annotator):
+    text = "Kazakhstan remained neutral in the Batken water dispute."
+    doc = other_pipeline(text)
+    # no party named by the UN: neutral toward each state party of the conflict's sides (GUIDELINES §3.1)
+    assert sorted((s._.actor, s._.target, s._.stance, s._.conflict) for s in doc.spans["claims"]) == [
+        ("KAZ", "KGZ", "neutral", "batken_water"),
+        ("KAZ", "TJK", "neutral", "batken_water"),
+    ]
+    # without the data the sentence is about no conflict, and holds no position
+    assert [s._.actor for s in annotator.nlp(text).spans["claims"]] == []
 
 
 def test_using_the_component_before_initialize_is_a_clear_error():

@@ -5,12 +5,17 @@ from __future__ import annotations
 import pytest
 
 
-def rows(annotator, text, speaker=None):
+# A sentence that puts a text about Russia's war: a position on "the war" needs its conflict in context.
+WAR = "Russia's war against Ukraine goes on. "
+
+
+def rows(annotator, text, speaker=None, context=""):
+    """The rows of ``text`` (after ``context``, whose own rows are left out)."""
     nlp = annotator.nlp
-    doc = nlp.make_doc(text)
+    doc = nlp.make_doc(context + text)
     doc._.speaker = speaker
     doc = nlp(doc)
-    return sorted((s._.actor, s._.target, s._.stance) for s in doc.spans["claims"])
+    return sorted((s._.actor, s._.target, s._.stance) for s in doc.spans["claims"] if s.start_char >= len(context))
 
 
 CENTRAL_ASIA = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
@@ -38,11 +43,11 @@ CENTRAL_ASIA = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
         ("Moscow claimed that the Western powers supported Ukraine.", []),
         # the complement decides the polarity
         ("Lithuania recognized Russia as a state sponsor of terrorism.", [("LTU", "RUS", "oppose")]),
-        ("Kazakhstan demanded respect for internationally recognized borders.", [("KAZ", "RUS", "oppose")]),
+        (WAR + "Kazakhstan demanded respect for internationally recognized borders.", [("KAZ", "RUS", "oppose")]),
         # UN vote phrasings
-        ("Turkmenistan did not take part in the voting.", [("TKM", "RUS", "neutral")]),
+        (WAR + "Turkmenistan did not take part in the voting.", [("TKM", "RUS", "neutral")]),
         (
-            "Of the five Central Asian states, Kazakhstan abstained and the rest voted against.",
+            WAR + "Of the five Central Asian states, Kazakhstan abstained and the rest voted against.",
             [("KAZ", "RUS", "neutral")] + [(c, "RUS", "support") for c in CENTRAL_ASIA if c != "KAZ"],
         ),
         ("Belarus voted against the resolution condemning Russia.", [("BLR", "RUS", "support")]),
@@ -51,7 +56,8 @@ CENTRAL_ASIA = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
     ],
 )
 def test_rule_fix(annotator, text, expected):
-    assert rows(annotator, text) == sorted(expected)
+    context = WAR if text.startswith(WAR) else ""
+    assert rows(annotator, text[len(context) :], context=context) == sorted(expected)
 
 
 def test_take_part_needs_a_vote(annotator):
@@ -80,7 +86,7 @@ def test_take_part_needs_a_vote(annotator):
         ("The Russian-Ukrainian war has raised food prices.", []),
         # a demand on one party is opposition to it
         ("The Russian Federation must immediately withdraw its forces.", [("POL", "RUS", "oppose")]),
-        ("The aggressor must be held accountable.", [("POL", "RUS", "oppose")]),
+        (WAR + "The aggressor must be held accountable.", [("POL", "RUS", "oppose")]),
         # a call on both parties, in a passage about the war, is neutral toward the war party
         ("The war in Ukraine must end. We call on both sides to negotiate.", [("POL", "RUS", "neutral")]),
         ("We call on both sides to negotiate.", []),
@@ -96,7 +102,8 @@ def test_take_part_needs_a_vote(annotator):
     ],
 )
 def test_statement_rules(annotator, text, expected):
-    assert rows(annotator, text, speaker="POL") == sorted(expected)
+    context = WAR if text.startswith(WAR) else ""
+    assert rows(annotator, text[len(context) :], speaker="POL", context=context) == sorted(expected)
 
 
 @pytest.mark.parametrize(
