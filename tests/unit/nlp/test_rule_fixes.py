@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-
 # A sentence that puts a text about Russia's war: a position on "the war" needs its conflict in context.
 WAR = "Russia's war against Ukraine goes on. "
 
