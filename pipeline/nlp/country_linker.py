@@ -33,7 +33,7 @@ from pipeline.settings import DATA_DIR
 
 KB_FILE = "country_kb.jsonl"
 
-for _name in ("country", "countries", "kb_id", "kb_entry", "kb_type", "ner_source"):
+for _name in ("country", "countries", "kb_id", "kb_entry", "kb_type", "kb_party", "ner_source"):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
 if not Doc.has_extension("speaker"):
@@ -193,6 +193,7 @@ class CountryLinker:
             ent._.kb_id = self.kb.qid(entry)
             ent._.kb_entry = entry.id
             ent._.kb_type = entry.type
+            ent._.kb_party = self.kb.party_of(entry.id)  # the organisation it is a party for, if any
         return doc
 
     def to_disk(self, path, *, exclude=()):

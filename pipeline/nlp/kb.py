@@ -219,6 +219,19 @@ class CountryKB:
         """The forms that stand for ``speaker`` (ISO3) in its own statement, with their entries."""
         return [(form, self.entries[entry_id]) for form, entry_id in self._by_speaker.get(speaker, [])]
 
+    def party_of(self, entry_id: Optional[str]) -> Optional[str]:
+        """The organisation a mention of the entry is a party for (GUIDELINES §2.1): an
+        organisation itself, or the one its organ or agency acts for (``org``), followed up; None
+        for any other entry and for an armed group (no ``org:`` id)."""
+        entry = self.entries.get(entry_id or "")
+        seen: set[str] = set()
+        while entry is not None and entry.org and entry.id not in seen:
+            seen.add(entry.id)
+            entry = self.entries.get(entry.org)
+        if entry is None or entry.type != "organisation" or party_type(entry.id) != "organisation":
+            return None
+        return entry.id
+
     def qid(self, entry: KBEntry) -> Optional[str]:
         """The QID a mention links to: the entry's own, else its country's."""
         if entry.qid:
@@ -361,7 +374,12 @@ def _words(alias: str) -> list[dict] | None:
 
 
 @lru_cache(maxsize=4)
+def default_kb(path: Path = DATA_DIR / "country_kb.jsonl") -> CountryKB:
+    """The knowledge base of a file, read once (for readers outside the pipeline: the validator)."""
+    return CountryKB.from_path(path)
+
+
 def organisation_ids(path: Path = DATA_DIR / "country_kb.jsonl") -> frozenset[str]:
     """The ids of the knowledge base's organisations that can be claim parties (``org:<id>``)."""
-    kb = CountryKB.from_path(path)
+    kb = default_kb(path)
     return frozenset(e.id for e in kb.entries.values() if e.type == "organisation" and party_type(e.id) != "state")

@@ -24,7 +24,7 @@ import pycountry
 from pydantic import ValidationError
 
 from pipeline.io import jsonl_values
-from pipeline.nlp.kb import organisation_ids
+from pipeline.nlp.kb import default_kb, organisation_ids
 from pipeline.schema import ID_FIELD, SCHEMAS, Claim, Document, Entity, Sentence, party_type
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -286,7 +286,7 @@ def _check_claims(c, name, rows, docs, sentences, entities) -> None:
                         f"{field} {ent_id!r} is not an entity of the document",
                         "an ent_id of entities.jsonl",
                     )
-                elif code not in ent.countries:
+                elif code not in ent.countries and code != default_kb().party_of(ent.kb_entry):
                     c.add(name, n, rid, f"{field} {ent_id!r} does not name {code}", f"an entity linked to {code}")
         key = (r.sent_id, r.start, r.end, r.actor, r.target, r.stance)
         if key in seen_rows:

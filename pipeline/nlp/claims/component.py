@@ -29,7 +29,6 @@ from pipeline.nlp.claims.toolkit import Toolkit
 from pipeline.nlp.claims.wrongs import Wrongs
 from pipeline.nlp.lexicon import load_lexicon
 from pipeline.nlp.markers import marker_labels
-from pipeline.schema import ORG_PREFIX, party_type
 from pipeline.settings import DATA_DIR
 
 DATA_FILES = {
@@ -164,24 +163,14 @@ class ClaimRules:
         return doc
 
 
-def mention_parties(span: Span) -> list[str]:
-    """The parties a linked mention stands for: its states (a group's members), or the
-    organisation it names or one of whose organs it names (``org:eu:commission`` is ``org:eu``,
-    GUIDELINES §2.1)."""
-    if span._.countries:
-        return list(span._.countries)
-    entry = span._.kb_entry or ""
-    if span._.kb_type in ("organisation", "organ") and party_type(entry) == "organisation":
-        return [ORG_PREFIX + entry[len(ORG_PREFIX) :].split(":")[0]]
-    return []
-
-
 def mentions(doc: Doc, forum: frozenset = frozenset()) -> dict[int, dict]:
     """Token index -> the linked mention it is in (its offsets, parties, KB type and label); the
     ``forum`` parties (a statement's venue) are no mention of a party."""
     tok2ent = {}
     for span in doc.ents:
-        parties = [p for p in mention_parties(span) if p not in forum]
+        # its states (a group's members), else the organisation it names or acts for (GUIDELINES §2.1)
+        named = span._.countries or ([span._.kb_party] if span._.kb_party else [])
+        parties = [p for p in named if p not in forum]
         if parties:
             ent = {
                 "key": (span.start_char, span.end_char),

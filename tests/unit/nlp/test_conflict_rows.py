@@ -84,6 +84,8 @@ def test_rows_of_other_conflicts_are_their_own(annotator, speaker, text, expecte
         ("Serbia criticised the EU for pressuring Belgrade.", [("SRB", "org:eu", "oppose", None)]),
         # an organ of an organisation is the organisation
         ("The European Commission condemned Belarus.", [("org:eu", "BLR", "oppose", None)]),
+        # a UN organ acts for the UN (GUIDELINES §3.3)
+        ("The Security Council condemned Belarus.", [("org:un", "BLR", "oppose", None)]),
     ],
 )
 def test_organisations_are_parties(annotator, text, expected):
@@ -93,6 +95,8 @@ def test_organisations_are_parties(annotator, text, expected):
 def test_the_forum_of_a_statement_is_no_party(annotator):
     text = "We thank the United Nations for its support."
     assert rows(annotator, text, "FJI") == []
+    # nor is any of its organs
+    assert rows(annotator, "We support the reform of the Security Council.", "FJI") == []
     assert rows(annotator, text) == []  # no subject that names a party either
 
 
