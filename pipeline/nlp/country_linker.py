@@ -38,6 +38,9 @@ for _name in ("country", "countries", "kb_id", "kb_entry", "kb_type", "kb_party"
         Span.set_extension(_name, default=None)
 if not Doc.has_extension("speaker"):
     Doc.set_extension("speaker", default=None)  # ISO3 of a statement's speaking state
+if not Doc.has_extension("speaker_party"):
+    # the speaker as a claim party (an observer's code resolved through the knowledge base)
+    Doc.set_extension("speaker_party", default=None)
 
 SPEAKER_SOURCE = "speaker_form"  # the ``source`` of an entity the linker adds for a speaker form
 _ARTICLES = {"the"}
@@ -174,6 +177,8 @@ class CountryLinker:
     def __call__(self, doc: Doc) -> Doc:
         if self.kb is None:
             raise ValueError("country_linker: the knowledge base is not loaded; call nlp.initialize()")
+        if doc._.speaker:
+            doc._.speaker_party = self.kb.speaker_party(doc._.speaker)
         ents = list(doc.ents)
         links = {(e.start, e.end): link_entry(self.kb, e.text, e.ent_id_ or None) for e in ents}
         spans = merge_cut_names(doc, ents, links)

@@ -232,6 +232,15 @@ class CountryKB:
             return None
         return entry.id
 
+    def speaker_party(self, code: str) -> str:
+        """The claim party of a statement's speaker code: a state's ISO3 code as it is, an
+        observer's code by its alias ("EU" speaks for ``org:eu``)."""
+        entry = self.entries.get(code)
+        if entry is not None and entry.type == "country":
+            return code
+        found = self.lookup(code)
+        return (self.party_of(found.id) or found.country or code) if found is not None else code
+
     def qid(self, entry: KBEntry) -> Optional[str]:
         """The QID a mention links to: the entry's own, else its country's."""
         if entry.qid:

@@ -147,7 +147,7 @@ class ClaimRules:
         negator_of = self.polarity.negator_map(doc, cue_tokens, tok2ent)
         spans: list[Span] = []
         last_actor = None
-        speaker = [(None, party(doc._.speaker))] if doc._.speaker else None
+        speaker = [(None, party(doc._.speaker_party or doc._.speaker))] if doc._.speaker else None
         for whole in doc.sents:
             sent = trim(whole)
             if sent is None:

@@ -112,3 +112,11 @@ def test_two_conflicts_in_one_document(annotator):
     # the rows of the second conflict are toward its parties only
     assert all(r[3] == "nile_dam" for r in found if r[0] == "EGY")
     assert not [r for r in found if r[0] == "EGY" and r[1] in WAR_PARTIES]
+
+
+def test_an_observer_speaks_as_its_organisation(annotator):
+    # the statements' code of the European Union's statements is "EU"; its rows are org:eu's
+    assert rows(annotator, "We condemn Russia's aggression against Ukraine.", "EU") == [
+        ("RUS", "UKR", "oppose", "russia_ukraine"),
+        ("org:eu", "RUS", "oppose", "russia_ukraine"),
+    ]
