@@ -144,3 +144,23 @@ def test_using_the_component_before_initialize_is_a_clear_error():
     nlp.add_pipe("claim_rules")
     with pytest.raises(ValueError, match=r"claim_rules: the component is not initialized .* call nlp.initialize\(\)"):
         nlp("Kazakhstan condemned the war.")
+
+
+def test_an_organisation_added_as_data_is_a_party(tmp_path):
+    """A new organisation is one knowledge-base row: no code names it."""
+    row = {
+        "id": "org:steppe_union",
+        "type": "organisation",
+        "country": None,
+        "qid": None,
+        "label": "ORG",
+        "aliases": ["Steppe Union", "the Steppe Union"],
+        "members": [{"state": "KAZ", "since": "2030-01-01", "until": None}],
+    }
+    kb = tmp_path / "country_kb.jsonl"
+    kb.write_text(
+        (DATA_DIR / "country_kb.jsonl").read_text(encoding="utf-8") + json.dumps(row) + "\n", encoding="utf-8"
+    )
+    nlp = Annotator(Settings(config_overrides={"paths.kb": str(kb)})).nlp
+    doc = nlp("Kyrgyzstan condemned the Steppe Union.")
+    assert [(s._.actor, s._.target, s._.stance) for s in doc.spans["claims"]] == [("KGZ", "org:steppe_union", "oppose")]
