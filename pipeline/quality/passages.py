@@ -10,6 +10,7 @@ field; an empty list means the coding is valid.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import pycountry
@@ -19,27 +20,16 @@ from pipeline.schema import ORG_PREFIX, PARTY_TYPES, party_type
 from pipeline.settings import DATA_DIR
 
 STANCES = ("support", "oppose", "neutral")  # a passage row is a position: no "none" rows
-# The conflict ids of GUIDELINES 3.0 §3.1.
-CONFLICTS = (
-    "russia_ukraine",
-    "israel_palestine",
-    "israel_syria",
-    "iran_israel",
-    "armenia_azerbaijan",
-    "sudan",
-    "yemen",
-    "syria",
-    "nile_dam",
-    "south_china_sea",
-    "korea",
-    "western_sahara",
-    "cyprus",
-    "serbia_kosovo",
-    "venezuela_guyana",
-    "india_pakistan",
-    "myanmar",
-    "cuba_embargo",
-)
+
+
+@lru_cache(maxsize=1)
+def conflict_ids() -> frozenset[str]:
+    """The conflict ids of GUIDELINES 3.0 §3.1: those of ``data/conflicts.jsonl``."""
+    from pipeline.nlp.kb import read_conflicts
+
+    return frozenset(c.id for c in read_conflicts())
+
+
 # State codes outside ISO 3166-1 that GUIDELINES 3.0 §2.1 admits: Kosovo.
 USER_ASSIGNED = frozenset({"XKX"})
 FIELDS = (
@@ -127,7 +117,7 @@ def _check_row(where: str, row: dict, texts: dict[str, str], organisations: froz
     ):
         if field in row and row[field] not in allowed:
             out.append(f"{where}: {field} {row[field]!r} not in {'|'.join(allowed)}")
-    if row.get("conflict") is not None and row["conflict"] not in CONFLICTS:
+    if row.get("conflict") is not None and row["conflict"] not in conflict_ids():
         out.append(f"{where}: conflict {row['conflict']!r} is not a conflict id of GUIDELINES 3.1 (or null)")
     exp = row.get("expanded_from")
     if exp is not None and not (isinstance(exp, str) and exp.strip()):

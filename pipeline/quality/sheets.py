@@ -15,6 +15,7 @@ from typing import Any
 import pycountry
 
 from pipeline.io import checked_rows
+from pipeline.schema import party_type
 
 STANCES = ("support", "oppose", "neutral", "none")
 MODES = ("statement", "act", "vote", "attitude", "characterisation")
@@ -47,6 +48,8 @@ FIELDS = (
     "note",
     "added",
 )
+# Fields a sheet coded under GUIDELINES 3.0 adds (§8); a sheet of 2.0 has none of them.
+V3_FIELDS = ("actor_type", "target_type", "conflict")
 _ORG_ID = re.compile(r"^(org|group):[a-z0-9_]+$")
 _TIME = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
@@ -78,20 +81,36 @@ def _read_jsonl(path: Path, problems: list[str]) -> list[tuple[int, dict]]:
     return rows
 
 
-def field_problems(where: str, row: dict, fields: tuple[str, ...]) -> list[str]:
-    """The fields a row lacks and those it should not have, one line each."""
+def field_problems(where: str, row: dict, fields: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[str]:
+    """The fields a row lacks and those it should not have, one line each (``optional`` fields
+    may stand or not)."""
     out = []
     missing = [f for f in fields if f not in row]
     if missing:
         out.append(f"{where}: missing field(s) {', '.join(missing)}")
-    extra = sorted(set(row) - set(fields))
+    extra = sorted(set(row) - set(fields) - set(optional))
     if extra:
         out.append(f"{where}: unknown field(s) {', '.join(extra)}")
     return out
 
 
+def _v3_problems(where: str, row: dict) -> list[str]:
+    """The party types and the conflict of a GUIDELINES 3.0 row (§2.1, §3.1)."""
+    from pipeline.quality.passages import conflict_ids
+
+    out = []
+    for field in ("actor", "target"):
+        given = row.get(f"{field}_type")
+        if f"{field}_type" in row and isinstance(row.get(field), str) and given != party_type(row[field]):
+            out.append(f"{where}: {field}_type {given!r} does not fit {field} {row[field]!r}")
+    conflict = row.get("conflict")
+    if conflict is not None and conflict not in conflict_ids():
+        out.append(f"{where}: conflict {conflict!r} is no id of the conflicts file")
+    return out
+
+
 def _check_row(where: str, row: dict, sentence: dict | None, listed: set) -> list[str]:
-    out = field_problems(where, row, FIELDS)
+    out = field_problems(where, row, FIELDS, V3_FIELDS) + _v3_problems(where, row)
     if sentence is None:
         out.append(f"{where}: sent_key {row.get('sent_key')!r} is not in the packet")
     for field in ("actor", "target"):

@@ -210,3 +210,15 @@ def test_packet_targets_follow_the_sentences_conflict(builder):
     assert by_line[2]["conflicts"] == ["israel_syria"]
     # no packet pair is toward a party of another conflict
     assert not {c["target"] for r in rows for c in r["candidates"]} & {"RUS", "UKR"}
+
+
+def test_a_sheet_of_guidelines_3_gives_party_types_and_the_conflict(tmp_path):
+    v3 = dict(actor_type="state", target_type="state", conflict="russia_ukraine")
+    good = _row(**v3)
+    org = _row(target="org:nato", **{**v3, "target_type": "organisation", "conflict": None}, added=True)
+    bad = _row(**{**v3, "target_type": "organisation", "conflict": "atlantis_war"}, span="We condemn")
+    sheet, packet = _write(tmp_path, [good, org, bad])
+    assert check_sheet(sheet, packet) == [
+        f"{sheet}:3: target_type 'organisation' does not fit target 'RUS'",
+        f"{sheet}:3: conflict 'atlantis_war' is no id of the conflicts file",
+    ]
