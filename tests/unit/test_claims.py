@@ -44,10 +44,20 @@ CASES = {
 }
 
 
+# Positions on "the war" or neutrality need a conflict in view (GUIDELINES 3.0 §3.1): these cases
+# follow a paragraph that names it.
+WAR_HEADING = "Heading\n\nRussia's war against Ukraine goes on."
+IN_CONTEXT = {
+    "The Central Asian states abstained in the UN vote on the war.",
+    "Officially, however, Turkmenistan maintains a neutral status.",
+}
+
+
 @pytest.mark.parametrize("sentence", list(CASES))
 def test_hand_picked_sentences(annotator, tmp_path, sentence):
     path = tmp_path / "case.txt"
-    path.write_text("Heading\n\n" + sentence + "\n", encoding="utf-8")
+    heading = WAR_HEADING if sentence in IN_CONTEXT else "Heading"
+    path.write_text(heading + "\n\n" + sentence + "\n", encoding="utf-8")
     _, sentences, entities, claims = annotator.annotate(DocInput(path, "case"))
     assert sorted((c.actor, c.target, c.stance, c.negated) for c in claims) == sorted(CASES[sentence])
     for c in claims:
@@ -58,10 +68,16 @@ def test_hand_picked_sentences(annotator, tmp_path, sentence):
         assert all(c.actor in ents[m].countries for m in c.actor_mentions)
 
 
+def test_without_a_conflict_in_view_neutrality_is_no_position(annotator, tmp_path):
+    path = tmp_path / "case.txt"
+    path.write_text("Heading\n\nOfficially, however, Turkmenistan maintains a neutral status.\n", encoding="utf-8")
+    assert annotator.annotate(DocInput(path, "case"))[3] == []
+
+
 def test_pronoun_subject_takes_the_last_named_country(annotator, tmp_path):
     path = tmp_path / "pronoun.txt"
     path.write_text(
-        "Heading\n\nTajikistan is a member of the CSTO. However, it does not officially recognise "
+        f"{WAR_HEADING}\n\nTajikistan is a member of the CSTO. However, it does not officially recognise "
         "the annexed territories.\n",
         encoding="utf-8",
     )

@@ -20,6 +20,7 @@ class Targets:
         self.labels = parse.labels
         self.aggression = aggression
         self.war = war
+        self.lex = war.lex
 
     def find(
         self,
@@ -74,13 +75,26 @@ class Targets:
                     excluded.update(c.subtree)
         scope = [t for t in anchor.subtree if t not in excluded]
         # A group the actor belongs to is not its target ("Of the five Central Asian states, Kazakhstan
-        # abstained").
+        # abstained"), nor an organisation that is only where a vote took place ("the UN vote").
         return [
             (tok, ent)
             for tok, ent in countries_in(scope, tok2ent)
             if set(ent["countries"]) - actor_codes
             and not (ent["kb_type"] == "group" and actor_codes & set(ent["countries"]))
+            and not self._venue(tok, ent)
         ]
+
+    def _venue(self, tok: Token, ent: dict) -> bool:
+        """An organisation naming the vote it modifies: "the UN vote", "a General Assembly resolution"."""
+        if ent["kb_type"] not in ("organisation", "organ") or ent["key"] is None:
+            return False
+        mention = tok.doc.char_span(*ent["key"])
+        return mention is not None and any(
+            t.dep_ == self.labels.compound
+            and not mention.start <= t.head.i < mention.end
+            and t.head.lemma_.lower() in self.lex.vote_nouns
+            for t in mention
+        )
 
     def war_default(self, cue: Token, entry: Cue, sent: Span, stance: str) -> bool:
         """May a cue with no country in reach default to the party to the war (GUIDELINES §3)?
