@@ -1,13 +1,18 @@
 """A small public API for audit scripts.
 
     from pipeline import Corpus
-    c = Corpus.load("annotations")
-    c.claims(actor="KAZ", stance="oppose")
+    c = Corpus.load("annotations")          # every collection (the articles and the statements)
+    c.claims(actor="KAZ", stance="oppose")   # the automatic layer
+    c.claims("gold", collection="ungd", year=2023, target="RUS")
     c.document(doc_id).sentence_of(span)
     c.validate()
 
-Records are the schema models of ``pipeline.schema`` (attribute access: ``claim.actor``),
-loaded without validation so that a broken layer can still be read and ``validate()`` run.
+Every collection of the folder is read (``pipeline.layers``), and every record carries its
+document's ``collection``. Records are the schema models of ``pipeline.schema`` (attribute
+access: ``claim.actor``) with that one field added, loaded without validation so that a broken
+layer can still be read and ``validate()`` run. Claim layers: ``automatic`` (``auto`` too),
+``gold`` (the articles' gold claim rows, and the statements' coded positions as claim rows of
+the cleaned text, ``layers.position_claims``) and ``machine`` (a machine-coded layer; empty until one is built).
 """
 
 from __future__ import annotations
@@ -18,11 +23,43 @@ from typing import Any, Optional
 
 from pipeline import schema
 from pipeline.io import read_jsonl
+from pipeline.layers import position_claims, require_layers
 from pipeline.schema import Claim, Entity, Sentence
 
 
-def _load(path: Path, model) -> list:
-    return [model.model_construct(**row) for row in read_jsonl(path)] if path.is_file() else []
+class SentenceRecord(Sentence):
+    collection: str = ""
+
+
+class EntityRecord(Entity):
+    collection: str = ""
+
+
+class ClaimRecord(Claim):
+    collection: str = ""
+
+
+# Claim layers and the names they are asked for by.
+LAYER_NAMES = {"automatic": "automatic", "auto": "automatic", "gold": "gold", "machine": "machine"}
+
+
+def _construct(model, row: dict, collection: str):
+    return model.model_construct(**{**row, "collection": collection})
+
+
+def _positions(path: Path, texts: dict[str, str], sentences: list) -> list[dict]:
+    """Coded positions as claim rows of the cleaned texts (``layers.position_claims``)."""
+    by_doc: dict[str, list[dict]] = {}
+    for r in read_jsonl(path):
+        if r.get("doc_id") in texts:
+            by_doc.setdefault(r["doc_id"], []).append(r)
+    sents: dict[str, list[dict]] = {}
+    for s in sentences:
+        if s.doc_id in by_doc:
+            sents.setdefault(s.doc_id, []).append(
+                {"sent_id": s.sent_id, "start": s.start, "end": s.end, "text": s.text}
+            )
+    return [row for d, rows in by_doc.items() for row in position_claims(rows, texts[d], sents.get(d, []))]
 
 
 def _start_end(span) -> tuple[int, int]:
@@ -49,6 +86,10 @@ class Document:
     def text(self) -> str:
         return self.record.text
 
+    @property
+    def collection(self) -> str:
+        return self.record.collection
+
     def sentence_of(self, span) -> Optional[Sentence]:
         """The sentence that holds ``span`` (any record with start/end, a dict or a (start, end) tuple)."""
         start, end = _start_end(span)
@@ -64,41 +105,106 @@ class Document:
         return [e for e in self.entities if start <= e.start and e.end <= end]
 
 
+def _year(doc: schema.Document) -> Optional[int]:
+    if doc.year is not None:
+        return int(doc.year)
+    date = doc.date or ""
+    return int(date[:4]) if date[:4].isdigit() else None
+
+
 class Corpus:
-    def __init__(self, path: Path, documents, sentences, entities, claims, gold):
+    def __init__(self, path: Path, documents, sentences, entities, claims: dict[str, list]):
         self.path = path
         self._documents = {d.doc_id: Document(d) for d in documents}
         for s in sentences:
             self._documents[s.doc_id].sentences.append(s) if s.doc_id in self._documents else None
         for e in entities:
             self._documents[e.doc_id].entities.append(e) if e.doc_id in self._documents else None
-        self._claims = {"auto": claims, "gold": gold}
+        self._claims = {name: claims.get(name, []) for name in dict.fromkeys(LAYER_NAMES.values())}
 
     @classmethod
     def load(cls, path: str | Path = "annotations") -> "Corpus":
+        """Every collection under ``path`` (an annotations folder or one collection's folder)."""
         path = Path(path)
-        if not (path / "documents.jsonl").is_file():
-            raise FileNotFoundError(f"{path}: no documents.jsonl; is this an annotations folder?")
+        try:
+            folders = require_layers(path)
+        except FileNotFoundError:
+            raise FileNotFoundError(
+                f"{path}: no documents layer here or in a subfolder; is this an annotations folder?"
+            ) from None
+        documents: list[schema.Document] = []
+        rows: dict[str, list] = {"sentences": [], "entities": [], "automatic": [], "gold": []}
+        for folder in folders:
+            collection: dict[str, str] = {}
+            texts: dict[str, str] = {}
+            for doc in folder.documents():
+                collection[doc["doc_id"]] = doc["collection"]
+                texts[doc["doc_id"]] = doc["text"]
+                documents.append(schema.Document.model_construct(**doc))
+            at = lambda row: collection.get(row.get("doc_id"), folder.name)  # noqa: E731
+            for layer, model, key in (
+                ("sentences", SentenceRecord, "sentences"),
+                ("entities", EntityRecord, "entities"),
+                ("claims", ClaimRecord, "automatic"),
+            ):
+                if folder.path(layer).is_file():
+                    rows[key] += [_construct(model, r, at(r)) for r in folder.rows(layer)]
+            sentences = rows["sentences"]
+            if folder.gold_claims is not None:
+                rows["gold"] += [_construct(ClaimRecord, r, at(r)) for r in read_jsonl(folder.gold_claims)]
+            if folder.gold_positions is not None:
+                rows["gold"] += [
+                    _construct(ClaimRecord, r, at(r)) for r in _positions(folder.gold_positions, texts, sentences)
+                ]
         return cls(
             path,
-            _load(path / "documents.jsonl", schema.Document),
-            _load(path / "sentences.jsonl", Sentence),
-            _load(path / "entities.jsonl", Entity),
-            _load(path / "claims.jsonl", Claim),
-            _load(path / "gold" / "claims.jsonl", Claim),
+            documents,
+            rows["sentences"],
+            rows["entities"],
+            {"automatic": rows["automatic"], "gold": rows["gold"]},
         )
 
     @property
     def documents(self) -> list[Document]:
         return list(self._documents.values())
 
+    @property
+    def collections(self) -> list[str]:
+        return sorted({d.record.collection for d in self._documents.values()})
+
     def document(self, doc_id: str) -> Document:
         return self._documents[doc_id]
 
-    def claims(self, layer: str = "auto", **filters) -> list[Claim]:
-        """Claim rows of ``layer`` ("auto" or "gold") whose fields equal every filter given,
-        e.g. ``claims(actor="KAZ", stance="oppose")``."""
-        return [c for c in self._claims[layer] if all(getattr(c, k) == v for k, v in filters.items())]
+    def claims(
+        self,
+        layer: str = "automatic",
+        *,
+        collection: Optional[str] = None,
+        actor: Optional[str] = None,
+        target: Optional[str] = None,
+        conflict: Optional[str] = None,
+        year: Optional[int] = None,
+        **fields: Any,
+    ) -> list:
+        """Claim rows of ``layer`` (``automatic``, ``gold`` or ``machine``) that match every
+        filter: ``collection``, ``actor``, ``target``, ``conflict`` (rows without a ``conflict``
+        field match none), ``year`` (of the document) and any other field by equality, e.g.
+        ``claims(actor="KAZ", stance="oppose")``."""
+        if layer not in LAYER_NAMES:
+            raise ValueError(f"layer must be one of {', '.join(LAYER_NAMES)}, not {layer!r}")
+        wanted = dict(fields)
+        wanted.update({k: v for k, v in (("collection", collection), ("actor", actor), ("target", target)) if v})
+        out = []
+        for c in self._claims[LAYER_NAMES[layer]]:
+            if conflict is not None and getattr(c, "conflict", None) != conflict:
+                continue
+            if year is not None:
+                doc = self._documents.get(c.doc_id)
+                if doc is None or _year(doc.record) != int(year):
+                    continue
+            if all(getattr(c, k, None) == v for k, v in wanted.items()):
+                out.append(c)
+        return out
 
     def validate(self):
         from pipeline.quality.audit import validate_dir

@@ -452,6 +452,8 @@ def html_report(
         page = write_report(annotations, out)
     except FileNotFoundError as err:
         _fail(str(err))
+    except InputError as err:
+        _fail(str(err))
     typer.echo(f"report -> {page}")
 
 

@@ -19,12 +19,14 @@ import json
 import os
 import shutil
 import tempfile
+import zlib
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 
 import jsonlines
 
+from pipeline.errors import InputError
 from pipeline.schema import to_dict
 
 LAYERS = ("documents", "sentences", "entities", "claims")
@@ -165,15 +167,51 @@ def write_text(path: str | Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8", newline="\n")
 
 
-def read_jsonl(path: str | Path) -> Iterator[dict]:
-    """Rows of a ``.jsonl`` or ``.jsonl.gz`` file."""
+class LayerReadError(InputError):
+    """A layer file that cannot be read whole (a truncated or corrupt gzip, a line that is not
+    JSON, bytes that are not UTF-8); ``str()`` is one line naming the file."""
+
+
+def _open_read(path: Path):
+    if path.name.endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8", newline="\n")
+    return open(path, encoding="utf-8", newline="\n")
+
+
+def read_text(path: str | Path) -> str:
+    """The whole text of a ``.jsonl`` or ``.jsonl.gz`` file; a gzip that ends early or is corrupt
+    raises ``LayerReadError`` (never a part of the text)."""
     path = Path(path)
-    if path.suffix == ".gz":
-        with gzip.open(path, "rt", encoding="utf-8") as fh, jsonlines.Reader(fh) as reader:
-            yield from reader
-    else:
-        with jsonlines.open(path) as reader:
-            yield from reader
+    try:
+        with _open_read(path) as fh:
+            return fh.read()
+    except (EOFError, gzip.BadGzipFile, zlib.error) as err:
+        raise LayerReadError(path, f"not a complete gzip file ({err}); rebuild it with `stance-corpus build`") from None
+    except UnicodeDecodeError as err:
+        raise LayerReadError(path, f"not valid UTF-8 (byte 0x{err.object[err.start]:02x})") from None
+
+
+def read_jsonl(path: str | Path) -> Iterator[Any]:
+    """Rows of a ``.jsonl`` or ``.jsonl.gz`` file, the one reader of the layers.
+
+    A truncated or corrupt gzip, a line that is not JSON or bytes that are not UTF-8 raise
+    ``LayerReadError`` naming the file (and the line): ``gzip`` signals a truncated stream with
+    ``EOFError``, which a line reader such as ``jsonlines`` takes for the end of the file, so
+    the lines are split here and every error is turned into one. Empty lines are skipped."""
+    path = Path(path)
+    try:
+        with _open_read(path) as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    yield json.loads(line.rstrip("\n"))
+                except json.JSONDecodeError as err:
+                    raise LayerReadError(path, f"line {n}: not valid JSON ({err.msg} at column {err.colno})") from None
+    except (EOFError, gzip.BadGzipFile, zlib.error) as err:
+        raise LayerReadError(path, f"not a complete gzip file ({err}); rebuild it with `stance-corpus build`") from None
+    except UnicodeDecodeError as err:
+        raise LayerReadError(path, f"not valid UTF-8 (byte 0x{err.object[err.start]:02x})") from None
 
 
 def jsonl_values(lines: Iterable[str]) -> Iterator[tuple[int, Any, Optional[str], str]]:

@@ -47,6 +47,21 @@ def party_type(code: str) -> str:
     """``organisation`` for an ``org:<id>``, else ``state``."""
     return "organisation" if code.startswith(ORG_PREFIX) else "state"
 
+Mode = Literal["statement", "act", "vote", "attitude", "characterisation"]
+Certainty = Literal["asserted", "reported", "hedged"]
+Issue = Literal[
+    "war",
+    "sanctions",
+    "territorial_integrity",
+    "peace_process",
+    "humanitarian",
+    "food_security",
+    "energy",
+    "nuclear",
+    "security_cooperation",
+    "economic_cooperation",
+    "other",
+]
 
 NonNeg = Field(ge=0)
 
@@ -297,6 +312,31 @@ class Conflict(Record):
         return self
 
 
+class Position(Record):
+    """A coded position of a statement's gold (``gold/<collection>/claims.jsonl``): located by a
+    line of the statement file (``line``; ``start``/``end`` of the sentence in it, ``span_start``/
+    ``span_end`` of ``span``), with the coding sheet's fields."""
+
+    doc_id: str = Field(min_length=1)
+    sent_key: str = Field(min_length=1)
+    line: int = Field(ge=1)
+    start: int = NonNeg
+    end: int = NonNeg
+    span_start: int = NonNeg
+    span_end: int = NonNeg
+    actor: Party
+    target: Party
+    stance: Stance
+    mode: Mode
+    certainty: Certainty
+    issue: Issue
+    expanded_from: Optional[str]
+    time: Optional[str] = Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+    span: str = Field(min_length=1)
+    split: Literal["dev", "eval"]
+    annotator: str = Field(min_length=1)
+
+
 # Layer file (relative to the annotations folder) -> record model.
 SCHEMAS: dict[str, type[Record]] = {
     "documents.jsonl": Document,
@@ -308,7 +348,15 @@ SCHEMAS: dict[str, type[Record]] = {
     "gold/coder_b.jsonl": Claim,
     "gold/coder_c_isolated.jsonl": Claim,
 }
-ID_FIELD: dict[type[Record], str] = {Document: "doc_id", Sentence: "sent_id", Entity: "ent_id", Claim: "claim_id"}
+# The gold of a collection other than the articles (``gold/<collection>/claims.jsonl``).
+POSITIONS = "claims.jsonl"
+ID_FIELD: dict[type[Record], str] = {
+    Document: "doc_id",
+    Sentence: "sent_id",
+    Entity: "ent_id",
+    Claim: "claim_id",
+    Position: "sent_key",
+}
 
 
 def to_dict(record) -> dict:

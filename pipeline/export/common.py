@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from pipeline.io import read_jsonl, write_text
+from pipeline.io import LayerReadError, read_jsonl, write_text
+from pipeline.layers import LayerFolder, position_claims, require_layers
 
-LAYERS = {"auto": "claims.jsonl", "gold": "gold/claims.jsonl"}
+# Claim layers: the automatic layer, gold, and a machine-coded layer (none is built yet: empty).
+LAYERS = ("auto", "gold", "machine")
 STANCE_LABELS = ("support", "oppose", "neutral")
 ROLE_LABELS = ("actor", "target")
 
@@ -63,19 +65,19 @@ def row_id(claim: dict) -> str:
     return f"{claim['claim_id']}|{claim['actor']}|{claim['target']}"
 
 
-def read_records(path: Path) -> Iterator[tuple[int, dict]]:
-    """(line number, object) of a JSONL file; a missing file, a bad line or a line that is not an
-    object is one error naming the file."""
+def read_records(path: Path, rows: Optional[Iterable] = None) -> Iterator[tuple[int, dict]]:
+    """(line number, object) of a JSONL file (``rows``: its rows, read already); a missing file,
+    a bad line or a line that is not an object is one error naming the file."""
     if not path.is_file():
         raise FileNotFoundError(2, "No such file", str(path))
     try:
-        for n, rec in enumerate(read_jsonl(path), 1):
+        for n, rec in enumerate(read_jsonl(path) if rows is None else rows, 1):
             if not isinstance(rec, dict):
                 raise ExportError(f"{path}:{n}: a line must be a JSON object")
             yield n, rec
-    except ExportError:
+    except (ExportError, LayerReadError):
         raise
-    except Exception as err:  # jsonlines wraps JSON and UTF-8 errors
+    except Exception as err:  # a row that is not what the layer holds
         raise ExportError(f"{path}: not valid JSONL ({err})") from None
 
 
@@ -87,35 +89,73 @@ def _check_span(path: Path, n: int, rec: dict, text: str, what: str) -> None:
         raise ExportError(f"{path}:{n}: {what}: text {rec.get('text')!r} is not the document's text at {start}..{end}")
 
 
+def _gold_rows(folder: LayerFolder, bundles: dict[str, "DocBundle"]) -> Iterator[tuple[Path, int, dict]]:
+    """The gold claim rows of a folder: its ``Claim`` rows, or its coded positions as claim rows."""
+    if folder.gold_claims is not None:
+        for n, rec in read_records(folder.gold_claims):
+            yield folder.gold_claims, n, rec
+    elif folder.gold_positions is not None:
+        by_doc: dict[str, list[dict]] = {}
+        for _, rec in read_records(folder.gold_positions):
+            if rec.get("doc_id") in bundles:
+                by_doc.setdefault(rec["doc_id"], []).append(rec)
+        for doc_id, positions in by_doc.items():
+            b = bundles[doc_id]
+            for n, rec in enumerate(position_claims(positions, b.text, b.sentences), 1):
+                yield folder.gold_positions, n, rec
+
+
 def load_corpus(
     ann: str | Path, layer: str = "auto", collection: Optional[str] = None, doc_ids: Optional[Iterable[str]] = None
 ) -> list[DocBundle]:
-    """The chosen documents with their sentences, entities and claim rows, in layer order."""
+    """The chosen documents of every collection under ``ann`` (``pipeline.layers``) with their
+    sentences, entities and claim rows, in layer order. An empty selection is an error."""
     ann = Path(ann)
     if layer not in LAYERS:
         raise ExportError(f"layer must be one of {', '.join(LAYERS)}, not {layer!r}")
     wanted = set(doc_ids) if doc_ids is not None else None
     bundles: dict[str, DocBundle] = {}
     known: set[str] = set()
-    for _, doc in read_records(ann / "documents.jsonl"):
-        known.add(doc["doc_id"])
-        if wanted is not None and doc["doc_id"] not in wanted:
+    named: set[str] = set()
+    for folder in require_layers(ann):
+        local: dict[str, DocBundle] = {}
+        for _, doc in read_records(folder.path("documents"), folder.documents()):
+            known.add(doc["doc_id"])
+            named.add(collection_of(doc))
+            if wanted is not None and doc["doc_id"] not in wanted:
+                continue
+            if collection is not None and collection_of(doc) != collection:
+                continue
+            local[doc["doc_id"]] = bundles[doc["doc_id"]] = DocBundle(doc)
+        if not local:
             continue
-        if collection is not None and collection_of(doc) != collection:
-            continue
-        bundles[doc["doc_id"]] = DocBundle(doc)
+        sources: list[tuple[str, Iterable[tuple[Path, int, dict]]]] = [
+            (attr, ((folder.path(name), n, r) for n, r in read_records(folder.path(name))))
+            for name, attr in (("sentences", "sentences"), ("entities", "entities"))
+        ]
+        if layer == "auto":
+            sources.append(("claims", ((folder.path("claims"), n, r) for n, r in read_records(folder.path("claims")))))
+        for attr, rows in sources:
+            for path, n, rec in rows:
+                _add(local, attr, path, n, rec)
+        if layer == "gold":
+            for path, n, rec in list(_gold_rows(folder, local)):
+                _add(local, "claims", path, n, rec)
     if wanted is not None and wanted - known:
         raise ExportError(f"{ann / 'documents.jsonl'}: no document {', '.join(sorted(wanted - known))}")
-    for name, attr in (("sentences.jsonl", "sentences"), ("entities.jsonl", "entities"), (LAYERS[layer], "claims")):
-        path = ann / name
-        for n, rec in read_records(path):
-            bundle = bundles.get(rec.get("doc_id") or "")
-            if bundle is None:
-                continue
-            what = rec.get("claim_id") or rec.get("ent_id") or rec.get("sent_id") or "record"
-            _check_span(path, n, rec, bundle.text, what)
-            getattr(bundle, attr).append(rec)
+    if not bundles:
+        which = f"collection {collection!r}" if collection is not None else "the selection"
+        raise ExportError(f"{ann}: no document in {which} (collections: {', '.join(sorted(named)) or 'none'})")
     return list(bundles.values())
+
+
+def _add(bundles: dict[str, DocBundle], attr: str, path: Path, n: int, rec: dict) -> None:
+    bundle = bundles.get(rec.get("doc_id") or "")
+    if bundle is None:
+        return
+    what = rec.get("claim_id") or rec.get("ent_id") or rec.get("sent_id") or "record"
+    _check_span(path, n, rec, bundle.text, what)
+    getattr(bundle, attr).append(rec)
 
 
 @dataclass
@@ -167,6 +207,16 @@ def codepoint_offset(text: str, utf16: int) -> int:
         else:
             hi = mid - 1
     raise ExportError(f"UTF-16 offset {utf16} falls inside a character or past the text")
+
+
+# A spreadsheet runs a cell that begins with one of these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A CSV cell a spreadsheet shows as text: a string that begins like a formula gets a
+    leading ``'`` (which spreadsheets hide); numbers and other values pass unchanged."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
 def sha256(text: str) -> str:

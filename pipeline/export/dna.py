@@ -11,7 +11,8 @@ The other columns keep every attribute of the row: ``statement_id`` (the row id)
 (doc_id), ``title``, ``date``, ``collection``, ``start``/``end`` (code points into the document's
 text), ``text``, ``stance``, ``topic``, ``claim_id``, ``sent_id``, ``actor_mentions``,
 ``target_mentions``, ``footnotes`` (lists joined with ``;``), ``annotator``, ``confidence``,
-``cue``, ``negated``, ``note``.
+``cue``, ``negated``, ``note``. A text cell that begins like a spreadsheet formula (``=``,
+``+``, ``-``, ``@``, a tab or a carriage return) is written with a leading ``'``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Optional
 
 import pycountry
 
-from pipeline.export.common import collection_of, counts, load_corpus, row_id
+from pipeline.export.common import collection_of, counts, csv_cell, load_corpus, row_id
 from pipeline.io import write_text
 from pipeline.registry import exporters
 
@@ -100,7 +101,7 @@ def csv_text(bundles) -> tuple[str, int]:
     writer.writeheader()
     n = 0
     for row in rows(bundles):
-        writer.writerow(row)
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
         n += 1
     return buf.getvalue(), n
 

@@ -17,6 +17,12 @@ Offsets: doccano counts ``start_offset``/``end_offset`` in UTF-16 code units (Ja
 string indices) unless a project counts grapheme clusters; they are converted here, so a
 character beyond the Basic Multilingual Plane (an emoji, 𝔘) counts two.
 
+Overlapping spans: a claim span covers its mentions, and claim rows of one sentence share its
+span. doccano keeps them only in a project that allows overlapping spans; otherwise it drops
+the spans that overlap, silently. ``OUT/doccano/project.json`` declares the settings the tasks
+need (``allow_overlapping: true``, ``use_relation: true``, ``grapheme_mode: false``), the span
+and relation labels, and how many spans overlap; create the project with them.
+
 Reading back (``stance-corpus import --format doccano``): a claim entity takes its codes from
 ``claims`` when an entry has its offsets and rank, else from the countries of the mentions it
 is related to. Removing one of several claim rows that share a span shifts the ranks after
@@ -36,6 +42,7 @@ from pipeline.export.common import (
     paragraph_units,
     read_records,
     utf16_offsets,
+    write_json,
 )
 from pipeline.export.review import Imported, Region, codes, resolve
 from pipeline.registry import exporters
@@ -97,9 +104,52 @@ def tasks(bundles) -> list[dict]:
     return out
 
 
+def overlapping(tasks_: list[dict]) -> int:
+    """How many spans of the tasks overlap another span of their task (each counted once)."""
+    n = 0
+    for task in tasks_:
+        spans = sorted((e["start_offset"], e["end_offset"], e["id"]) for e in task["entities"])
+        hit: set[int] = set()
+        for i, (s, e, a) in enumerate(spans):
+            for s2, _e2, b in spans[i + 1 :]:
+                if s2 >= e:
+                    break
+                hit.update((a, b))
+        n += len(hit)
+    return n
+
+
+def project(tasks_: list[dict]) -> dict:
+    """The project settings the tasks need (doccano's project form and API): a sequence-labeling
+    project with relations, overlapping spans allowed (a claim covers its mentions, and several
+    claim rows share a sentence), offsets in code units, not graphemes; its span and relation
+    labels."""
+    span_labels = sorted({e["label"] for t in tasks_ for e in t["entities"]})
+    relation_labels = sorted({r["type"] for t in tasks_ for r in t["relations"]})
+    return {
+        "project_type": "SequenceLabeling",
+        "allow_overlapping": True,
+        "use_relation": True,
+        "grapheme_mode": False,
+        "span_types": [{"text": label} for label in span_labels],
+        "relation_types": [{"text": label} for label in relation_labels],
+        "overlapping_spans": overlapping(tasks_),
+    }
+
+
 @exporters.register("doccano")
 def export_doccano(ann, out=None, *, layer: str = "auto", collection: Optional[str] = None, doc_ids=None) -> dict:
-    return export_tasks("doccano", tasks, ann, out, layer, collection, doc_ids)
+    folder = Path(out or "exports") / "doccano"
+    made: list[dict] = []
+
+    def keep(bundles) -> list[dict]:
+        made.extend(tasks(bundles))
+        return made
+
+    result = export_tasks("doccano", keep, ann, out, layer, collection, doc_ids)
+    write_json(folder / "project.json", project(made))
+    result["doccano"]["overlapping_spans"] = overlapping(made)
+    return result
 
 
 def read_review(path: Path, base) -> Imported:

@@ -22,7 +22,8 @@ of the card (``load_dataset`` rejects an empty Parquet file).
 **Withheld text.** A document whose ``licence`` is not an open licence (``OPEN_LICENCES``) is
 published with offsets and ``text_sha256`` but without its text: ``documents.text``, the
 ``text`` of its sentences and claims and the ``kb`` passage texts are null and
-``documents.text_withheld`` is true. Entity mentions (names of states and people) keep their
+``documents.text_withheld`` is true; so are its section titles (headings are its text too).
+Entity mentions (names of states and people) keep their
 text. ``rehydrate`` puts the text back from a local copy whose hash matches.
 
 Files are written as they come: rows are encoded in batches of ``ROW_GROUP`` and appended to a
@@ -45,7 +46,7 @@ from typing import Any, Callable, Iterable, Iterator, Literal, Optional, Union, 
 from datasets import ClassLabel, Features, Value
 from pydantic import BaseModel
 
-from pipeline.io import dumps, layer_path, publish, read_jsonl, temp_beside, write_text
+from pipeline.io import LayerReadError, dumps, layer_path, publish, read_jsonl, temp_beside, write_text
 from pipeline.registry import exporters
 from pipeline.schema import Claim, Document, Entity, PartyType, Sentence, Stance, Topic
 
@@ -229,7 +230,7 @@ class Source:
         path = layer_path(folder, layer)
         try:
             yield from read_jsonl(path)
-        except FileNotFoundError:
+        except (FileNotFoundError, LayerReadError):
             raise
         except Exception as err:  # jsonlines wraps JSON and UTF-8 errors
             raise DatasetError(f"{path}: not valid JSONL ({err})") from None
@@ -255,13 +256,15 @@ def document_rows(src: Source) -> Iterator[dict]:
         row["paragraphs"] = [
             dict(p, label=None if p.get("label") is None else str(p["label"])) for p in doc["paragraphs"]
         ]
+        if doc["doc_id"] in src.withheld:  # headings are the report's text too
+            row["sections"] = [dict(sec, title=None) for sec in doc["sections"]]
         yield _pick(src.hide(row), FEATURES["documents"])
 
 
 def sentence_rows(src: Source) -> Iterator[dict]:
     for name, _, s in src.layer("sentences"):
         row = dict(s, collection=name, produced_by=_json(s.get("produced_by") or {}))
-        yield _pick(src.hide(row), FEATURES["sentences"])
+        yield _pick(src.hide(src.hide(row), "section_title"), FEATURES["sentences"])
 
 
 def entity_rows(src: Source) -> Iterator[dict]:
@@ -733,6 +736,52 @@ def export_parquet(ann: str | Path, out: str | Path | None = None, **filters) ->
     upload as it is: the card (YAML + prose), ``LICENSE.md`` and ``parquet/`` — no layers."""
     _no_filters("parquet", filters)
     return _export_card(ann, out, "parquet")
+
+
+def withheld_sentences(ann: str | Path, min_length: int = 40) -> list[tuple[str, str]]:
+    """(doc_id, sentence) for the sentences of every withheld document at least ``min_length``
+    characters long: what a published folder must not contain."""
+    src = Source(ann)
+    return [
+        (row["doc_id"], row["text"])
+        for _, _, row in src.layer("sentences")
+        if row["doc_id"] in src.withheld and len(row["text"]) >= min_length
+    ]
+
+
+def leaked_text(folder: str | Path, sentences: list[tuple[str, str]]) -> list[str]:
+    """``file: doc_id`` for every file of ``folder`` holding one of ``sentences``: text files as
+    they are, Parquet files cell by cell (their pages are compressed)."""
+    import pyarrow.parquet as pq
+
+    found = []
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        if path.suffix == ".parquet":
+            table = pq.read_table(path)
+            cells = [json.dumps(table.column(name).to_pylist(), ensure_ascii=False) for name in table.column_names]
+            text = "\n".join(cells)
+        else:
+            text = path.read_bytes().decode("utf-8", errors="replace")
+        hits = {doc_id for doc_id, sentence in sentences if sentence in text}
+        found += [f"{path.relative_to(folder)}: {doc_id}" for doc_id in sorted(hits)]
+    return found
+
+
+@exporters.register("hf")
+def export_hf(ann: str | Path, out: str | Path | None = None, **filters) -> dict[str, dict[str, int]]:
+    """The folder to upload to the Hugging Face Hub: the card, ``LICENSE.md`` and ``parquet/``,
+    never the layers (which hold the withheld text); checked for withheld text before it is
+    reported done."""
+    from pipeline.export.common import ExportError
+
+    _no_filters("hf", filters)
+    if out is None or Path(out).resolve() == Path(ann).resolve():
+        raise ExportError(f"{out or ann}: --format hf needs --out DIR, a new folder beside the annotations")
+    counts = _export_card(ann, out, "parquet")
+    leaks = leaked_text(out, withheld_sentences(ann))
+    if leaks:
+        raise ExportError(f"{out}: withheld text in the published folder ({leaks[0]})")
+    return counts
 
 
 @exporters.register("jsonl")

@@ -10,7 +10,7 @@ Written to ``OUT/networks/``:
   states (``bipartite=0``, the actors) and topics (``bipartite=1``) with the same edge
   attributes counted over the actor's rows on that topic.
 - ``state_state_edges.csv`` and ``state_topic_edges.csv``: the edge lists per collection and
-  year (``collection, year, source, target, support, oppose, neutral, count, weight, sign``),
+  year (``collection, year, source, target, support, oppose, neutral, count, net, sign, weight``),
   and the whole corpus as ``collection = *`` and ``year = *``.
 
 Rows are counted once per (claim, actor, target) row of the chosen claim layer. GEXF's
@@ -28,14 +28,26 @@ from typing import Optional
 
 import networkx as nx
 
-from pipeline.export.common import collection_of, counts, load_corpus, year_of
+from pipeline.export.common import collection_of, counts, csv_cell, load_corpus, year_of
 from pipeline.export.dna import country_name
 from pipeline.io import atomic_path, write_text
 from pipeline.registry import exporters
 from pipeline.schema import STANCES
 
 ALL = "*"
-EDGE_COLUMNS = ("collection", "year", "source", "target", "support", "oppose", "neutral", "count", "weight", "sign")
+EDGE_COLUMNS = (
+    "collection",
+    "year",
+    "source",
+    "target",
+    "support",
+    "oppose",
+    "neutral",
+    "count",
+    "net",
+    "sign",
+    "weight",
+)
 
 
 def _tally(bundles, two_mode: bool) -> dict[tuple, Counter]:
@@ -51,13 +63,9 @@ def _tally(bundles, two_mode: bool) -> dict[tuple, Counter]:
 
 
 def _attrs(n: Counter) -> dict[str, int]:
-    weight = n["support"] - n["oppose"]
-    return {
-        **{s: n[s] for s in STANCES},
-        "count": sum(n.values()),
-        "weight": weight,
-        "sign": (weight > 0) - (weight < 0),
-    }
+    net = n["support"] - n["oppose"]
+    count = sum(n.values())
+    return {**{s: n[s] for s in STANCES}, "count": count, "net": net, "sign": (net > 0) - (net < 0), "weight": count}
 
 
 def graph(bundles, two_mode: bool = False) -> nx.Graph:
@@ -83,7 +91,7 @@ def edges_csv(bundles, two_mode: bool = False) -> str:
     # The whole corpus (collection "*") last, slices sorted.
     for key in sorted(tally, key=lambda k: (k[0] == ALL, k)):
         a = _attrs(tally[key])
-        w.writerow([*key, *(a[c] for c in EDGE_COLUMNS[4:])])
+        w.writerow([csv_cell(v) for v in (*key, *(a[c] for c in EDGE_COLUMNS[4:]))])
     return buf.getvalue()
 
 

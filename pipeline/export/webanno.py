@@ -15,7 +15,8 @@ Bodies are ``TextualBody`` items with a ``purpose``: a mention has ``tagging`` v
 ``label:GPE`` and ``country:KAZ`` and, with a QID, an ``identifying`` body whose ``source``
 is the Wikidata entity; a claim row (motivation ``classifying``) has ``classifying``
 ``stance:oppose`` and ``tagging`` ``topic:…``, ``actor:KAZ``, ``target:RUS``, ``note:…``.
-``creator`` is the layer's annotator.
+``creator`` is the layer's annotator. Ids are ``urn:stance-corpus:`` IRIs, the row id
+percent-encoded (``…:c1%7CKAZ%7CRUS``), so RDF tools take them (rdflib writes Turtle).
 """
 
 from __future__ import annotations
@@ -24,12 +25,19 @@ import base64
 import hashlib
 from pathlib import Path
 from typing import Optional
+from urllib.parse import quote
 
 from pipeline.export.common import counts, load_corpus, row_id, write_json
 from pipeline.registry import exporters
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_WINDOW = 32
+
+
+def iri(local: str) -> str:
+    """``urn:stance-corpus:<id>``, the id percent-encoded (RFC 3987): a row id's ``|`` and any
+    other character an IRI does not allow become ``%XX``, ``:`` stays."""
+    return "urn:stance-corpus:" + quote(local, safe=":-._~")
 
 
 def ni_uri(text: str) -> str:
@@ -72,7 +80,7 @@ def annotation_collection(bundle) -> dict:
             )
         items.append(
             {
-                "id": f"urn:stance-corpus:{e['ent_id']}",
+                "id": iri(e["ent_id"]),
                 "type": "Annotation",
                 "motivation": "identifying",
                 "body": body,
@@ -90,7 +98,7 @@ def annotation_collection(bundle) -> dict:
             body.append(_tag(f"note:{c['note']}", "commenting"))
         items.append(
             {
-                "id": f"urn:stance-corpus:{row_id(c)}",
+                "id": iri(row_id(c)),
                 "type": "Annotation",
                 "motivation": "classifying",
                 "creator": {"type": "Software", "name": c["annotator"]},
@@ -100,7 +108,7 @@ def annotation_collection(bundle) -> dict:
         )
     return {
         "@context": CONTEXT,
-        "id": f"urn:stance-corpus:{did}:annotations",
+        "id": iri(f"{did}:annotations"),
         "type": "AnnotationCollection",
         "label": bundle.doc.get("title") or did,
         "total": len(items),

@@ -33,7 +33,8 @@ from pipeline.settings import DATA_DIR
 
 KB_FILE = "country_kb.jsonl"
 
-for _name in ("country", "countries", "kb_id", "kb_entry", "kb_type", "kb_party", "ner_source"):
+_EXTENSIONS = ("country", "countries", "kb_id", "kb_entry", "kb_type", "kb_party", "ner_source")
+for _name in _EXTENSIONS:
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
 if not Doc.has_extension("speaker"):
@@ -185,9 +186,15 @@ class CountryLinker:
         merged = {(e.start, e.end) for e in spans}
         if doc._.speaker and self.kb.speaker_forms(doc._.speaker):
             spans = self.speaker_mentions(doc, doc._.speaker, spans, links)
-        if [(e.start, e.end) for e in spans] != [(e.start, e.end) for e in ents]:
-            doc.ents = spans
-        for ent in doc.ents:
+        # The QID also goes into spaCy's own ``kb_id`` (``ent.kb_id_``), which a span's
+        # extension values are keyed by: they are read first and set again on the new spans.
+        kept = [{name: getattr(e._, name) for name in _EXTENSIONS} for e in spans]
+        qids = [self.kb.qid(entry) if (entry := links[e.start, e.end]) is not None else None for e in spans]
+        doc.ents = [Span(doc, e.start, e.end, label=e.label, kb_id=q or "", span_id=e.id) for e, q in zip(spans, qids)]
+        for ent, values, qid in zip(doc.ents, kept, qids):
+            for name, value in values.items():
+                if value is not None:
+                    setattr(ent._, name, value)
             if (ent.start, ent.end) not in merged:
                 ent._.ner_source = SPEAKER_SOURCE
             entry = links[ent.start, ent.end]
@@ -195,7 +202,7 @@ class CountryLinker:
                 continue
             ent._.country = entry.country
             ent._.countries = entry.countries
-            ent._.kb_id = self.kb.qid(entry)
+            ent._.kb_id = qid
             ent._.kb_entry = entry.id
             ent._.kb_type = entry.type
             ent._.kb_party = self.kb.party_of(entry.id)  # the organisation it is a party for, if any

@@ -62,8 +62,9 @@ def doc_records(
         return sentences[max(0, bisect_right(starts, base + char) - 1)]
 
     entities = [] if not sentences else _entities(doc, ctx, sentence_at, base, first_ent)
-    ent_ids = {(e.start - base, e.end - base): e.ent_id for e in entities}
-    claims = [] if not sentences else _claims(doc, ctx, sentence_at, ent_ids, spans_key)
+    ents = {(e.start - base, e.end - base): e for e in entities}
+    parties = {(e.start_char, e.end_char): e._.kb_party for e in doc.ents if e._.kb_party}
+    claims = [] if not sentences else _claims(doc, ctx, sentence_at, ents, parties, spans_key)
     return sentences, entities, claims
 
 
@@ -125,10 +126,23 @@ def _entities(doc: Doc, ctx: DocContext, sentence_at, base: int, first: int) -> 
     return out
 
 
-def _claims(doc: Doc, ctx: DocContext, sentence_at, ent_ids: dict, spans_key: str) -> list[Claim]:
+def _mentions(keys, ents: dict, parties: dict, code: str) -> list[str]:
+    """The entity ids of the mentions that name ``code``: a state among the mention's countries,
+    or the organisation it is a party for (a span's mentions may list every state of a
+    coordination, "Syria and Libya", for each of its rows)."""
+    return [ents[k].ent_id for k in keys if k in ents and (code in ents[k].countries or parties.get(k) == code)]
+
+
+def _claims(doc: Doc, ctx: DocContext, sentence_at, ents: dict, parties: dict, spans_key: str) -> list[Claim]:
     out: list[Claim] = []
+    seen: set[tuple] = set()
     for span in doc.spans.get(spans_key, []):
         sent = sentence_at(span.start_char)
+        # One row per (sentence, actor, target, stance): two cues of one position are one row.
+        key = (sent.sent_id, span._.actor, span._.target, span._.stance)
+        if key in seen:
+            continue
+        seen.add(key)
         out.append(
             Claim(
                 doc_id=ctx.doc_id,
@@ -138,9 +152,9 @@ def _claims(doc: Doc, ctx: DocContext, sentence_at, ent_ids: dict, spans_key: st
                 end=sent.end,
                 text=sent.text,
                 actor=span._.actor,
-                actor_mentions=[ent_ids[k] for k in span._.actor_mentions if k in ent_ids],
+                actor_mentions=_mentions(span._.actor_mentions, ents, parties, span._.actor),
                 target=span._.target,
-                target_mentions=[ent_ids[k] for k in span._.target_mentions if k in ent_ids],
+                target_mentions=_mentions(span._.target_mentions, ents, parties, span._.target),
                 stance=span._.stance,
                 topic=span._.topic,
                 footnotes=list(sent.footnotes),

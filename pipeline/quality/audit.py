@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -23,9 +24,11 @@ from typing import Any, Optional
 import pycountry
 from pydantic import ValidationError
 
-from pipeline.io import jsonl_values
+from pipeline.io import LAYERS, LayerReadError, jsonl_values, read_text
+from pipeline.layers import LayerFolder, layer_folders
 from pipeline.nlp.kb import default_kb, organisation_ids
-from pipeline.schema import ID_FIELD, SCHEMAS, Claim, Document, Entity, Sentence, party_type
+from pipeline.quality.sheets import is_party
+from pipeline.schema import ID_FIELD, SCHEMAS, Claim, Document, Entity, Position, Sentence, party_type
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 
@@ -43,15 +46,16 @@ class Violation:
 
 
 class _Checker:
-    def __init__(self):
+    def __init__(self, shown: Optional[dict[str, str]] = None):
         self.violations: list[Violation] = []
+        self.shown = shown or {}
 
     def add(self, file, line, record, problem, expected):
-        self.violations.append(Violation(file, line, record, problem, expected))
+        self.violations.append(Violation(self.shown.get(file, file), line, record, problem, expected))
 
-    def parse(self, name: str, text: str) -> list[tuple[int, Any]]:
+    def parse(self, name: str, text: str, model=None) -> list[tuple[int, Any]]:
         """Parse and schema-check every line; return (line number, record) for the valid ones."""
-        model = SCHEMAS[name]
+        model = model or SCHEMAS[name]
         rows = []
         if text and not text.endswith("\n"):
             self.add(
@@ -101,21 +105,49 @@ class _Checker:
             self.add(name, n, rid, f"{field} {code!r} is not an organisation of the knowledge base", "an org:<id>")
 
 
-def _read_dir(path: Path) -> dict[str, str]:
-    files = {}
-    for name in SCHEMAS:
-        p = path / name
-        if p.is_file():
-            files[name] = p.read_text(encoding="utf-8")
-    return files
+# The key under which ``validate_files`` takes a collection's coded positions (``Position``).
+POSITIONS_KEY = "gold/positions"
+
+
+def _read_folder(root: Path, folder: LayerFolder) -> tuple[dict[str, str], dict[str, str], list[Violation]]:
+    """The layer texts of one folder of layers, keyed as ``validate_files`` takes them, the file
+    name each key is reported under, and a violation for every file that cannot be read whole."""
+    files: dict[str, str] = {}
+    shown: dict[str, str] = {}
+    problems: list[Violation] = []
+    paths = {f"{layer}.jsonl": folder.path(layer) for layer in LAYERS}
+    if folder.folder == root:
+        paths.update({name: root / name for name in SCHEMAS if name.startswith("gold/")})
+    elif folder.gold_claims is not None:
+        paths["gold/claims.jsonl"] = folder.gold_claims
+    if folder.gold_positions is not None:
+        paths[POSITIONS_KEY] = folder.gold_positions
+    for key, path in paths.items():
+        if not path.is_file():
+            continue
+        rel = os.path.relpath(path, root)
+        shown[key] = rel
+        try:
+            files[key] = read_text(path)
+        except LayerReadError as err:
+            problems.append(Violation(rel, 0, None, err.problem, "a complete file as `stance-corpus build` writes it"))
+    return files, shown, problems
 
 
 def validate_dir(path: str | Path) -> list[Violation]:
+    """Every row of every layer of every collection under ``path`` (the articles' layers, each
+    collection's gzip layers, the gold claim rows and coded positions), and ``build.json``."""
     path = Path(path)
-    files = _read_dir(path)
-    if "documents.jsonl" not in files:
+    folders = layer_folders(path)
+    if not folders:
         return [Violation("documents.jsonl", 0, None, "file missing", f"a documents layer in {path}")]
-    return validate_files(files) + check_build_manifest(path)
+    out: list[Violation] = []
+    for folder in folders:
+        files, shown, problems = _read_folder(path, folder)
+        out += problems
+        if "documents.jsonl" in files:
+            out += validate_files(files, shown)
+    return out + check_build_manifest(path)
 
 
 def check_build_manifest(path: str | Path) -> list[Violation]:
@@ -132,8 +164,10 @@ def check_build_manifest(path: str | Path) -> list[Violation]:
     ]
 
 
-def validate_files(files: dict[str, str]) -> list[Violation]:
-    c = _Checker()
+def validate_files(files: dict[str, str], shown: Optional[dict[str, str]] = None) -> list[Violation]:
+    """Violations of the layers given as texts, keyed by their names in ``SCHEMAS`` (and
+    ``POSITIONS_KEY`` for coded positions); ``shown`` names the files in the violations."""
+    c = _Checker(shown)
     docs: dict[str, Document] = {}
     for n, d in c.parse("documents.jsonl", files.get("documents.jsonl", "")):
         if d.doc_id in docs:
@@ -208,7 +242,52 @@ def validate_files(files: dict[str, str]) -> list[Violation]:
     for name in [n for n, model in SCHEMAS.items() if model is Claim]:
         if name in files:
             _check_claims(c, name, c.parse(name, files[name]), docs, sentences, entities)
+    if POSITIONS_KEY in files:
+        _check_positions(c, c.parse(POSITIONS_KEY, files[POSITIONS_KEY], Position), docs)
     return c.violations
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+def _check_positions(c: _Checker, rows, docs) -> None:
+    """Coded positions: the span inside its sentence (offsets of the statement file's line),
+    the span's words in the document's cleaned text (whitespace aside), parties, duplicates."""
+    name = POSITIONS_KEY
+    seen: dict[tuple, int] = {}
+    texts: dict[str, str] = {}
+    for n, r in rows:
+        rid = r.sent_key
+        doc = docs.get(r.doc_id)
+        if doc is None:
+            c.add(name, n, rid, f"unknown doc_id {r.doc_id!r}", "a doc_id of documents.jsonl")
+            continue
+        if not (r.start <= r.span_start < r.span_end <= r.end):
+            c.add(
+                name,
+                n,
+                rid,
+                f"span [{r.span_start}, {r.span_end}) outside its sentence [{r.start}, {r.end})",
+                "start <= span_start < span_end <= end",
+            )
+        elif r.span_end - r.span_start != len(r.span):
+            c.add(name, n, rid, f"span offsets cover {r.span_end - r.span_start} characters", f"{len(r.span)}")
+        if r.doc_id not in texts:
+            texts = {r.doc_id: _squeezed(doc.text)}
+        if _squeezed(r.span) not in texts[r.doc_id]:
+            c.add(name, n, rid, f"span {r.span[:40]!r} is not in the document's text", "words of the statement")
+        for field in ("actor", "target"):
+            code = getattr(r, field)
+            if not is_party(code):
+                c.add(name, n, rid, f"{field} {code!r} is not a party", "an ISO3 code or an org:/group: id")
+        if r.actor == r.target:
+            c.add(name, n, rid, f"actor and target are both {r.actor}", "two different parties")
+        key = (r.sent_key, r.span_start, r.span_end, r.actor, r.target, r.stance)
+        if key in seen:
+            c.add(name, n, rid, f"duplicate position (same as line {seen[key]})", "each position once")
+        else:
+            seen[key] = n
 
 
 def _check_document(c: _Checker, n: int, d: Document) -> None:
@@ -251,8 +330,9 @@ def _check_claims(c, name, rows, docs, sentences, entities) -> None:
             c.add(name, n, rid, f"unknown doc_id {r.doc_id!r}", "a doc_id of documents.jsonl")
             continue
         c.span(name, n, rid, doc.text, r.start, r.end, r.text)
-        c.party(name, n, rid, "actor", r.actor)
-        c.party(name, n, rid, "target", r.target)
+        for field, code in (("actor", r.actor), ("target", r.target)):
+            if code != doc.speaker:  # a statement's speaker may be an observer ("EU")
+                c.party(name, n, rid, field, code)
         if r.actor == r.target:
             c.add(name, n, rid, f"actor and target are both {r.actor}", "two different countries")
         sent = sentences.get(r.sent_id)

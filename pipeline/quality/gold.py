@@ -18,10 +18,9 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-import jsonlines
 import pycountry
 
-from pipeline.io import read_jsonl, write_jsonl
+from pipeline.io import LayerReadError, read_jsonl, write_jsonl
 from pipeline.schema import STANCES, TOPICS, Claim
 
 
@@ -92,8 +91,8 @@ def read_sheet(path: str | Path) -> list[dict]:
     """A coding sheet's items; a line that is not a JSON object is a ``CodingError`` naming it."""
     try:
         items = list(read_jsonl(path))
-    except jsonlines.InvalidLineError as err:
-        raise CodingError(f"{path}: line {err.lineno}: not valid JSON") from None
+    except LayerReadError as err:
+        raise CodingError(str(err)) from None
     for n, item in enumerate(items, 1):
         if not isinstance(item, dict):
             raise CodingError(f"{path}: line {n}: not a JSON object")

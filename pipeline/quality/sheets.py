@@ -10,29 +10,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pycountry
 
 from pipeline.io import checked_rows
-from pipeline.schema import party_type
+from pipeline.schema import Certainty, Issue, Mode, party_type
 
 STANCES = ("support", "oppose", "neutral", "none")
-MODES = ("statement", "act", "vote", "attitude", "characterisation")
-CERTAINTIES = ("asserted", "reported", "hedged")
-ISSUES = (
-    "war",
-    "sanctions",
-    "territorial_integrity",
-    "peace_process",
-    "humanitarian",
-    "food_security",
-    "energy",
-    "nuclear",
-    "security_cooperation",
-    "economic_cooperation",
-    "other",
-)
+MODES: tuple[str, ...] = get_args(Mode)
+CERTAINTIES: tuple[str, ...] = get_args(Certainty)
+ISSUES: tuple[str, ...] = get_args(Issue)
 FIELDS = (
     "sent_key",
     "actor",

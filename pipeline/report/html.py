@@ -35,8 +35,9 @@ from typing import Any, Iterable, Iterator, Optional
 
 import jinja2
 
-from pipeline.export.huggingface import Source, _by_document, collections, gold_path
-from pipeline.io import layer_path, write_text
+from pipeline.export.huggingface import _by_document
+from pipeline.io import staged_tree, write_text
+from pipeline.layers import LayerFolder, gold_rows, layer_folders, require_layers
 from pipeline.quality.compare import disagreements
 from pipeline.schema import STANCES
 
@@ -172,16 +173,50 @@ def document_view(
     ]
     notes = [{"label": fn["label"], "text": fn["text"], "url": fn.get("url")} for fn in doc["footnotes"]]
     counts = {layer: sum(len(v) for v in rows.values()) for layer, rows in claims.items()}
+    first = {s["sent_id"]: i for i, s in enumerate(sentences)}
     return {
         "doc_id": doc["doc_id"],
         "title": doc.get("title") or doc["doc_id"],
         "collection": collection,
+        "speaker": doc.get("speaker") or "",
         "meta": _doc_meta(doc),
         "paragraphs": paragraphs,
         "notes": notes,
         "counts": counts,
         "has_gold": "gold" in claims,
+        "summary": {layer: position_summary(rows, doc.get("speaker"), first) for layer, rows in claims.items()},
     }
+
+
+def position_summary(rows_by_sent: dict[str, list[dict]], speaker: Optional[str], order: dict[str, int]) -> list:
+    """Who stands where in one document: per (actor, target) the rows per stance and the
+    sentences that hold them (links); the speaker's positions first, then by number of rows."""
+    pairs: dict[tuple[str, str], dict] = {}
+    for sent_id, rows in rows_by_sent.items():
+        for c in rows:
+            p = pairs.setdefault(
+                (c["actor"], c["target"]), {"actor": c["actor"], "target": c["target"], "n": Counter(), "sents": set()}
+            )
+            p["n"][c["stance"]] += 1
+            p["sents"].add(sent_id)
+    out = []
+    for p in pairs.values():
+        n = p["n"]
+        net = n["support"] - n["oppose"]
+        out.append(
+            {
+                "actor": p["actor"],
+                "target": p["target"],
+                "counts": [(s, n[s]) for s in STANCES if n[s]],
+                "total": sum(n.values()),
+                "overall": "support" if net > 0 else "oppose" if net < 0 else "neutral",
+                "sentences": [
+                    {"href": "#" + sentence_anchor(sid), "label": sid.rsplit(":", 1)[-1]}
+                    for sid in sorted(p["sents"], key=lambda k: order.get(k, 0))
+                ],
+            }
+        )
+    return sorted(out, key=lambda p: (p["actor"] != speaker, -p["total"], p["actor"], p["target"]))
 
 
 def _doc_meta(doc: dict) -> list[tuple[str, str]]:
@@ -277,6 +312,62 @@ def matrix_view(claims: list[dict], size: int = MATRIX_SIZE) -> dict:
     }
 
 
+def _stance_counts(n: Counter) -> list[tuple[str, int]]:
+    return [(st, n[st]) for st in STANCES if n[st]]
+
+
+def conflict_view(claims: list[dict]) -> Optional[dict]:
+    """State × conflict: rows per stance for each actor and each value of the rows' ``conflict``
+    field; None while no row carries one."""
+    rows = [c for c in claims if c.get("conflict")]
+    if not rows:
+        return None
+    conflicts = sorted({c["conflict"] for c in rows})
+    cells: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for c in rows:
+        cells[(c["actor"], c["conflict"])][c["stance"]] += 1
+    actors = sorted({c["actor"] for c in rows})
+    return {
+        "cols": conflicts,
+        "rows": actors,
+        "cells": {a: [(k, _stance_counts(cells[(a, k)])) for k in conflicts] for a in actors},
+    }
+
+
+def change_view(claims: list[dict], docs: dict[str, dict]) -> list[dict]:
+    """Per state and target, the rows per stance in each pair of consecutive years and the change
+    of the net stance (support − oppose); states with documents in both years only."""
+    years = sorted({d["year"] for d in docs.values() if d["year"].isdigit()})
+    active: dict[str, set[str]] = defaultdict(set)
+    for d in docs.values():
+        for code in {d.get("speaker")} - {None, ""}:
+            active[d["year"]].add(code)
+    tally: dict[tuple[str, str, str], Counter] = defaultdict(Counter)
+    for c in claims:
+        year = docs[c["doc_id"]]["year"]
+        active[year].add(c["actor"]) if not docs[c["doc_id"]].get("speaker") else None
+        tally[(year, c["actor"], c["target"])][c["stance"]] += 1
+    out = []
+    for before, after in zip(years, years[1:]):
+        pairs = sorted({(a, t) for (y, a, t) in tally if y in (before, after)})
+        for a, t in pairs:
+            if a not in active[before] or a not in active[after]:
+                continue
+            was, now = tally.get((before, a, t), Counter()), tally.get((after, a, t), Counter())
+            net_was, net_now = was["support"] - was["oppose"], now["support"] - now["oppose"]
+            out.append(
+                {
+                    "actor": a,
+                    "target": t,
+                    "years": f"{before} → {after}",
+                    "before": _stance_counts(was),
+                    "after": _stance_counts(now),
+                    "change": net_now - net_was,
+                }
+            )
+    return sorted(out, key=lambda r: (r["years"], -abs(r["change"]), r["actor"], r["target"]))
+
+
 # ---------------------------------------------------------------- agreement
 
 
@@ -308,7 +399,7 @@ def agreement(gold: list[dict], auto: list[dict]) -> Optional[dict]:
 @dataclass
 class CollectionData:
     name: str
-    folder: Path
+    folders: list[LayerFolder] = field(default_factory=list)
     documents: list[dict] = field(default_factory=list)  # metadata only, no text
     auto: list[dict] = field(default_factory=list)
     gold: Optional[list[dict]] = None
@@ -324,17 +415,33 @@ def _year(doc: dict) -> str:
     return (doc.get("date") or "")[:4] or "undated"
 
 
-def load_collection(ann: Path, name: str, folder: Path) -> CollectionData:
-    data = CollectionData(name, folder)
-    for doc in Source.read(folder, "documents"):
-        data.documents.append(
-            {k: doc.get(k) for k in ("doc_id", "title", "speaker", "year", "date", "session")} | {"year": _year(doc)}
-        )
-    data.auto = [_strip(c) for c in Source.read(folder, "claims")]
-    gpath = gold_path(ann, name, folder)
-    if gpath.is_file():
-        data.gold = [_strip(c) for c in Source.read(gpath.parent, "claims")]
-    return data
+def load_collections(ann: Path) -> list[CollectionData]:
+    """Every collection under ``ann``, by each document's ``collection`` (a statement annotated
+    into any folder is under its collection), with its automatic and gold claim rows."""
+    out: dict[str, CollectionData] = {}
+    for folder in require_layers(ann):
+        collection_of: dict[str, str] = {}
+        for doc in folder.documents():
+            data = out.setdefault(doc["collection"], CollectionData(doc["collection"]))
+            if folder not in data.folders:
+                data.folders.append(folder)
+            collection_of[doc["doc_id"]] = doc["collection"]
+            meta = {k: doc.get(k) for k in ("doc_id", "title", "speaker", "date", "session")}
+            data.documents.append(meta | {"year": _year(doc)})
+        for c in folder.rows("claims") if folder.path("claims").is_file() else ():
+            out[collection_of.get(c["doc_id"], folder.name)].auto.append(_strip(c))
+        gold = gold_rows(folder)
+        if gold is None:
+            continue
+        owners = {collection_of[c["doc_id"]] for c in gold if c["doc_id"] in collection_of} or {folder.name}
+        for name in owners & set(out):
+            out[name].gold = out[name].gold or []
+        for c in gold:
+            if c["doc_id"] in collection_of:
+                data_gold = out[collection_of[c["doc_id"]]].gold
+                assert data_gold is not None
+                data_gold.append(_strip(c))
+    return list(out.values())
 
 
 def _by_sent(rows: Iterable[dict]) -> dict[str, dict[str, list[dict]]]:
@@ -344,12 +451,12 @@ def _by_sent(rows: Iterable[dict]) -> dict[str, dict[str, list[dict]]]:
     return out
 
 
-def _documents_with_layers(folder: Path) -> Iterator[tuple[dict, list[dict], list[dict]]]:
+def _documents_with_layers(folder: LayerFolder) -> Iterator[tuple[dict, list[dict], list[dict]]]:
     """Each document with its sentences and entities (the layers are written document by document)."""
-    sents = _by_document(Source.read(folder, "sentences"), layer_path(folder, "sentences"))
-    ents = _by_document(Source.read(folder, "entities"), layer_path(folder, "entities"))
+    sents = _by_document(folder.rows("sentences"), folder.path("sentences"))
+    ents = _by_document(folder.rows("entities"), folder.path("entities"))
     s_next, e_next = next(sents, None), next(ents, None)
-    for doc in Source.read(folder, "documents"):
+    for doc in folder.documents():
         did = doc["doc_id"]
         s_rows: list[dict] = []
         e_rows: list[dict] = []
@@ -370,6 +477,7 @@ def claim_table(data: CollectionData, docs: dict[str, dict]) -> list[dict]:
                     "doc_id": c["doc_id"],
                     "year": docs[c["doc_id"]]["year"],
                     "href": f"{page_name(c['doc_id'])}#{sentence_anchor(c['sent_id'])}",
+                    "speaker": docs[c["doc_id"]].get("speaker") or "",
                     "actor": c["actor"],
                     "target": c["target"],
                     "stance": c["stance"],
@@ -392,8 +500,10 @@ def write_collection(env: jinja2.Environment, ann: Path, data: CollectionData, o
         diffs = disagreements(data.gold, [c for c in data.auto if c["doc_id"] in gold_docs])
         diff_sents = {d["sent_id"] for d in diffs}
     doc_template = env.get_template("document.html.j2")
-    for doc, sentences, entities in _documents_with_layers(data.folder):
+    for doc, sentences, entities in (d for f in data.folders for d in _documents_with_layers(f)):
         did = doc["doc_id"]
+        if did not in docs:
+            continue  # a document of another collection in the same folder
         layers: dict[str, dict[str, list[dict]]] = {"auto": auto_by.get(did, {})}
         if data.gold is not None:
             layers = {"gold": gold_by.get(did, {}), **layers}
@@ -421,12 +531,12 @@ def write_collection(env: jinja2.Environment, ann: Path, data: CollectionData, o
     for layer, rows in (("gold", data.gold), ("auto", data.auto)):
         if not rows:
             continue
-        networks.append(network_svg(rows, f"{LAYER_NAMES[layer]} layer, all years"))
+        networks.append(dict(network_svg(rows, f"{LAYER_NAMES[layer]} layer, all years"), layer=layer, year=""))
         if len(years) > 1:
             for y in years:
                 in_year = [c for c in rows if docs[c["doc_id"]]["year"] == y]
                 if in_year:
-                    networks.append(network_svg(in_year, f"{LAYER_NAMES[layer]} layer, {y}"))
+                    networks.append(dict(network_svg(in_year, f"{LAYER_NAMES[layer]} layer, {y}"), layer=layer, year=y))
     doc_rows = [
         {
             "doc_id": d["doc_id"],
@@ -440,6 +550,8 @@ def write_collection(env: jinja2.Environment, ann: Path, data: CollectionData, o
         for d in data.documents
     ]
     countries = sorted({c["actor"] for c in claims_all} | {c["target"] for c in claims_all})
+    actors = sorted({c["actor"] for c in claims_all})
+    targets = sorted({c["target"] for c in claims_all})
     summary = {
         "name": data.name,
         "documents": len(data.documents),
@@ -455,8 +567,12 @@ def write_collection(env: jinja2.Environment, ann: Path, data: CollectionData, o
         documents=doc_rows,
         claims=claim_table(data, docs),
         countries=countries,
+        actors=actors,
+        targets=targets,
         networks=networks,
         matrix=matrix_view(claims_all),
+        conflicts=conflict_view(claims_all),
+        changes={layer: change_view(rows, docs) for layer, rows in (("gold", data.gold), ("auto", data.auto)) if rows},
         disagreements=disagreement_rows,
         root="../",
     )
@@ -467,10 +583,12 @@ def write_collection(env: jinja2.Environment, ann: Path, data: CollectionData, o
 def write_report(annotations: str | Path, out_dir: str | Path) -> Path:
     """Write the report into ``out_dir``; returns the path of its ``index.html``."""
     ann, out = Path(annotations), Path(out_dir)
-    found = collections(ann)
-    if not found:
+    if not layer_folders(ann):
         raise FileNotFoundError(f"{ann}: no documents layer; is this an annotations folder?")
     env = environment()
-    summaries = [write_collection(env, ann, load_collection(ann, name, folder), out) for name, folder in found]
-    write_text(out / "index.html", env.get_template("index.html.j2").render(collections=summaries, root=""))
+    # Written into a staging copy that replaces the folder at once: a layer that cannot be read
+    # stops the report with the old one intact (no page of a half-read corpus).
+    with staged_tree(out) as stage:
+        summaries = [write_collection(env, ann, data, stage) for data in load_collections(ann)]
+        write_text(stage / "index.html", env.get_template("index.html.j2").render(collections=summaries, root=""))
     return out / "index.html"

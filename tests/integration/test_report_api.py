@@ -19,7 +19,7 @@ ANN = ROOT / "annotations"
 def test_corpus_api():
     c = Corpus.load(ANN)
     rows = [r for r in load(ANN / "claims.jsonl") if r["actor"] == "KAZ" and r["stance"] == "oppose"]
-    got = c.claims(actor="KAZ", stance="oppose")
+    got = c.claims(actor="KAZ", stance="oppose", collection="articles")
     assert [(x.sent_id, x.target) for x in got] == [(r["sent_id"], r["target"]) for r in rows] and got
     gold = c.claims("gold", actor="UZB", target="UKR", stance="support")
     assert {x.sent_id for x in gold} >= {"besa2023_central_asia:s111"}

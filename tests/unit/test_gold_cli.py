@@ -84,7 +84,9 @@ def test_gold_expand_reports_a_bad_sheet_on_one_line(tmp_path):
     )
     sheet.write_text('{"sent_id": "x"}\n{"sent_id": \n', encoding="utf-8")
     res = CliRunner().invoke(app, args)
-    assert res.exit_code == 1 and res.output == f"error: {sheet}: line 2: not valid JSON\n"
+    assert (
+        res.exit_code == 1 and res.output == f"error: {sheet}: line 2: not valid JSON (Expecting value at column 13)\n"
+    )
     assert not (tmp_path / "o.jsonl").exists()
 
 

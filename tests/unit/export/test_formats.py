@@ -183,6 +183,39 @@ def test_conll_iob_read_back(tiny, tmp_path, layers):
     assert found_claims == {(c["start"], c["end"], c["stance"]) for c in layers["claims"]}
 
 
+def test_conllu_reads_with_conllu_and_spacy_convert(tiny, tmp_path, layers):
+    """corpus.conllu: the conllu package parses every field; `spacy convert -c conllu` gives Docs
+    whose entities are the mentions (labels and texts)."""
+    import subprocess
+    import sys
+
+    import conllu
+    import spacy
+    from spacy.tokens import DocBin
+
+    export("conll", tiny, tmp_path)
+    path = tmp_path / "conll" / "corpus.conllu"
+    sentences = conllu.parse(path.read_text(encoding="utf-8"))
+    assert [s.metadata["sent_id"] for s in sentences] == [s["sent_id"] for s in lines(tiny / "sentences.jsonl")]
+    assert sentences[0].metadata["newdoc id"] == DOC_ID
+    by_id = {s["sent_id"]: s for s in lines(tiny / "sentences.jsonl")}
+    for sent in sentences:
+        # FORM plus SpaceAfter rebuild the sentence text.
+        rebuilt = "".join(t["form"] + ("" if (t["misc"] or {}).get("SpaceAfter") == "No" else " ") for t in sent)
+        assert rebuilt.strip() == sent.metadata["text"] == " ".join(by_id[sent.metadata["sent_id"]]["text"].split())
+    tagged = [(t["form"], t["misc"]["NE"]) for s in sentences for t in s if t["misc"] and "NE" in t["misc"]]
+    assert ("Kazakhstan", "B-GPE") in tagged and ("Central", "B-NORP") in tagged and ("states", "I-NORP") in tagged
+    run = subprocess.run(
+        [sys.executable, "-m", "spacy", "convert", str(path), str(tmp_path), "-c", "conllu", "-n", "1"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    docs = list(DocBin().from_disk(tmp_path / "corpus.spacy").get_docs(spacy.blank("en").vocab))
+    ents = [(e.text, e.label_) for d in docs for e in d.ents]
+    assert sorted(ents) == sorted((e["text"], e["label"]) for e in layers["entities"])
+
+
 # ---------------------------------------------------------------- brat
 
 
@@ -350,6 +383,30 @@ def test_web_annotation_expands_as_json_ld(tiny, tmp_path, layers):
     assert layers["text"][arm["start"] - 2] == "𝔘"  # a character beyond the BMP before the mention
 
 
+def test_web_annotation_is_rdf_with_the_w3c_context(tiny, tmp_path, layers, caplog):
+    """The export read through rdflib with the real W3C context (tests/fixtures/anno.jsonld,
+    served in place of its URL): every id is a legal IRI, so Turtle and N-Triples are written."""
+    from pathlib import Path
+
+    import rdflib
+
+    export("webanno", tiny, tmp_path)
+    data = json.loads((tmp_path / "webanno" / f"{DOC_ID}.jsonld").read_text(encoding="utf-8"))
+    context = json.loads((Path(__file__).parents[2] / "fixtures" / "anno.jsonld").read_text(encoding="utf-8"))
+    data["@context"] = context["@context"]
+    g = rdflib.Graph().parse(data=json.dumps(data), format="json-ld")
+    turtle = g.serialize(format="turtle")  # raises on an id that is not a legal IRI
+    ntriples = g.serialize(format="nt")
+    assert not [r for r in caplog.records if "valid URI" in r.getMessage()]  # rdflib logs each bad IRI
+    OA_NS = rdflib.Namespace(OA)
+    annotations = set(g.subjects(rdflib.RDF.type, OA_NS.Annotation))
+    assert len(annotations) == len(layers["entities"]) + len(layers["claims"])
+    claim = rdflib.URIRef(f"urn:stance-corpus:{DOC_ID}:c001%7CKAZ%7CRUS")
+    assert claim in annotations and (claim, OA_NS.motivatedBy, OA_NS.classifying) in g
+    back = rdflib.Graph().parse(data=turtle, format="turtle")
+    assert len(back) == len(g) and "|" not in ntriples
+
+
 # ---------------------------------------------------------------- DNA
 
 
@@ -368,6 +425,19 @@ def test_dna_statements_read_back_with_pandas(tiny, tmp_path, layers):
         assert next(csv.reader(fh))[:3] == ["statement_id", "document", "title"]
 
 
+def test_dna_cells_are_formula_safe(tiny, tmp_path):
+    path = tiny / "claims.jsonl"
+    rows = lines(path)
+    rows[0]["note"] = '=HYPERLINK("http://example.org","x")'
+    rows[1]["note"] = "@SUM(A1)"
+    rows[2]["note"] = "-2+3"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    export("dna", tiny, tmp_path)
+    with open(tmp_path / "dna" / "statements.csv", encoding="utf-8", newline="") as fh:
+        notes = [r["note"] for r in csv.DictReader(fh)][:3]
+    assert notes == ['\'=HYPERLINK("http://example.org","x")', "'@SUM(A1)", "'-2+3"]
+
+
 # ---------------------------------------------------------------- networks
 
 
@@ -376,11 +446,14 @@ def test_networks_read_back_with_networkx(tiny, tmp_path):
     folder = tmp_path / "networks"
     for g in (nx.read_graphml(folder / "state_state.graphml"), nx.read_gexf(folder / "state_state.gexf")):
         assert g.is_directed()
-        # Gold: KAZ->RUS oppose (s001) and support (s002): weight 0, two rows.
+        # Gold: KAZ->RUS oppose (s001) and support (s002): net 0, sign 0, but weight 2 (two rows).
         kaz = g.edges["KAZ", "RUS"]
-        assert (int(kaz["support"]), int(kaz["oppose"]), int(kaz["count"]), int(kaz["weight"])) == (1, 1, 2, 0)
-        assert int(g.edges["GEO", "RUS"]["weight"]) == 1  # neutral in the automatic layer, support in gold
+        counts = [int(kaz[k]) for k in ("support", "oppose", "neutral", "count", "net", "sign", "weight")]
+        assert counts == [1, 1, 0, 2, 0, 0, 2]
+        assert int(g.edges["GEO", "RUS"]["sign"]) == 1  # neutral in the automatic layer, support in gold
         assert int(g.edges["ARM", "UKR"]["sign"]) == 1
+        # Gephi drops zero and negative weights: every edge has a positive one.
+        assert all(float(d["weight"]) > 0 for _, _, d in g.edges(data=True))
         assert g.nodes["GEO"]["name"] == "Georgia"
     two = nx.read_graphml(folder / "state_topic.graphml")
     assert not two.is_directed()
@@ -410,12 +483,14 @@ def test_same_input_same_bytes(fmt, tiny, tmp_path):
 
 
 def test_filters(tiny, tmp_path):
-    assert export("dna", tiny, tmp_path, collection="Nobody")["dna"]["statements"] == 0
+    # An empty selection is an error naming the collections there are, not an empty export.
+    with pytest.raises(ValueError, match=r"annotations: no document in collection 'Nobody' \(collections: articles\)"):
+        export("dna", tiny, tmp_path, collection="Nobody")
     assert export("dna", tiny, tmp_path, collection="articles")["dna"]["statements"] == 6
     assert export("dna", tiny, tmp_path, doc_ids=[DOC_ID], layer="gold")["dna"]["statements"] == 6
     with pytest.raises(ValueError, match="documents.jsonl: no document nope"):
         export("dna", tiny, tmp_path, doc_ids=["nope"])
-    with pytest.raises(ValueError, match="layer must be one of auto, gold"):
+    with pytest.raises(ValueError, match="layer must be one of auto, gold, machine"):
         export("dna", tiny, tmp_path, layer="silver")
 
 

@@ -203,6 +203,24 @@ def test_unedited_round_trip_reproduces_the_layer(fmt, tiny, tmp_path):
     assert content(r.model_dump() for r in expand(result.items, tiny, "review")) == content(layer_rows(tiny))
 
 
+def test_doccano_declares_overlapping_spans_and_keeps_them_all(tiny, tmp_path):
+    """Every span of the tasks survives a round trip; the project the tasks need allows overlap."""
+    from pipeline.export.doccano import overlapping
+
+    counts = registry.get("exporters", "doccano")(tiny, tmp_path)["doccano"]
+    tasks = [json.loads(line) for line in (tmp_path / "doccano" / "tasks.jsonl").read_text().splitlines()]
+    project = json.loads((tmp_path / "doccano" / "project.json").read_text())
+    # Claim spans cover their mentions and rows share sentences: here all 14 spans overlap another.
+    assert overlapping(tasks) == counts["overlapping_spans"] == project["overlapping_spans"] == 14
+    assert sum(len(t["entities"]) for t in tasks) == 14
+    assert project["allow_overlapping"] is True and project["use_relation"] is True
+    assert project["grapheme_mode"] is False and project["project_type"] == "SequenceLabeling"
+    assert {"text": "oppose:diplomacy"} in project["span_types"]
+    assert project["relation_types"] == [{"text": "actor"}, {"text": "target"}]
+    result = import_review("doccano", tmp_path / "doccano" / "tasks.jsonl")
+    assert result.conflicts == [] and content(result.rows) == content(layer_rows(tiny))
+
+
 @pytest.mark.parametrize("fmt", sorted(EDITS))
 def test_edits_come_back_as_exactly_those_conflicts(fmt, tiny, tmp_path):
     out = tmp_path / "out"
@@ -284,9 +302,9 @@ def test_committed_gold_sheet_comes_back_byte_identical(tmp_path):
 
 
 def test_committed_gold_layer_survives_label_studio(tmp_path):
-    """Label Studio export of the whole committed gold layer -> import -> the same rows, no conflicts."""
+    """Label Studio export of the articles' committed gold layer -> import -> the same rows, no conflicts."""
     ann = ROOT / "annotations"
-    registry.get("exporters", "labelstudio")(ann, tmp_path, layer="gold")
+    registry.get("exporters", "labelstudio")(ann, tmp_path, layer="gold", collection="articles")
     result = import_review("labelstudio", tmp_path / "labelstudio" / "tasks.json")
     gold = layer_rows(ann, "gold/claims.jsonl")
     assert result.conflicts == [] and len(result.rows) == len(gold) == 189

@@ -32,3 +32,13 @@ def test_kb_entries_link_with_codes_and_types(nlp):
 def test_the_linker_saves_its_knowledge_base(nlp, tmp_path):
     nlp.get_pipe("country_linker").to_disk(tmp_path)
     assert (tmp_path / "country_kb.jsonl").read_bytes() == TINY_KB.read_bytes()
+
+
+def test_the_qid_is_spacy_s_own_kb_id():
+    """``ent.kb_id_`` (what spaCy's tools and displaCy read) carries the Wikidata QID, as
+    ``ent._.kb_id`` does; the other extension values stay on the entity (the real knowledge base)."""
+    doc = load_nlp(Settings())("Kazakhstan and the European Union met in Astana with Mr. Putin.")
+    linked = [(e.text, e.kb_id_, e._.kb_id, e._.country) for e in doc.ents if e._.kb_entry]
+    assert ("Kazakhstan", "Q232", "Q232", "KAZ") in linked and ("Astana", "Q232", "Q232", "KAZ") in linked
+    assert all(kb_id_ == (kb_id or "") for _, kb_id_, kb_id, _ in linked)
+    assert all(e.kb_id_ == "" for e in doc.ents if not e._.kb_entry)
