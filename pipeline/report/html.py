@@ -340,12 +340,13 @@ def change_view(claims: list[dict], docs: dict[str, dict]) -> list[dict]:
     years = sorted({d["year"] for d in docs.values() if d["year"].isdigit()})
     active: dict[str, set[str]] = defaultdict(set)
     for d in docs.values():
-        for code in {d.get("speaker")} - {None, ""}:
-            active[d["year"]].add(code)
+        if d.get("speaker"):  # a statement: its speaker is there that year
+            active[d["year"]].add(d["speaker"])
     tally: dict[tuple[str, str, str], Counter] = defaultdict(Counter)
     for c in claims:
         year = docs[c["doc_id"]]["year"]
-        active[year].add(c["actor"]) if not docs[c["doc_id"]].get("speaker") else None
+        if not docs[c["doc_id"]].get("speaker"):  # an article: the states it shows acting
+            active[year].add(c["actor"])
         tally[(year, c["actor"], c["target"])][c["stance"]] += 1
     out = []
     for before, after in zip(years, years[1:]):
