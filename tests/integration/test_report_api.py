@@ -1,5 +1,6 @@
 """The Python API, the audit command and the HTML report (opened in headless Chromium)."""
 
+import gzip
 import json
 import os
 import re
@@ -147,6 +148,29 @@ def test_html_report_in_headless_chromium(tmp_path):
     for p in out.rglob("*"):
         if p.is_file():
             assert p.stat().st_mode & 0o777 == 0o644, p
+    # The statements: under their collection, with their gold, a summary at the top of each page.
+    ungd = dom(out / "ungd" / "index.html")
+    gold_ungd = load(ANN / "gold" / "ungd" / "claims.jsonl")
+    assert f"{len(gold_ungd)} gold rows in 64 documents" in ungd and "no gold layer" not in ungd
+    pol = dom(out / "ungd" / "POL_77_2022.html")
+    summary = pol[pol.index('id="summary"') : pol.index("</section>", pol.index('id="summary"'))]
+    ungd_auto = [
+        json.loads(line) for line in gzip.decompress((ANN / "ungd" / "claims.jsonl.gz").read_bytes()).splitlines()
+    ]
+    pol_rus = [r for r in ungd_auto if r["doc_id"] == "POL_77_2022" and (r["actor"], r["target"]) == ("POL", "RUS")]
+    assert pol_rus and f"✗{len(pol_rus)}" in summary and "POL → RUS" in summary
+    for r in pol_rus:  # every sentence that holds the position is linked from the summary
+        assert f'href="#s-{r["sent_id"].rsplit(":", 1)[-1]}"' in summary
+    # Actor and target filters act on the networks and the matrix, not only on the table.
+    filtered = dom(out / "ungd" / "index.html", "#actor=POL&target=RUS")
+    edges = re.findall(
+        r'<line class="edge (\w+)" data-actor="([^"]+)" data-target="([^"]+)"[^>]*?(style="[^"]*")?>', filtered
+    )
+    shown = [(a, t) for _, a, t, style in edges if "display: none" not in style]
+    assert shown and set(shown) == {("POL", "RUS")} and len(edges) > len(shown)
+    assert f'data-edges="{len(shown)}"' in filtered
+    rows = re.findall(r'<tr data-actor="([A-Z:a-z_]+)"( hidden="")?><th scope="row">', filtered)
+    assert [a for a, hidden in rows if not hidden] == ["POL"]
     for name, target, size in (
         ("document.png", out / "articles" / "besa2023_central_asia.html", "1100,1500"),
         ("collection.png", coll, "1100,1500"),

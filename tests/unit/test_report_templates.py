@@ -101,3 +101,47 @@ def test_report_pages(tmp_path):
     for p in tmp_path.glob("articles/*.html"):
         assert (tmp_path / "again" / "articles" / p.name).read_bytes() == p.read_bytes()
     assert again.read_bytes() == page.read_bytes()
+
+
+def test_a_statement_goes_under_its_collection_with_a_summary(tmp_path):
+    """A document whose ``collection`` is ``ungd`` (as ``annotate`` writes a statement) is listed
+    and paged under ungd, not under the folder's articles; its page opens with who stands where."""
+    import json
+
+    from tests.unit.export.conftest import DOC_ID, build
+
+    ann = build(tmp_path / "ann")
+    doc = json.loads((ann / "documents.jsonl").read_text(encoding="utf-8"))
+    (ann / "documents.jsonl").write_text(json.dumps(dict(doc, collection="ungd", speaker="KAZ")) + "\n")
+    write_report(ann, tmp_path / "report")
+    assert sorted(p.name for p in (tmp_path / "report").iterdir()) == ["index.html", "ungd"]
+    page = lxml.html.fromstring((tmp_path / "report" / "ungd" / f"{DOC_ID}.html").read_text(encoding="utf-8"))
+    rows = page.xpath('//section[@id="summary"]//table[@data-layer="auto"]/tbody/tr')
+    got = [(tr.get("data-actor"), tr.get("data-target"), tr.xpath("td")[1].text_content().split()[-1]) for tr in rows]
+    # The speaker first, then by number of rows; each pair's overall position.
+    assert got[0] == ("KAZ", "RUS", "neutral")  # one support, one oppose row
+    assert ("ARM", "UKR", "support") in got and ("GEO", "RUS", "neutral") in got
+    kaz = rows[0].xpath("td")
+    assert kaz[2].text_content() == "✓1✗1" and [a.get("href") for a in kaz[3].xpath("a")] == ["#s-s001", "#s-s002"]
+
+
+def test_change_between_years_per_state():
+    from pipeline.report.html import change_view
+
+    docs = {
+        "a": {"year": "2022", "speaker": "POL"},
+        "b": {"year": "2023", "speaker": "POL"},
+        "c": {"year": "2023", "speaker": "HUN"},
+    }
+    rows = [
+        {"doc_id": "a", "actor": "POL", "target": "RUS", "stance": "oppose"},
+        {"doc_id": "b", "actor": "POL", "target": "RUS", "stance": "oppose"},
+        {"doc_id": "b", "actor": "POL", "target": "RUS", "stance": "oppose"},
+        {"doc_id": "b", "actor": "POL", "target": "UKR", "stance": "support"},
+        {"doc_id": "c", "actor": "HUN", "target": "RUS", "stance": "support"},  # HUN spoke in 2023 only
+    ]
+    got = [(r["actor"], r["target"], r["before"], r["after"], r["change"]) for r in change_view(rows, docs)]
+    assert got == [
+        ("POL", "RUS", [("oppose", 1)], [("oppose", 2)], -1),
+        ("POL", "UKR", [], [("support", 1)], 1),
+    ]
