@@ -233,9 +233,16 @@ def save_pipeline(
     stanza_ner_model: Optional[Path] = StanzaNerOpt,
     stanza_pretrain: Optional[Path] = StanzaPretrainOpt,
     overrides: Optional[List[str]] = SetOpt,
+    package: Optional[Path] = typer.Option(
+        None,
+        "--package",
+        help="Also build a pip-installable package (spacy package: the pipeline, the project's code, its "
+        "requirements) and its wheel into this folder.",
+    ),
 ):
     """Write the configured pipeline (with its knowledge base and lexicons) for `spacy.load(DIR)`."""
     from pipeline.nlp.language import load_nlp
+    from pipeline.packaging import build_package, meta_fields
 
     try:
         settings = _with_engine(
@@ -244,8 +251,12 @@ def save_pipeline(
         nlp = load_nlp(settings)
     except InputError as err:
         _fail(str(err))
+    nlp.meta.update(meta_fields())
     nlp.to_disk(out)
     typer.echo(f"pipeline {' '.join(nlp.pipe_names)} -> {out}; load it with spacy.load({str(out)!r})")
+    if package is not None:
+        wheel = build_package(out, package)
+        typer.echo(f"package -> {wheel}; pip install it, then spacy.load({wheel.name.split('-')[0]!r})")
 
 
 @app.command()
