@@ -9,8 +9,9 @@ from typing import List, Optional
 
 import typer
 
+from pipeline import registry
 from pipeline.errors import InputError
-from pipeline.executors import import_build
+from pipeline.executors import torch_hidden
 from pipeline.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Build and use the stance corpus.")
@@ -50,6 +51,14 @@ def _missing(folder: Path, err: FileNotFoundError) -> str:
     )
 
 
+def _publish():
+    """``pipeline.publish`` (and spaCy) imported with torch hidden (``executors.torch_hidden``)."""
+    with torch_hidden():
+        import pipeline.publish
+
+    return pipeline.publish
+
+
 def _fail(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(1)
@@ -74,8 +83,6 @@ SetOpt = typer.Option(
 def _with_engine(
     s: Settings, engine: str, stanza_dir, stanza_ner_model, stanza_pretrain, overrides: Optional[List[str]] = None
 ) -> Settings:
-    from pipeline import registry
-
     if engine not in registry.names("engines"):
         _fail(f"--engine must be one of {', '.join(registry.names('engines'))}")
     options = {
@@ -112,8 +119,6 @@ SchedulerOpt = typer.Option(
 
 
 def _executor(name: str, n_process: int, scheduler: Optional[str]):
-    from pipeline import registry
-
     if name not in registry.names("executors"):
         _fail(f"--executor must be one of {', '.join(registry.names('executors'))}")
     if scheduler and name != "dask":
@@ -154,7 +159,7 @@ def build(
             _settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain, overrides
         )
         run = _executor(executor, n_process, scheduler)
-        result = import_build().build_corpus(inputs, out, settings, run, n_process)
+        result = _publish().build_corpus(inputs, out, settings, run, n_process)
     except (InputError, CodingError) as err:
         _fail(str(err))
     for name, layer_counts in result.counts.items():
@@ -218,7 +223,7 @@ def annotate(
             _settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain, overrides
         )
         run = _executor(executor, n_process, scheduler)
-        counts = import_build().annotate_to_dir(inputs, out, settings=settings, executor=run, n_process=n_process)
+        counts = _publish().annotate_to_dir(inputs, out, settings=settings, executor=run, n_process=n_process)
     except InputError as err:
         _fail(str(err))
     typer.echo(" ".join(f"{k}={v}" for k, v in counts.items()) + f" -> {out}")
@@ -323,19 +328,19 @@ def export(
     fmt: str = typer.Option(
         "parquet",
         "--format",
-        help="parquet (annotations/parquet/, what the card loads), jsonl "
-        "(annotations/hf/), or an interchange format: prodigy, spacy, conll, brat, doccano, "
-        "labelstudio, webanno, dna, networks (see docs/exports.md).",
+        help=f"One of {', '.join(registry.declared('exporters'))} (the registered exporters; docs/exports.md). "
+        "parquet writes annotations/parquet/ (what the card loads), hf --out DIR the folder to upload.",
     ),
     out: Optional[Path] = typer.Option(
         None, "--out", help="Write here (default: the annotations folder for parquet/jsonl, exports/ for the others)."
     ),
     layer: str = typer.Option("auto", "--layer", help="Claim layer of the interchange formats: auto or gold."),
-    collection: Optional[str] = typer.Option(None, "--collection", help="Only the documents of this collection."),
+    collection: Optional[str] = typer.Option(
+        None, "--collection", help="Only the documents of this collection (default: every collection)."
+    ),
     doc_ids: Optional[List[str]] = typer.Option(None, "--doc", help="Only this document (repeatable)."),
 ):
     """Write the corpus in an interchange format (see docs/exports.md)."""
-    from pipeline import registry
     from pipeline.export.common import ExportError
 
     if fmt not in registry.names("exporters"):
@@ -362,7 +367,9 @@ def export(
 @app.command("import")
 def import_annotations(
     path: Path = typer.Argument(..., help="The file (or brat folder) the annotation tool gave back."),
-    fmt: str = typer.Option(..., "--format", help="labelstudio, prodigy, doccano or brat."),
+    fmt: str = typer.Option(
+        ..., "--format", help=f"One of {', '.join(registry.declared('importers'))} (the registered importers)."
+    ),
     out: Path = typer.Option(..., "--out", help="The coding sheet to write (JSONL, the form of gold/sheets/)."),
     baseline: Optional[Path] = typer.Option(
         None, "--baseline", help="review_baseline.json of the export (default: next to PATH)."

@@ -12,7 +12,9 @@ Each pluggable kind of thing has one registry, and one package whose modules imp
   ``map(settings, cache_dir, shards)`` runs the NLP stage over shards of documents;
 - ``statement_rules`` (``pipeline/nlp/statement_rules/``): name -> class ``(toolkit)`` whose
   instances map one sentence of a statement to the rows its speaker implies (``claim_rules``
-  runs those its ``statement_rules`` setting lists).
+  runs those its ``statement_rules`` setting lists);
+- ``importers`` (``pipeline/export/``): name -> function ``(path, baseline) -> Imported`` that
+  reads what an annotation tool gave back (``stance-corpus import``).
 
 An implementation registers itself in its own module (``@exporters.register("brat")``). When a
 name is first asked for, every module of the kind's package is imported, so adding an engine,
@@ -22,8 +24,11 @@ names through the entry-point groups ``stance_corpus_engines`` (and so on).
 
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
 import pkgutil
+from pathlib import Path
 
 import catalogue
 
@@ -32,6 +37,7 @@ stance_models = catalogue.create("stance_corpus", "stance_models", entry_points=
 exporters = catalogue.create("stance_corpus", "exporters", entry_points=True)
 executors = catalogue.create("stance_corpus", "executors", entry_points=True)
 statement_rules = catalogue.create("stance_corpus", "statement_rules", entry_points=True)
+importers = catalogue.create("stance_corpus", "importers", entry_points=True)
 
 _REGISTRIES = {
     "engines": engines,
@@ -39,6 +45,7 @@ _REGISTRIES = {
     "exporters": exporters,
     "executors": executors,
     "statement_rules": statement_rules,
+    "importers": importers,
 }
 _PACKAGES = {
     "engines": "pipeline.nlp.engines",
@@ -46,6 +53,7 @@ _PACKAGES = {
     "exporters": "pipeline.export",
     "executors": "pipeline.executors",
     "statement_rules": "pipeline.nlp.statement_rules",
+    "importers": "pipeline.export",
 }
 _DISCOVERED: set[str] = set()
 
@@ -73,3 +81,30 @@ def get(kind: str, name: str):
 def names(kind: str) -> list[str]:
     _discover(kind)
     return sorted(_REGISTRIES[kind].get_all())
+
+
+def declared(kind: str) -> list[str]:
+    """The names the kind's package registers, read from its source (``@<kind>.register("name")``)
+    without importing it: for help texts, which should not import every exporter's libraries."""
+    spec = importlib.util.find_spec(_PACKAGES[kind])
+    if spec is None:
+        return []
+    if spec.submodule_search_locations:
+        files = sorted(p for folder in spec.submodule_search_locations for p in Path(folder).glob("*.py"))
+    else:
+        files = [Path(spec.origin or "")]
+    found: set[str] = set()
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "register"
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == kind
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                found.add(node.args[0].value)
+    return sorted(found)

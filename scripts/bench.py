@@ -117,7 +117,7 @@ def run_build(corpus: str, collection: str, limit: Optional[int], executor: str,
     from pipeline.executors import annotator_for, get_executor, torch_hidden
 
     with torch_hidden():
-        from pipeline.build import build_corpus
+        from pipeline.publish import build_corpus
     from pipeline.settings import Settings
 
     settings = Settings()

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import Annotator, annotate_to_dir
+from pipeline.build import Annotator
 from pipeline.ingest.manifest import read_manifest
+from pipeline.publish import annotate_to_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ID = "besa2023_central_asia"

@@ -28,7 +28,7 @@ import pycountry
 from pipeline.export.common import ExportError, counts, load_corpus
 from pipeline.export.review import Imported, Region, codes, resolve, write_baseline
 from pipeline.io import write_text
-from pipeline.registry import exporters
+from pipeline.registry import exporters, importers
 from pipeline.schema import STANCES, TOPICS, Entity
 
 MENTION_TYPES = get_args(Entity.model_fields["label"].annotation)
@@ -176,6 +176,7 @@ def parse(txt: Path):
     return doc
 
 
+@importers.register("brat")
 def read_review(path: Path, base) -> Imported:
     path = Path(path)
     files = sorted(path.glob("*.txt")) if path.is_dir() else [path.with_suffix(".txt")]

@@ -232,22 +232,6 @@ def write_json(path: str | Path, obj) -> None:
     write_text(path, dumps(obj, indent=1) + "\n")
 
 
-def export_tasks(
-    name: str, make_tasks, ann, out, layer: str, collection: Optional[str], doc_ids
-) -> dict[str, dict[str, int]]:
-    """The JSONL task exporters (Prodigy, doccano): ``out/<name>/tasks.jsonl`` and the review
-    baseline that ``stance-corpus import`` compares the corrections against."""
-    from pipeline.export.review import write_baseline
-    from pipeline.io import write_jsonl
-
-    folder = Path(out or "exports") / name
-    bundles = load_corpus(ann, layer, collection, doc_ids)
-    all_tasks = make_tasks(bundles)
-    write_jsonl(folder / "tasks.jsonl", all_tasks)
-    write_baseline(folder, name, layer, bundles)
-    return {name: counts(bundles, tasks=len(all_tasks))}
-
-
 def counts(bundles: list[DocBundle], **extra: int) -> dict[str, int]:
     """What the CLI prints after an export."""
     out = {

@@ -38,14 +38,13 @@ from typing import Optional
 from pipeline.export.common import (
     ExportError,
     codepoint_offset,
-    export_tasks,
     paragraph_units,
     read_records,
     utf16_offsets,
     write_json,
 )
-from pipeline.export.review import Imported, Region, codes, resolve
-from pipeline.registry import exporters
+from pipeline.export.review import Imported, Region, codes, export_tasks, resolve
+from pipeline.registry import exporters, importers
 
 
 def tasks(bundles) -> list[dict]:
@@ -152,6 +151,7 @@ def export_doccano(ann, out=None, *, layer: str = "auto", collection: Optional[s
     return result
 
 
+@importers.register("doccano")
 def read_review(path: Path, base) -> Imported:
     imported = Imported()
     for n, task in read_records(path):

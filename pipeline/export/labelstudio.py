@@ -31,7 +31,7 @@ from xml.sax.saxutils import quoteattr
 from pipeline.export.common import STANCE_LABELS, ExportError, counts, load_corpus, paragraph_units, row_id, write_json
 from pipeline.export.review import Imported, Region, codes, resolve, write_baseline
 from pipeline.io import write_text
-from pipeline.registry import exporters
+from pipeline.registry import exporters, importers
 from pipeline.schema import TOPICS, Entity
 
 MENTION_LABELS = get_args(Entity.model_fields["label"].annotation)
@@ -181,6 +181,7 @@ def _result_of(task: dict) -> tuple[list, bool]:
     return (preds[0].get("result") or [] if preds else []), False
 
 
+@importers.register("labelstudio")
 def read_review(path: Path, base) -> Imported:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))

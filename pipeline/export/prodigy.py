@@ -28,14 +28,13 @@ from typing import Optional
 from pipeline.export.common import (
     ExportError,
     blank_nlp,
-    export_tasks,
     paragraph_units,
     read_records,
     row_id,
     token_bounds,
 )
-from pipeline.export.review import Imported, Region, codes, resolve
-from pipeline.registry import exporters
+from pipeline.export.review import Imported, Region, codes, export_tasks, resolve
+from pipeline.registry import exporters, importers
 
 
 def _span(doc, start: int, end: int, label: str, **extra) -> dict:
@@ -117,6 +116,7 @@ def export_prodigy(ann, out=None, *, layer: str = "auto", collection: Optional[s
     return export_tasks("prodigy", tasks, ann, out, layer, collection, doc_ids)
 
 
+@importers.register("prodigy")
 def read_review(path: Path, base) -> Imported:
     imported = Imported()
     for n, task in read_records(path):

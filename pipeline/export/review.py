@@ -21,24 +21,17 @@ every format alike, also for tools that renumber regions on export.
 
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from pipeline.export.common import ExportError, row_id, sha256, write_json
+from pipeline import registry
+from pipeline.export.common import ExportError, counts, load_corpus, row_id, sha256, write_json
 from pipeline.io import write_jsonl
 from pipeline.schema import STANCES, TOPICS
 
 BASELINE = "review_baseline.json"
-# Import format -> module that defines ``read_review(path, baseline) -> Imported``.
-READERS = {
-    "labelstudio": "pipeline.export.labelstudio",
-    "prodigy": "pipeline.export.prodigy",
-    "doccano": "pipeline.export.doccano",
-    "brat": "pipeline.export.brat",
-}
 ROW_FIELDS = ("doc_id", "sent_id", "start", "end", "text", "actor", "target", "stance", "topic", "note")
 
 
@@ -60,6 +53,19 @@ def baseline(fmt: str, layer: str, bundles) -> dict:
 
 def write_baseline(out: Path, fmt: str, layer: str, bundles) -> None:
     write_json(out / BASELINE, baseline(fmt, layer, bundles))
+
+
+def export_tasks(
+    name: str, make_tasks, ann, out, layer: str, collection: Optional[str], doc_ids
+) -> dict[str, dict[str, int]]:
+    """The JSONL task exporters (Prodigy, doccano): ``out/<name>/tasks.jsonl`` and the review
+    baseline that ``stance-corpus import`` compares the corrections against."""
+    folder = Path(out or "exports") / name
+    bundles = load_corpus(ann, layer, collection, doc_ids)
+    all_tasks = make_tasks(bundles)
+    write_jsonl(folder / "tasks.jsonl", all_tasks)
+    write_baseline(folder, name, layer, bundles)
+    return {name: counts(bundles, tasks=len(all_tasks))}
 
 
 # ---------------------------------------------------------------- what a reader returns
@@ -334,13 +340,13 @@ def find_baseline(path: Path) -> Path:
 
 def import_review(fmt: str, path: str | Path, baseline_path: str | Path | None = None) -> ReviewResult:
     """Read a tool's file, return the sheet items, the rows and the conflicts with the export."""
-    if fmt not in READERS:
-        raise ExportError(f"import format must be one of {', '.join(READERS)}, not {fmt!r}")
+    if fmt not in registry.names("importers"):
+        raise ExportError(f"import format must be one of {', '.join(registry.names('importers'))}, not {fmt!r}")
     path = Path(path)
     if not path.exists():
         raise ExportError(f"{path}: no such file or folder")
     base = Baseline.load(baseline_path or find_baseline(path))
-    imported = importlib.import_module(READERS[fmt]).read_review(path, base)
+    imported = registry.get("importers", fmt)(path, base)
     rows, problems = _rows(imported, base)
     items, sheet_problems = sheet_items(rows, base)
     conflicts = problems + sheet_problems + compare(base.rows, rows)

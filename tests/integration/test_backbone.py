@@ -8,9 +8,9 @@ import sys
 import pytest
 from conftest import ROOT, SEED_ID
 
-from pipeline.build import annotate_to_dir
 from pipeline.errors import InputError
 from pipeline.ingest.manifest import DocInput
+from pipeline.publish import annotate_to_dir
 
 SECTION_TITLES = [
     "Common trends in Russia’s relations with Central Asian countries during the Russian-Ukrainian war.",

@@ -223,8 +223,9 @@ STATEMENTS = ("BGR_78_2023", "AGO_77_2022", "BDI_77_2022")  # eval, not sampled,
 @pytest.fixture(scope="module")
 def two_collections(tmp_path_factory):
     """The committed articles and gold plus three UN statements built into ``ungd/`` (gzip)."""
-    from pipeline.build import Annotator, annotate_to_dir, collection_dir
+    from pipeline.build import Annotator
     from pipeline.ingest.manifest import read_manifest
+    from pipeline.publish import annotate_to_dir, collection_dir
     from pipeline.settings import Settings
 
     root = tmp_path_factory.mktemp("two")

@@ -17,11 +17,11 @@ import pytest
 from conftest import ROOT
 from typer.testing import CliRunner
 
-from pipeline.build import build_corpus
 from pipeline.cli import app
 from pipeline.executors import DaskExecutor, LocalExecutor, annotator_for
 from pipeline.ingest.manifest import read_manifest
 from pipeline.io import BUILD_FILE, check_build_files
+from pipeline.publish import build_corpus
 from pipeline.quality.audit import validate_dir
 from pipeline.settings import Settings
 
