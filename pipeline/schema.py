@@ -47,6 +47,7 @@ def party_type(code: str) -> str:
     """``organisation`` for an ``org:<id>``, else ``state``."""
     return "organisation" if code.startswith(ORG_PREFIX) else "state"
 
+
 Mode = Literal["statement", "act", "vote", "attitude", "characterisation"]
 Certainty = Literal["asserted", "reported", "hedged"]
 Issue = Literal[
