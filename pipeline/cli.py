@@ -430,6 +430,9 @@ def audit(
     schema_out: Optional[Path] = typer.Option(
         None, "--schema-out", help="Write the layer schemas as JSON Schema here."
     ),
+    collection: Optional[str] = typer.Option(
+        None, "--collection", help="Check only this collection's layers (default: every collection)."
+    ),
     compare_entities: Optional[Path] = typer.Option(
         None,
         "--compare-entities",
@@ -442,7 +445,10 @@ def audit(
 
     if not annotations.is_dir():
         _fail(f"{annotations}: not a folder")
-    violations = validate_dir(annotations)
+    try:
+        violations = validate_dir(annotations, collection)
+    except ValueError as err:
+        _fail(str(err))
     for v in violations:
         typer.echo(f"{annotations}/{v}")
     if schema_out:
@@ -462,15 +468,18 @@ def audit(
 def html_report(
     annotations: Path = typer.Option(Path("annotations"), help="The annotations folder."),
     out: Path = typer.Option(Path("report"), "--out", help="Folder for index.html and the chart."),
+    collection: Optional[str] = typer.Option(
+        None, "--collection", help="Only this collection (default: every collection)."
+    ),
 ):
     """Write a static HTML report (documents, per-country summary and chart, disagreements)."""
     from pipeline.report.html import write_report
 
     try:
-        page = write_report(annotations, out)
+        page = write_report(annotations, out, collection)
     except FileNotFoundError as err:
         _fail(str(err))
-    except InputError as err:
+    except (InputError, ValueError) as err:
         _fail(str(err))
     typer.echo(f"report -> {page}")
 

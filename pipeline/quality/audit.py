@@ -134,13 +134,20 @@ def _read_folder(root: Path, folder: LayerFolder) -> tuple[dict[str, str], dict[
     return files, shown, problems
 
 
-def validate_dir(path: str | Path) -> list[Violation]:
+def validate_dir(path: str | Path, collection: Optional[str] = None) -> list[Violation]:
     """Every row of every layer of every collection under ``path`` (the articles' layers, each
-    collection's gzip layers, the gold claim rows and coded positions), and ``build.json``."""
+    collection's gzip layers, the gold claim rows and coded positions), and ``build.json``;
+    with ``collection``, the folder of that collection only (``ValueError`` when there is none)."""
     path = Path(path)
     folders = layer_folders(path)
     if not folders:
         return [Violation("documents.jsonl", 0, None, "file missing", f"a documents layer in {path}")]
+    if collection is not None:
+        chosen = [f for f in folders if f.name == collection]
+        if not chosen:
+            names = ", ".join(f.name for f in folders)
+            raise ValueError(f"{path}: no collection {collection!r} (collections: {names})")
+        folders = chosen
     out: list[Violation] = []
     for folder in folders:
         files, shown, problems = _read_folder(path, folder)

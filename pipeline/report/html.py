@@ -482,6 +482,7 @@ def claim_table(data: CollectionData, docs: dict[str, dict]) -> list[dict]:
                     "actor": c["actor"],
                     "target": c["target"],
                     "stance": c["stance"],
+                    "conflict": c.get("conflict") or "",
                     "text": c.get("text") or "",
                 }
             )
@@ -570,6 +571,7 @@ def write_collection(env: jinja2.Environment, ann: Path, data: CollectionData, o
         countries=countries,
         actors=actors,
         targets=targets,
+        conflict_ids=sorted({c.get("conflict") or "" for c in claims_all} - {""}),
         networks=networks,
         matrix=matrix_view(claims_all),
         conflicts=conflict_view(claims_all),
@@ -581,8 +583,9 @@ def write_collection(env: jinja2.Environment, ann: Path, data: CollectionData, o
     return summary
 
 
-def write_report(annotations: str | Path, out_dir: str | Path) -> Path:
-    """Write the report into ``out_dir``; returns the path of its ``index.html``."""
+def write_report(annotations: str | Path, out_dir: str | Path, collection: Optional[str] = None) -> Path:
+    """Write the report into ``out_dir`` (every collection, or ``collection``); returns the path
+    of its ``index.html``. A collection the folder does not hold is a ``ValueError``."""
     ann, out = Path(annotations), Path(out_dir)
     if not layer_folders(ann):
         raise FileNotFoundError(f"{ann}: no documents layer; is this an annotations folder?")
@@ -590,6 +593,10 @@ def write_report(annotations: str | Path, out_dir: str | Path) -> Path:
     # Written into a staging copy that replaces the folder at once: a layer that cannot be read
     # stops the report with the old one intact (no page of a half-read corpus).
     with staged_tree(out) as stage:
-        summaries = [write_collection(env, ann, data, stage) for data in load_collections(ann)]
+        found = load_collections(ann)
+        chosen = [d for d in found if collection is None or d.name == collection]
+        if not chosen:
+            raise ValueError(f"{ann}: no collection {collection!r} (collections: {', '.join(d.name for d in found)})")
+        summaries = [write_collection(env, ann, data, stage) for data in chosen]
         write_text(stage / "index.html", env.get_template("index.html.j2").render(collections=summaries, root=""))
     return out / "index.html"

@@ -49,7 +49,9 @@ def test_api_reads_every_collection(corpus):
     in_2023 = corpus.claims(collection="ungd", year=2023, target="RUS")
     assert in_2023 and all(c.doc_id.endswith("_2023") and c.target == "RUS" for c in in_2023)
     assert len(corpus.claims("auto")) == len(corpus.claims("automatic")) == len(ungd_claims) + 99
-    assert corpus.claims(conflict="russia_ukraine") == []  # claim rows carry no conflict field yet
+    war = corpus.claims(conflict="russia_ukraine", collection="ungd")
+    assert war and {c.conflict for c in war} == {"russia_ukraine"} and len(war) < len(ungd_claims)
+    assert corpus.claims(conflict="no_such_conflict") == []
     with pytest.raises(ValueError, match="layer must be one of"):
         corpus.claims("silver")
 
@@ -186,3 +188,17 @@ def test_hf_folder_to_upload_holds_no_withheld_text(tmp_path):
     assert "stance-corpus export --format hf --out DIR" in card
     res = runner.invoke(app, ["export", "--annotations", str(ANN), "--format", "hf"])
     assert res.exit_code == 1 and "--format hf needs --out DIR" in res.output
+
+
+def test_audit_and_report_take_one_collection(tmp_path):
+    res = runner.invoke(app, ["audit", str(ANN), "--collection", "ungd"])
+    assert res.exit_code == 0 and res.stdout == "", res.output
+    for args in (["audit", str(ANN)], ["report", "--annotations", str(ANN), "--out", str(tmp_path / "r")]):
+        res = runner.invoke(app, [*args, "--collection", "nobody"])
+        assert res.exit_code == 1
+        assert res.output == f"error: {ANN}: no collection 'nobody' (collections: articles, ungd)\n"
+    res = runner.invoke(
+        app, ["report", "--annotations", str(ANN), "--out", str(tmp_path / "r"), "--collection", "articles"]
+    )
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["articles", "index.html"]
