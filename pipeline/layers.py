@@ -23,6 +23,7 @@ from typing import Iterator, Optional
 
 from pipeline.ingest.manifest import DEFAULT_COLLECTION
 from pipeline.io import LAYERS, layer_path, read_jsonl
+from pipeline.schema import party_type
 
 # Subfolders of an annotations folder that are not collections.
 NOT_COLLECTIONS = frozenset({"gold", "parquet", "hf", "checks"})
@@ -37,6 +38,9 @@ class LayerFolder:
     folder: Path
     gold_claims: Optional[Path]
     gold_positions: Optional[Path]
+    # "statements": positions located by a line of the statement file (the ``Position`` schema);
+    # "passages": by the sentence's offsets in the source file (checked by quality/passages.py).
+    positions_kind: Optional[str] = None
 
     def path(self, layer: str) -> Path:
         return layer_path(self.folder, layer)
@@ -64,7 +68,14 @@ def _folder(root: Path, folder: Path, name: str) -> LayerFolder:
     else:
         claims = _existing(layer_path(folder / "gold", "claims"))
         positions = _existing(root / "gold" / name / "claims.jsonl")
-    return LayerFolder(name, folder, claims, positions)
+    return LayerFolder(name, folder, claims, positions, _positions_kind(positions))
+
+
+def _positions_kind(path: Optional[Path]) -> Optional[str]:
+    if path is None:
+        return None
+    first = next(iter(read_jsonl(path)), None)
+    return "statements" if isinstance(first, dict) and "sent_key" in first else "passages"
 
 
 def _top_name(root: Path) -> str:
@@ -118,7 +129,8 @@ def position_claims(positions: list[dict], text: str, sentences: list[dict]) -> 
     cursor = 0
     out: list[dict] = []
     for p in positions:
-        key = (p["sent_key"], p["span_start"], p["span_end"])
+        # A statement's position names its packet sentence; a passage's, its sentence's offsets.
+        key = (p.get("sent_key"), p.get("span_start", p["start"]), p.get("span_end", p["end"]), p["span"])
         if key not in found:
             needle = "".join(p["span"].split())
             at = squeezed.find(needle, cursor) if needle else -1
@@ -140,8 +152,10 @@ def position_claims(positions: list[dict], text: str, sentences: list[dict]) -> 
                 "end": sent["end"],
                 "text": sent["text"],
                 "actor": p["actor"],
+                "actor_type": p.get("actor_type") or party_type(p["actor"]),
                 "actor_mentions": [],
                 "target": p["target"],
+                "target_type": p.get("target_type") or party_type(p["target"]),
                 "target_mentions": [],
                 "stance": p["stance"],
                 "topic": "other",
@@ -151,6 +165,7 @@ def position_claims(positions: list[dict], text: str, sentences: list[dict]) -> 
                 "cue": None,
                 "negated": False,
                 "note": f"issue: {p['issue']}; mode: {p['mode']}; certainty: {p['certainty']}; span: {p['span']}",
+                "conflict": p.get("conflict"),
             }
         )
     return out

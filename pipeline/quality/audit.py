@@ -120,8 +120,8 @@ def _read_folder(root: Path, folder: LayerFolder) -> tuple[dict[str, str], dict[
         paths.update({name: root / name for name in SCHEMAS if name.startswith("gold/")})
     elif folder.gold_claims is not None:
         paths["gold/claims.jsonl"] = folder.gold_claims
-    if folder.gold_positions is not None:
-        paths[POSITIONS_KEY] = folder.gold_positions
+    if folder.gold_positions is not None and folder.positions_kind == "statements":
+        paths[POSITIONS_KEY] = folder.gold_positions  # a passage's gold: quality/passages.py
     for key, path in paths.items():
         if not path.is_file():
             continue
