@@ -10,9 +10,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.build import annotate_to_dir
 from pipeline.errors import InputError
 from pipeline.ingest.manifest import DocInput
+from pipeline.publish import annotate_to_dir
 from pipeline.quality.audit import validate_dir
 
 WORDS = [
