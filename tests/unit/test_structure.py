@@ -48,14 +48,16 @@ def test_publishing_is_its_own_module():
 
 @pytest.mark.parametrize("kind", ["exporters", "importers", "executors", "engines", "stance_models"])
 def test_declared_names_are_the_registered_ones(kind):
-    assert registry.declared(kind) == registry.names(kind) and registry.names(kind)
+    # Other tests may register names of their own in the session: the package's are all there.
+    assert registry.declared(kind) and set(registry.declared(kind)) <= set(registry.names(kind))
+    assert all(registry.get(kind, name) for name in registry.declared(kind))
 
 
 def test_cli_format_help_lists_the_registries():
     export_help = CliRunner().invoke(app, ["export", "--help"], env={"COLUMNS": "400"}).output
-    for name in registry.names("exporters"):
+    for name in registry.declared("exporters"):
         assert name in export_help
     import_help = CliRunner().invoke(app, ["import", "--help"], env={"COLUMNS": "400"}).output
-    assert ", ".join(registry.names("importers")) in import_help
+    assert ", ".join(registry.declared("importers")) in import_help
     res = CliRunner().invoke(app, ["import", "x.json", "--format", "nope", "--out", "o.jsonl"])
     assert res.exit_code == 1 and "import format must be one of brat, doccano, labelstudio, prodigy" in res.output
