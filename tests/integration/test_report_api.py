@@ -169,8 +169,11 @@ def test_html_report_in_headless_chromium(tmp_path):
     shown = [(a, t) for _, a, t, style in edges if "display: none" not in style]
     assert shown and set(shown) == {("POL", "RUS")} and len(edges) > len(shown)
     assert f'data-edges="{len(shown)}"' in filtered
-    rows = re.findall(r'<tr data-actor="([A-Z:a-z_]+)"( hidden="")?><th scope="row">', filtered)
-    assert [a for a, hidden in rows if not hidden] == ["POL"]
+    for table in ("matrix-table", "conflict-table"):  # the actor × target and state × conflict tables
+        part = filtered[filtered.index(f'id="{table}"') :]
+        part = part[: part.index("</table>")]
+        rows = re.findall(r'<tr data-actor="([A-Z:a-z_]+)"( hidden="")?><th scope="row">', part)
+        assert [a for a, hidden in rows if not hidden] == ["POL"], table
     for name, target, size in (
         ("document.png", out / "articles" / "besa2023_central_asia.html", "1100,1500"),
         ("collection.png", coll, "1100,1500"),
