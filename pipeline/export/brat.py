@@ -7,7 +7,7 @@ is written in Python and indexes its ``str``). In ``.ann``:
   span that crosses a line break is written as fragments (``start end;start end``), as brat
   does;
 - ``R`` lines: ``Actor``/``Target`` from a claim (``Arg1``) to a mention (``Arg2``);
-- ``A`` lines: ``Stance``, ``Topic``, ``Actor`` and ``Target`` (ISO3) of each claim row, so a
+- ``A`` lines: ``Stance``, ``Topic``, ``Actor`` and ``Target`` (ISO3 or ``org:<id>``) of each claim row, so a
   row keeps an actor or target that has no mention in its span;
 - ``#`` lines: ``AnnotatorNotes`` of a mention name its ISO3 codes and Wikidata QID
   (``ISO3=KAZ,KGZ QID=Q27275``); of a claim, the row's note.
@@ -28,6 +28,7 @@ import pycountry
 from pipeline.export.common import ExportError, counts, load_corpus
 from pipeline.export.review import Imported, Region, codes, resolve, write_baseline
 from pipeline.io import write_text
+from pipeline.nlp.kb import organisation_ids
 from pipeline.registry import exporters, importers
 from pipeline.schema import STANCES, TOPICS, Entity
 
@@ -96,7 +97,8 @@ def ann_text(bundle) -> str:
 
 
 def annotation_conf() -> str:
-    iso3 = "|".join(sorted(c.alpha_3 for c in pycountry.countries))
+    # the parties: every ISO3 code and every organisation of the knowledge base (GUIDELINES §2.1)
+    iso3 = "|".join(sorted(c.alpha_3 for c in pycountry.countries) + sorted(organisation_ids()))
     return "\n".join(
         [
             "[entities]",

@@ -1,8 +1,8 @@
 """Discourse Network Analyzer (DNA) statements: one CSV row per claim row.
 
 ``OUT/dna/statements.csv`` (UTF-8, comma-separated, a header line) maps the claim layer onto
-DNA's statement type: ``organization`` = the actor state (ISO3; ``organization_name`` its
-name), ``concept`` = the target state (ISO3; ``concept_name``), ``agreement`` = 1 for
+DNA's statement type: ``organization`` = the actor (ISO3 or ``org:<id>``; ``organization_name``
+its name), ``concept`` = the target (ISO3 or ``org:<id>``; ``concept_name``), ``agreement`` = 1 for
 ``support`` and 0 for ``oppose``. A ``neutral`` row gets ``agreement`` = 2: DNA stores agreement
 as an integer variable, and 2 keeps neutral statements apart from both poles (drop them, or
 filter on ``stance``, for DNA's two-valued congruence and conflict networks).
@@ -22,10 +22,9 @@ import io
 from pathlib import Path
 from typing import Optional
 
-import pycountry
-
 from pipeline.export.common import collection_of, counts, csv_cell, load_corpus, row_id
 from pipeline.io import write_text
+from pipeline.nlp.kb import party_name
 from pipeline.registry import exporters
 
 AGREEMENT = {"support": 1, "oppose": 0, "neutral": 2}
@@ -58,11 +57,6 @@ COLUMNS = (
 )
 
 
-def country_name(code: str) -> str:
-    c = pycountry.countries.get(alpha_3=code)
-    return c.name if c else code
-
-
 def rows(bundles):
     for b in bundles:
         for c in b.claims:
@@ -76,9 +70,9 @@ def rows(bundles):
                 "end": c["end"],
                 "text": c["text"],
                 "organization": c["actor"],
-                "organization_name": country_name(c["actor"]),
+                "organization_name": party_name(c["actor"]),
                 "concept": c["target"],
-                "concept_name": country_name(c["target"]),
+                "concept_name": party_name(c["target"]),
                 "agreement": AGREEMENT[c["stance"]],
                 "stance": c["stance"],
                 "topic": c["topic"],

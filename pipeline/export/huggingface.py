@@ -48,7 +48,7 @@ from pydantic import BaseModel
 
 from pipeline.io import LayerReadError, dumps, layer_path, publish, read_jsonl, temp_beside, write_text
 from pipeline.registry import exporters
-from pipeline.schema import Claim, Document, Entity, PartyType, Sentence, Stance, Topic
+from pipeline.schema import Claim, Document, Entity, PartyType, Sentence, Stance, Topic, party_type
 
 CONFIGS = ("documents", "sentences", "entities", "claims", "claims_auto", "kb")
 DEFAULT_CONFIG = "claims_auto"
@@ -69,6 +69,14 @@ def _i() -> Value:
 
 
 NORMALIZED = [{"db_name": _s(), "db_id": _s()}]
+
+
+def party_norm(code: str) -> dict:
+    """A claim party as a BigBio normalisation: a state by its ISO 3166-1 code, an organisation by
+    its id in the project's knowledge base (``org:<id>``, GUIDELINES §2.1)."""
+    return {"db_name": "ISO3166-1" if party_type(code) == "state" else "stance_corpus_kb", "db_id": code}
+
+
 # Column types of the record models' field types; stance, topic and party types are class labels.
 PRIMITIVES = {str: "string", int: "int64", float: "float64", bool: "bool", dict: "string"}
 CLASS_LABELS = (Stance, Topic, PartyType)
@@ -412,7 +420,7 @@ def _kb_record(
                     "type": "implicit_country",
                     "text": [],
                     "offsets": [],
-                    "normalized": [{"db_name": "ISO3166-1", "db_id": code}],
+                    "normalized": [party_norm(code)],
                 }
             )
         return implicit[code]
@@ -436,7 +444,7 @@ def _kb_record(
                     "type": kind,
                     "arg1_id": cid,
                     "arg2_id": country_entity(code, mentions),
-                    "normalized": [{"db_name": "ISO3166-1", "db_id": code}],
+                    "normalized": [party_norm(code)],
                 }
             )
         s_start, s_end = sent_spans[c["sent_id"]]

@@ -8,7 +8,7 @@
 - ``predictions[0].result``: a ``labels`` region per mention (``from_name="mention"``, the
   entity label; ``meta.text`` holds the ISO3 codes and Wikidata QID) and per claim row
   (``from_name="claim"``, the stance), with per-region ``textarea`` results ``actor`` and
-  ``target`` (ISO3 codes), ``note``, and a ``choices`` result ``topic`` that share the claim region's
+  ``target`` (ISO3 codes or ``org:<id>``), ``note``, and a ``choices`` result ``topic`` that share the claim region's
   ``id``; ``relation`` results link a claim to its actor and target mentions.
 
 Offsets: Label Studio's ``Text`` tag counts ``value.start``/``end`` in Unicode code points
@@ -54,9 +54,9 @@ def label_config() -> str:
         f'  <Text name="{TEXT_NAME}" value="$text"/>\n'
         '  <View visibleWhen="region-selected" whenTagName="claim">\n'
         f'    <TextArea name="actor" toName="{TEXT_NAME}" perRegion="true" maxSubmissions="1" '
-        'placeholder="ISO3 codes of the actor(s)"/>\n'
+        'placeholder="codes of the actor(s): ISO3 or org:id"/>\n'
         f'    <TextArea name="target" toName="{TEXT_NAME}" perRegion="true" maxSubmissions="1" '
-        'placeholder="ISO3 codes of the target(s)"/>\n'
+        'placeholder="codes of the target(s): ISO3 or org:id"/>\n'
         f'    <TextArea name="note" toName="{TEXT_NAME}" perRegion="true" maxSubmissions="1" '
         'placeholder="note"/>\n'
         f'    <Choices name="topic" toName="{TEXT_NAME}" perRegion="true">{topics}\n    </Choices>\n'

@@ -5,7 +5,8 @@ Written to ``OUT/networks/``:
 - ``state_state.{graphml,gexf}``: the one-mode signed network, a directed graph with an edge
   actor -> target per pair that has a claim row. Edge attributes: ``support``, ``oppose``,
   ``neutral`` (row counts), ``count`` (all rows), ``weight`` = support - oppose (the signed
-  tie) and ``sign`` (+1, -1, 0). Nodes are ISO3 codes with ``name`` and ``kind="state"``.
+  tie) and ``sign`` (+1, -1, 0). Nodes are the parties (ISO3 codes and ``org:<id>``) with ``name`` and
+  ``kind`` (``state`` | ``organisation``).
 - ``state_topic.{graphml,gexf}``: the two-mode network, an undirected bipartite graph of
   states (``bipartite=0``, the actors) and topics (``bipartite=1``) with the same edge
   attributes counted over the actor's rows on that topic.
@@ -29,10 +30,10 @@ from typing import Optional
 import networkx as nx
 
 from pipeline.export.common import collection_of, counts, csv_cell, load_corpus, year_of
-from pipeline.export.dna import country_name
 from pipeline.io import atomic_path, write_text
+from pipeline.nlp.kb import party_name
 from pipeline.registry import exporters
-from pipeline.schema import STANCES
+from pipeline.schema import STANCES, party_type
 
 ALL = "*"
 EDGE_COLUMNS = (
@@ -74,7 +75,7 @@ def graph(bundles, two_mode: bool = False) -> nx.Graph:
     g = nx.Graph() if two_mode else nx.DiGraph()
     states = sorted({s for pair in tally for s in (pair[:1] if two_mode else pair)})
     for s in states:
-        g.add_node(s, name=country_name(s), kind="state", **({"bipartite": 0} if two_mode else {}))
+        g.add_node(s, name=party_name(s), kind=party_type(s), **({"bipartite": 0} if two_mode else {}))
     if two_mode:
         for t in sorted({pair[1] for pair in tally}):
             g.add_node(t, name=t, kind="topic", bipartite=1)

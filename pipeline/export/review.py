@@ -29,7 +29,7 @@ from typing import Any, Optional
 from pipeline import registry
 from pipeline.export.common import ExportError, counts, load_corpus, row_id, sha256, write_json
 from pipeline.io import write_jsonl
-from pipeline.schema import STANCES, TOPICS
+from pipeline.schema import STANCES, TOPICS, party_type
 
 BASELINE = "review_baseline.json"
 ROW_FIELDS = ("doc_id", "sent_id", "start", "end", "text", "actor", "target", "stance", "topic", "note")
@@ -143,12 +143,14 @@ class Baseline:
 
 
 def codes(value) -> list[str]:
-    """ISO3 codes from an attribute value: a list, or a string separated by commas/spaces."""
+    """Party codes from an attribute value (a list, or a string separated by commas/spaces): ISO3
+    codes in upper case, organisation ids (``org:<id>``) in lower case."""
     if value is None:
         return []
     if isinstance(value, str):
         value = value.replace(",", " ").split()
-    return [str(v).strip().upper() for v in value if str(v).strip()]
+    out = [str(v).strip() for v in value if str(v).strip()]
+    return [v.lower() if party_type(v.lower()) == "organisation" else v.upper() for v in out]
 
 
 def resolve(explicit: list[str], related: list[tuple[int, int]], doc_id: str, base: Baseline) -> list[str]:

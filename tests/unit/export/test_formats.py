@@ -503,3 +503,42 @@ def test_bad_span_is_one_line_naming_file_and_line(tiny, tmp_path):
         export("brat", tiny, tmp_path)
     assert str(err.value).startswith(f"{path}:2: {DOC_ID}:e0001: text 'Russia' is not the document's text")
     assert "\n" not in str(err.value)
+
+
+# ---------------------------------------------------------------- organisations as parties
+
+
+def test_an_organisation_party_goes_through_the_exporters(tiny, tmp_path):
+    """A row with an organisation as actor (GUIDELINES 3.0 §2.1): a node of kind organisation with
+    its name, a DNA organisation named after it, a brat attribute value its configuration allows."""
+    from bioc.brat import decoder
+
+    path = tiny / "claims.jsonl"
+    rows = lines(path)
+    org_row = {**rows[0], "claim_id": rows[0]["claim_id"] + "9", "actor": "org:eu", "actor_type": "organisation"}
+    org_row["actor_mentions"] = []
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [*rows, org_row]), encoding="utf-8")
+
+    export("networks", tiny, tmp_path)
+    g = nx.read_graphml(tmp_path / "networks" / "state_state.graphml")
+    assert g.nodes["org:eu"]["kind"] == "organisation" and g.nodes["org:eu"]["name"] == "European Union"
+    assert g.nodes["KAZ"]["kind"] == "state" and int(g.edges["org:eu", "RUS"]["oppose"]) == 1
+
+    export("dna", tiny, tmp_path)
+    with open(tmp_path / "dna" / "statements.csv", encoding="utf-8", newline="") as fh:
+        named = {(r["organization"], r["organization_name"]) for r in csv.DictReader(fh)}
+    assert ("org:eu", "European Union") in named
+
+    export("brat", tiny, tmp_path)
+    conf = (tmp_path / "brat" / "annotation.conf").read_text(encoding="utf-8")
+    actor_values = next(line for line in conf.splitlines() if line.startswith("Actor\tArg:Claim")).split("Value:")[1]
+    assert "org:eu" in actor_values.split("|") and "KAZ" in actor_values.split("|")
+    text = (tmp_path / "brat" / f"{DOC_ID}.txt").read_text(encoding="utf-8")
+    doc = decoder.loads(text, (tmp_path / "brat" / f"{DOC_ID}.ann").read_text(encoding="utf-8"))
+    assert "org:eu" in {next(iter(a.attributes)) for a in doc.attributes if a.type == "Actor"}
+
+
+def test_review_codes_keep_organisation_ids():
+    from pipeline.export.review import codes
+
+    assert codes("kaz, Org:EU rus") == ["KAZ", "org:eu", "RUS"]
