@@ -192,6 +192,7 @@ class Claim(Record):
     stance: Stance
     topic: Topic
     conflict: Optional[str] = None  # the id of data/conflicts.jsonl the position concerns
+    expanded_from: Optional[str] = None  # the group (knowledge-base id) a party was expanded from
     footnotes: list[str]
     annotator: str = Field(min_length=1)
     confidence: Optional[float] = Field(default=None, ge=0, le=1)

@@ -163,6 +163,7 @@ def _claims(doc: Doc, ctx: DocContext, sentence_at, ents: dict, parties: dict, s
                 cue=span._.cue,
                 negated=span._.negated,
                 conflict=span._.conflict,
+                expanded_from=span._.expanded_from,
             )
         )
     return out

@@ -81,7 +81,8 @@ class Actors:
         members = sorted({c for g in groups for c in g["countries"]} - named)
         if not members:
             return []
-        return [(None, {"key": groups[0]["key"], "countries": members, "kb_type": "group", "label": "NORP"})]
+        rest = {"key": groups[0]["key"], "countries": members, "kb_type": "group", "label": "NORP"}
+        return [(None, {**rest, "entry": groups[0].get("entry")})]
 
     def resolve_pronoun(self, subject: Token, tok2ent: dict, last_actor):
         """'it'/'the country' -> one country, 'they' -> a group or several, 'he' -> a person's

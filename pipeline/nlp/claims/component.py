@@ -177,6 +177,7 @@ def mentions(doc: Doc, forum: frozenset = frozenset()) -> dict[int, dict]:
                 "countries": parties,
                 "kb_type": span._.kb_type,
                 "label": span.label_,
+                "entry": span._.kb_entry,
             }
             for t in span:
                 tok2ent[t.i] = ent

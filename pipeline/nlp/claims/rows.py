@@ -24,6 +24,7 @@ SPAN_EXTENSIONS = (
     "claim_index",
     "annotator",
     "conflict",
+    "expanded_from",
 )
 ROWS = "stance_corpus.claim_rows"
 

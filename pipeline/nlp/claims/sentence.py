@@ -313,6 +313,7 @@ class SentenceRules:
                     "confidence": round(confidence, 2),
                     "cue": r.cue.text,
                     "negated": r.n_neg % 2 == 1,
+                    "expanded_from": expanded_from(r.actors, actor) or expanded_from(r.targets, target),
                 }
                 claims.append(row)
                 scope.acts.append((r.cue, row))
@@ -356,3 +357,12 @@ class SentenceRules:
             # An explicit cue's row for the pair wins over an implied one ("we support Russia's war").
             if not any(c["actor"] == row["actor"] and c["target"] == row["target"] for c in claims):
                 claims.append({"claim_index": len({c["claim_index"] for c in claims}) + 1, **row})
+
+
+def expanded_from(mentions: list, code: str) -> Optional[str]:
+    """The group a party was expanded from (GUIDELINES §2.3, §5.4): the entry of a group mention
+    that stands for it, when no mention names it on its own."""
+    naming = [e for _, e in mentions if code in e["countries"]]
+    if not naming or any(e["kb_type"] != "group" for e in naming):
+        return None
+    return naming[0].get("entry")

@@ -120,3 +120,11 @@ def test_an_observer_speaks_as_its_organisation(annotator):
         ("RUS", "UKR", "oppose", "russia_ukraine"),
         ("org:eu", "RUS", "oppose", "russia_ukraine"),
     ]
+
+
+def test_a_group_expands_to_its_states_and_says_so(annotator):
+    doc = annotator.nlp("The Baltic states condemned Belarus.")
+    got = sorted((s._.actor, s._.target, s._.expanded_from) for s in doc.spans["claims"])
+    assert got == [(c, "BLR", "group:baltic_states") for c in ("EST", "LTU", "LVA")]
+    doc = annotator.nlp("Estonia condemned Belarus.")
+    assert [s._.expanded_from for s in doc.spans["claims"]] == [None]
