@@ -78,7 +78,7 @@ def test_training_saves_model_metrics_and_revision(model_dir):
     assert (model_dir / "tfidf_lr.joblib").exists() and (model_dir / "textcat" / "meta.json").exists()
     assert "is a small training set" in (model_dir / "results.md").read_text()
     # the rule-based comparison figure comes from `evaluate`, not from a number written into the code
-    assert "0.624 (besa2023_central_asia), 0.704 (unseen_caucasus_2024)" in (model_dir / "results.md").read_text()
+    assert "0.615 (besa2023_central_asia), 0.690 (unseen_caucasus_2024)" in (model_dir / "results.md").read_text()
     for kind in ("tfidf_lr", "textcat"):
         meta = json.loads((model_dir / "model.json").read_text())
         (model_dir / "model.json").write_text(json.dumps(dict(meta, kind=kind)))
