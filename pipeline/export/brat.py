@@ -28,7 +28,7 @@ import pycountry
 from pipeline.export.common import ExportError, counts, load_corpus
 from pipeline.export.review import Imported, Region, codes, resolve, write_baseline
 from pipeline.io import write_text
-from pipeline.nlp.kb import organisation_ids
+from pipeline.nlp.parties import organisation_ids
 from pipeline.registry import exporters, importers
 from pipeline.schema import STANCES, TOPICS, Entity
 

@@ -24,7 +24,7 @@ from typing import Optional
 
 from pipeline.export.common import collection_of, counts, csv_cell, load_corpus, row_id
 from pipeline.io import write_text
-from pipeline.nlp.kb import party_name
+from pipeline.nlp.parties import party_name
 from pipeline.registry import exporters
 
 AGREEMENT = {"support": 1, "oppose": 0, "neutral": 2}

@@ -31,7 +31,7 @@ import networkx as nx
 
 from pipeline.export.common import collection_of, counts, csv_cell, load_corpus, year_of
 from pipeline.io import atomic_path, write_text
-from pipeline.nlp.kb import party_name
+from pipeline.nlp.parties import party_name
 from pipeline.registry import exporters
 from pipeline.schema import STANCES, party_type
 

@@ -14,7 +14,6 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
@@ -380,26 +379,3 @@ def _words(alias: str) -> list[dict] | None:
     if not all(p.isalpha() for p in parts) or not parts[0][0].isupper():
         return None
     return [{"TEXT": p} for p in parts]
-
-
-@lru_cache(maxsize=4)
-def default_kb(path: Path = DATA_DIR / "country_kb.jsonl") -> CountryKB:
-    """The knowledge base of a file, read once (for readers outside the pipeline: the validator)."""
-    return CountryKB.from_path(path)
-
-
-def party_name(code: str) -> str:
-    """A claim party's name: a state's ISO 3166 name, an organisation's longest alias without an
-    article ("European Union" for ``org:eu``); the code itself when neither is known."""
-    if party_type(code) == "state":
-        country = pycountry.countries.get(alpha_3=code)
-        return country.name if country else code
-    entry = default_kb().entries.get(code)
-    names = [a for a in (entry.aliases if entry else ()) if not a.lower().startswith("the ")]
-    return max(names, key=len) if names else code
-
-
-def organisation_ids(path: Path = DATA_DIR / "country_kb.jsonl") -> frozenset[str]:
-    """The ids of the knowledge base's organisations that can be claim parties (``org:<id>``)."""
-    kb = default_kb(path)
-    return frozenset(e.id for e in kb.entries.values() if e.type == "organisation" and party_type(e.id) != "state")

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from pipeline.io import LAYERS, LayerReadError, jsonl_values, read_text
 from pipeline.layers import LayerFolder, layer_folders
-from pipeline.nlp.kb import default_kb, organisation_ids
+from pipeline.nlp.parties import default_kb, organisation_ids
 from pipeline.quality.sheets import is_party
 from pipeline.schema import ID_FIELD, SCHEMAS, Claim, Document, Entity, Position, Sentence, party_type
 
