@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -124,16 +125,23 @@ def load_book(
 
 def _has_pointer(sent: Span, book: ConflictBook) -> bool:
     """Whether the sentence speaks of a conflict without naming it ("the war", "both parties")."""
-    lowers = [t.lower_ for t in sent]
     if any(t.lemma_.lower() in book.words or t.lower_ in book.words for t in sent):
         return True
-    return any(lowers[i : i + len(p)] == list(p) for p in book.phrases for i in range(len(lowers) - len(p) + 1))
+    lowers = [t.lower_ for t in sent]
+    firsts = {p[0] for p in book.phrases}  # a phrase is tried only where its first word stands
+    return any(
+        lowers[i : i + len(p)] == list(p)
+        for i, w in enumerate(lowers)
+        if w in firsts
+        for p in book.phrases
+        if p[0] == w
+    )
 
 
-def named_parties(sent: Span) -> set[str]:
-    """The states and organisations a sentence names (linked entities; groups left out)."""
+def named_parties(ents: Iterable[Span]) -> set[str]:
+    """The states and organisations linked entities name (groups left out)."""
     out: set[str] = set()
-    for ent in sent.ents:
+    for ent in ents:
         if ent._.kb_type == "group":
             continue
         out.update(ent._.countries or ())
@@ -242,10 +250,16 @@ class ConflictDetector:
             raise ValueError("conflict_detector: the conflicts are not loaded; call nlp.initialize()")
         book, hits = self.book, self._hits(doc)
         sents = list(doc.sents)
+        # the entities of each sentence, in one pass (``Span.ents`` scans the whole Doc each time)
+        starts = [s.start for s in sents]
+        ents_of: list[list[Span]] = [[] for _ in sents]
+        for ent in doc.ents:
+            if (i := bisect_right(starts, ent.start) - 1) >= 0:
+                ents_of[i].append(ent)
         evidence = []
-        for sent in sents:
+        for sent, ents in zip(sents, ents_of):
             pointer = _memo(partial(_has_pointer, sent, book))
-            evidence.append((score(book, named_parties(sent), hits.get(sent.start, {}), pointer), pointer))
+            evidence.append((score(book, named_parties(ents), hits.get(sent.start, {}), pointer), pointer))
         found = resolve(book, evidence)
         doc.user_data[SENT_CONFLICTS] = {s.start: list(ids) for s, ids in zip(sents, found) if ids}
         doc.user_data[OWN_EVIDENCE] = [s.start for s, (scores, _) in zip(sents, evidence) if scores]
