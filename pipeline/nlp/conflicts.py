@@ -201,6 +201,24 @@ def resolve(book: ConflictBook, sentences: list[tuple[dict[str, int], Callable[[
     return out
 
 
+def name_matcher(vocab, make_doc: Callable[[str], Doc], book: ConflictBook) -> PhraseMatcher:
+    """A matcher of every conflict's vocabulary and territory names (case folded), keyed by its id."""
+    matcher = PhraseMatcher(vocab, attr="LOWER")
+    for conflict in book.conflicts:
+        matcher.add(conflict.id, [make_doc(p) for p in conflict.phrases])
+    return matcher
+
+
+def name_hits(matcher: PhraseMatcher, doc: Doc) -> dict[int, dict[str, int]]:
+    """Conflict id -> how often its names stand in the sentence, per sentence start."""
+    out: dict[int, dict[str, int]] = {}
+    for match_id, start, _ in matcher(doc):
+        per = out.setdefault(doc[start].sent.start, {})
+        key = doc.vocab.strings[match_id]
+        per[key] = per.get(key, 0) + 1
+    return out
+
+
 class ConflictDetector:
     """Writes the conflicts of every sentence (``span._.conflicts``) and of the Doc."""
 
@@ -222,9 +240,7 @@ class ConflictDetector:
     def _load(self, conflicts_path: Path, words_path: Path) -> None:
         self.paths = {CONFLICTS_FILE: conflicts_path, WORDS_FILE: words_path}
         self.book = load_book(conflicts_path, words_path)
-        self.matcher = PhraseMatcher(self.vocab, attr="LOWER")
-        for conflict in self.book.conflicts:
-            self.matcher.add(conflict.id, [self.make_doc(p) for p in conflict.phrases])
+        self.matcher = name_matcher(self.vocab, self.make_doc, self.book)
 
     def to_disk(self, path, *, exclude=()):
         path = Path(path)
@@ -236,19 +252,10 @@ class ConflictDetector:
         self._load(Path(path) / CONFLICTS_FILE, Path(path) / WORDS_FILE)
         return self
 
-    def _hits(self, doc: Doc) -> dict[int, dict[str, int]]:
-        """Vocabulary and territory names per sentence start."""
-        out: dict[int, dict[str, int]] = {}
-        for match_id, start, _ in self.matcher(doc):
-            per = out.setdefault(doc[start].sent.start, {})
-            key = self.vocab.strings[match_id]
-            per[key] = per.get(key, 0) + 1
-        return out
-
     def __call__(self, doc: Doc) -> Doc:
         if self.book is None:
             raise ValueError("conflict_detector: the conflicts are not loaded; call nlp.initialize()")
-        book, hits = self.book, self._hits(doc)
+        book, hits = self.book, name_hits(self.matcher, doc)
         sents = list(doc.sents)
         # the entities of each sentence, in one pass (``Span.ents`` scans the whole Doc each time)
         starts = [s.start for s in sents]

