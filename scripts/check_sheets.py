@@ -5,6 +5,9 @@
 
 A directory argument checks every ``*.jsonl`` in it. The packet of ``<doc_id>.jsonl`` is
 ``<packets>/<doc_id>.jsonl`` (default ``annotations/gold/ungd/packets``).
+
+``--fill-none`` first rewrites each sheet with a plain ``none`` row for every candidate pair it
+has no row for (``sheets.fill_none``): under that protocol a coder writes the positions only.
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ from pathlib import Path
 
 import typer
 
-from pipeline.quality.sheets import check_sheet
+from pipeline.io import LayerReadError, read_jsonl, write_jsonl
+from pipeline.quality.sheets import check_sheet, fill_none
 
 
 def main(
     sheets: list[Path] = typer.Argument(..., help="Sheets, or folders of sheets."),
     packets: Path = typer.Option(Path("annotations/gold/ungd/packets"), help="The packets folder."),
+    fill: bool = typer.Option(False, "--fill-none", help="Add a plain none row for each uncoded candidate."),
 ) -> None:
     """Check coding sheets against their packets: one line per problem, exit 1 if any."""
     paths: list[Path] = []
@@ -27,6 +32,13 @@ def main(
         paths += sorted(p.glob("*.jsonl")) if p.is_dir() else [p]
     problems: list[str] = []
     for path in paths:
+        if fill and (packets / path.name).is_file():
+            try:
+                rows = list(read_jsonl(path))
+            except LayerReadError as exc:
+                problems.append(str(exc))
+                continue
+            write_jsonl(path, fill_none(rows, list(read_jsonl(packets / path.name))))
         problems += check_sheet(path, packets / path.name)
     for line in problems:
         print(f"error: {line}")

@@ -22,6 +22,11 @@ Design (documented in ``annotations/gold/ungd/SAMPLING.md``):
    splits, all votes and most regions carry double-coded documents.
 
 The votes decide the strata only: no coder sees them, and ``sample.csv`` is not a coding input.
+
+``--sealed`` draws the sealed test instead (``annotations/gold/ungd/sealed/sample.csv``): the same
+frame and strata, ``SEALED_QUOTA`` per (session, vote), leaving out every state of the gold sample
+and every statement named in ``sealed/read_before.txt`` (statements a person or a document of the
+project had read before the draw), with its own seed (``SEALED_SEED``).
 """
 
 from __future__ import annotations
@@ -43,6 +48,8 @@ UNGD = Path("corpus/ungd")
 SESSIONS = (("77", "2022", "A/RES/ES-11/4"), ("78", "2023", "A/RES/ES-11/6"))
 VOTES = ("no", "absent", "abstain", "yes")  # rarest first: they draw before the common strata
 QUOTA = {"no": 3, "absent": 4, "abstain": 8, "yes": 17}  # per session: 32, 64 in all
+SEALED_SEED = 20261205
+SEALED_QUOTA = {"no": 2, "absent": 2, "abstain": 4, "yes": 7}  # per session: 30 in all
 EVAL_SHARE = 0.4
 RELIABILITY_SHARE = 0.25
 RELIABILITY_MIN = 2  # per vote, so each minority vote is double-coded
@@ -175,6 +182,36 @@ def draw(rows: list[dict], seed: int = SEED) -> list[dict]:
     return chosen
 
 
+def draw_sealed(rows: list[dict], excluded: set[str], seed: int = SEALED_SEED) -> list[dict]:
+    """The sealed test: SEALED_QUOTA per (session, vote) over regions, one statement per state,
+    none of a state in ``excluded`` (iso3) or a statement in ``excluded`` (doc_id). A vote whose
+    pool is too small passes its shortfall to the session's "yes" stratum, so the size holds."""
+    rng = random.Random(seed)
+    chosen: list[dict] = []
+    taken = set(excluded)
+    frame_size = Counter((r["session"], r["vote"], r["region"]) for r in rows)
+    for session, _, _ in SESSIONS:
+        short = 0  # what a rare vote's pool cannot give goes to the last (largest) stratum
+        for vote in VOTES:
+            pool = defaultdict(list)
+            for r in rows:
+                if r["session"] == session and r["vote"] == vote and not {r["iso3"], r["doc_id"]} & taken:
+                    pool[r["region"]].append(r)
+            want = SEALED_QUOTA[vote] + (short if vote == VOTES[-1] else 0)
+            counts = allocate(want, {k: len(v) for k, v in pool.items()})
+            short += want - sum(counts.values())
+            for region in sorted(counts):
+                for r in rng.sample(sorted(pool[region], key=lambda x: x["doc_id"]), counts[region]):
+                    chosen.append(dict(r, split="test", reliability="yes"))
+                    taken.add(r["iso3"])
+    sample_size = Counter((r["session"], r["vote"], r["region"]) for r in chosen)
+    for r in chosen:
+        key = (r["session"], r["vote"], r["region"])
+        r["stratum_frame"], r["stratum_sample"] = frame_size[key], sample_size[key]
+        r["weight"] = f"{frame_size[key] / sample_size[key]:.4f}"
+    return sorted(chosen, key=lambda r: r["doc_id"])
+
+
 def to_csv(rows: list[dict]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n")
@@ -204,8 +241,19 @@ def main(
     root: Path = typer.Option(UNGD, help="The UNGD folder (statements, speakers, votes)."),
     out: Path = typer.Option(Path("annotations/gold/ungd/sample.csv"), help="Where the sample is written."),
     table: bool = typer.Option(False, "--table", help="Print the composition table."),
+    sealed: bool = typer.Option(False, "--sealed", help="Draw the sealed test (see the module doc)."),
 ) -> None:
     """Draw the seeded, stratified gold sample of UN General Debate statements."""
+    if sealed:
+        gold = {r["iso3"] for r in read_csv(out.parent / "sample.csv")}
+        read = set((out.parent / "sealed" / "read_before.txt").read_text(encoding="utf-8").split())
+        rows = draw_sealed(frame(root), gold | read)
+        out = out.parent / "sealed" / "sample.csv"
+        write_text(out, to_csv(rows))
+        print(f"{out}: {len(rows)} statements")
+        if table:
+            print(composition(rows))
+        return
     rows = draw(frame(root))
     write_text(out, to_csv(rows))
     print(

@@ -60,9 +60,9 @@ class Names:
         self.ignore = set(terms.get("ignore_ids", []))
         self.aliases: dict[str, Named] = {}
         for entry in kb.entries.values():
-            named = self._from_entry(entry)
-            for alias in entry.aliases:
-                self._add(alias, named)
+            if (named := self._from_entry(entry)) is not None:
+                for alias in entry.aliases:
+                    self._add(alias, named)
         for iso3, names in sorted(terms.get("state_aliases", {}).items()):
             for alias in names:
                 self._add(alias, Named(iso3, (iso3,), "state"), override=True)
@@ -76,13 +76,16 @@ class Names:
         for name, iso3 in sorted((extra_names or {}).items()):
             self._add(name, Named(iso3, (iso3,), "state"))
 
-    @staticmethod
-    def _from_entry(entry) -> Named:
+    def _from_entry(self, entry) -> Optional[Named]:
+        """What a knowledge-base entry stands for as a party: its state, a group's members, or
+        the organisation it is (or acts for: the Secretary-General for the UN); None for an
+        entry that is no party (a place, an armed group)."""
         if entry.country:
             return Named(entry.country, (entry.country,), "state")
         if entry.type == "group":
             return Named(entry.id, tuple(entry.members), "group")
-        return Named(entry.id, (), "organisation")
+        party = self.kb.party_of(entry.id)
+        return Named(party, (), "organisation") if party else None
 
     def _add(self, alias: str, named: Named, override: bool = False) -> None:
         if named.id in self.ignore:
@@ -98,7 +101,7 @@ class Names:
             stripped = CountryKB.normalise(text)
             return self.aliases.get(stripped)
         named = self._from_entry(entry)
-        return None if named.id in self.ignore else named
+        return None if named is None or named.id in self.ignore else named
 
 
 class PacketBuilder:
@@ -157,6 +160,25 @@ class PacketBuilder:
         return False
 
     # -- rows ---------------------------------------------------------------------------
+    def plain_rows(self, doc_id: str, speaker: str, lines: list[str]) -> list[dict]:
+        """Every sentence, with the same keys and offsets as ``rows`` but nothing found in it:
+        the input of a pass that codes from the plain text, blind to names and candidates."""
+        numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
+        return [
+            {
+                "sent_key": f"{doc_id}:{line_no}:{s_idx}",
+                "doc_id": doc_id,
+                "speaker": speaker,
+                "line": line_no,
+                "start": sent.start_char,
+                "end": sent.end_char,
+                "text": sent.text,
+                "candidates": [],
+            }
+            for (line_no, _), doc in zip(numbered, self.nlp.pipe([line for _, line in numbered]))
+            for s_idx, sent in enumerate(doc.sents, 1)
+        ]
+
     def rows(self, doc_id: str, speaker: str, lines: list[str]) -> list[dict]:
         numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
         found = []  # (line, sentence index, sentence, names, conflict wording, conflict scores)

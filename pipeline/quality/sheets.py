@@ -174,3 +174,43 @@ def check_sheet(sheet_path: str | Path, packet_path: str | Path) -> list[str]:
     for missing in sorted(listed - covered):
         problems.append(f"{sheet_path}: candidate {missing[1]}->{missing[2]} of {missing[0]} has no row")
     return problems
+
+
+def none_row(sent_key: str, candidate: dict) -> dict:
+    """The plain ``none`` row of a candidate pair the coder wrote nothing for."""
+    actor, target = candidate["actor"], candidate["target"]
+    return {
+        "sent_key": sent_key,
+        "actor": actor,
+        "target": target,
+        "actor_type": party_type(actor),
+        "target_type": party_type(target),
+        "stance": "none",
+        "negated_act": False,
+        "mode": None,
+        "certainty": None,
+        "issue": None,
+        "conflict": None,
+        "expanded_from": candidate.get("expanded_from"),
+        "time": None,
+        "span": None,
+        "note": "no row written: none (default for an unlisted candidate, CODING.md)",
+        "added": False,
+    }
+
+
+def fill_none(sheet_rows: list[dict], packet_rows: list[dict]) -> list[dict]:
+    """The sheet with a plain ``none`` row added for every candidate pair it has no row for,
+    each after the rows of its sentence (packet order), so a coder writes positions only."""
+    covered = {(r.get("sent_key"), r.get("actor"), r.get("target")) for r in sheet_rows}
+    by_sentence: dict[str, list[dict]] = {}
+    for row in sheet_rows:
+        by_sentence.setdefault(row.get("sent_key"), []).append(row)
+    out: list[dict] = []
+    for sentence in packet_rows:
+        key = sentence["sent_key"]
+        out += by_sentence.pop(key, [])
+        out += [none_row(key, c) for c in sentence["candidates"] if (key, c["actor"], c["target"]) not in covered]
+    for rest in by_sentence.values():  # rows whose sent_key is not in the packet: kept for the checker
+        out += rest
+    return out
