@@ -294,9 +294,33 @@ def evaluate(
         write_text(json_out, json.dumps(figures, indent=1, sort_keys=True) + "\n")
 
 
+@app.command("score-sealed")
+def score_sealed(
+    annotations: Path = typer.Option(Path("annotations"), help="Folder with build.json and ungd/."),
+    sealed: Path = typer.Option(Path("annotations/gold/ungd/sealed"), help="The sealed test folder."),
+    corpus: Path = typer.Option(Path("corpus"), help="Corpus folder (the UNGD statement files)."),
+):
+    """Score the automatic layer on the sealed test once per claim system, and log the score."""
+    from pipeline.quality.sealed import LOG, score_once
+
+    try:
+        entry, new = score_once(annotations, sealed, corpus)
+    except InputError as err:
+        _fail(str(err))
+    s = entry["stance"]
+    what = "scored and logged" if new else "already scored for this claim system (not scored again)"
+    typer.echo(
+        f"sealed test, {entry['documents']} statements, claim system {entry['system']} "
+        f"{entry['fingerprint'][:12]}: stance P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f} "
+        f"-- {what}; log {sealed / LOG}"
+    )
+
+
 @app.command("validate-votes")
 def validate_votes(
-    layer: str = typer.Option("auto", "--layer", help="auto (ANNOTATIONS/ungd/) or gold (the sampled statements)."),
+    layer: str = typer.Option(
+        "auto", "--layer", help="auto (ANNOTATIONS/ungd/), gold (the sampled statements) or machine (the machine-coded layer)."
+    ),
     annotations: Path = typer.Option(Path("annotations"), help="Folder whose ungd/ holds the automatic layer."),
     ungd_gold: Path = typer.Option(Path("annotations/gold/ungd"), "--ungd-gold", help="UNGD gold folder."),
     corpus: Path = typer.Option(Path("corpus"), help="Corpus folder (statements and ungd/unga_votes.csv)."),
@@ -548,6 +572,25 @@ def gold_reliability(
         f"stance alpha (all {stance.units} units, {stance.documents} documents) = {stance.alpha:.3f} "
         f"-> {out or gold_dir / 'RELIABILITY.md'}"
     )
+
+
+@gold_app.command("quality")
+def gold_quality(
+    machine_dir: Path = typer.Argument(Path("annotations/machine/ungd"), help="The machine-coded folder."),
+    gold_dir: Path = typer.Option(Path("annotations/gold/ungd"), "--gold", help="The gold folder it is scored against."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Report to write (default MACHINE_DIR/QUALITY.md)."),
+    resamples: int = typer.Option(1000, help="Bootstrap resamples of statements."),
+):
+    """Quality of a machine-coded layer: P/R/F1 per field against the gold, α of its blind second codings."""
+    from pipeline.io import write_text
+    from pipeline.quality.machine_quality import render
+
+    try:
+        text = render(machine_dir, gold_dir, resamples)
+    except InputError as err:
+        _fail(str(err))
+    write_text(out or machine_dir / "QUALITY.md", text)
+    typer.echo(text)
 
 
 @gold_app.command("build-ungd")

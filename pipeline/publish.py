@@ -116,11 +116,15 @@ class BuildResult:
 
 
 def _extra_inputs(out: Path) -> dict[str, str]:
-    """Files besides the corpus that generated files depend on: the coding sheets (gold) and
-    the dataset card (its prose is kept, its header regenerated)."""
+    """Files besides the corpus that generated files depend on: the coding sheets (gold, the
+    statements' gold and machine coding, the passages' gold) and the dataset card (its prose
+    is kept, its header regenerated)."""
+    from pipeline.quality.coded_layers import coding_inputs
+
     files = (
         [p for p in (out / "gold" / "sheets").rglob("*") if p.is_file()] if (out / "gold" / "sheets").is_dir() else []
     )
+    files += coding_inputs(out)
     files += [out / "README.md"] if (out / "README.md").is_file() else []
     return dict(_files_digest(files, out))
 
@@ -136,6 +140,7 @@ def build_corpus(
     """Build the layers of every collection in ``inputs`` (others already in ``out`` are kept),
     the gold files and the Parquet export, as one atomic step; nothing is written when the
     corpus, the pipeline and the generated files are as the last build left them."""
+    from pipeline.quality.coded_layers import build_all as build_coded
     from pipeline.quality.gold import build_gold
 
     out = Path(out)
@@ -176,8 +181,10 @@ def build_corpus(
             )
             collections[name] = {"documents": keys[name], "counts": counts}
         gold = build_gold(stage)
+        coded = build_coded(stage)
         generated = [f for name in collections for f in layer_files(name)]
-        generated += [f"gold/{name}" for name in gold]
+        generated += [f"gold/{name}" for name in gold] + list(coded)
+        gold = gold | coded
         if (stage / "README.md").is_file():  # the dataset card: its Parquet files and YAML kept in step
             from pipeline.export.huggingface import export_parquet, rel_path
 

@@ -50,9 +50,9 @@ from pipeline.io import LayerReadError, dumps, layer_path, publish, read_jsonl, 
 from pipeline.registry import exporters
 from pipeline.schema import Claim, Document, Entity, PartyType, Sentence, Stance, Topic, party_type
 
-CONFIGS = ("documents", "sentences", "entities", "claims", "claims_auto", "kb")
+CONFIGS = ("documents", "sentences", "entities", "claims", "claims_machine", "claims_auto", "kb")
 DEFAULT_CONFIG = "claims_auto"
-SPLITS = ("train", "test")
+SPLITS = ("train", "validation", "test")
 FOLDS = 5
 ROW_GROUP = 1000
 ARTICLES = "articles"
@@ -117,8 +117,11 @@ FEATURES: dict[str, Features] = {
     "documents": features_of(Document, after={"text_sha256": {"text_withheld": Value("bool")}}),
     "sentences": features_of(Sentence, after={"doc_id": COLLECTION}),
     "entities": features_of(Entity, after={"doc_id": COLLECTION}),
-    "claims": features_of(Claim, drop=("produced_by",), after={"doc_id": COLLECTION, "sent_id": {"section": _i()}}),
+    "claims": features_of(
+        Claim, drop=("produced_by",), after={"doc_id": COLLECTION, "sent_id": {"section": _i()}, "note": {"produced_by": _s()}}
+    ),
 }
+FEATURES["claims_machine"] = FEATURES["claims"].copy()
 FEATURES["claims_auto"] = FEATURES["claims"].copy()
 FEATURES["kb"] = Features(
     {
@@ -159,8 +162,12 @@ def collections(ann: str | Path) -> list[tuple[str, Path]]:
     return found
 
 
-def gold_path(ann: Path, name: str, folder: Path) -> Path:
-    return layer_path(ann / "gold" if name == ARTICLES else folder / "gold", "claims")
+def gold_path(ann: Path, name: str, folder: Path, kind: str = "gold") -> Path:
+    """A collection's coded claims: ``gold`` (the articles' at ``gold/claims.jsonl``, another
+    collection's at ``<collection>/gold/``) or ``machine`` (``<collection>/machine/``)."""
+    if kind == "gold" and name == ARTICLES:
+        return layer_path(ann / "gold", "claims")
+    return layer_path(folder / kind, "claims")
 
 
 def _hash_mod(*key) -> int:
@@ -173,19 +180,22 @@ def section_split(doc_id: str, section: int) -> str:
 
 
 def document_split(doc_id: str, fixed: dict[str, str] | None = None) -> str:
-    """The split of a document: fixed by a gold sample, else by the hash of its id."""
+    """The split of a document: fixed by a gold sample, else ``train``."""
     if fixed and doc_id in fixed:
         return fixed[doc_id]
-    return "test" if _hash_mod(doc_id) == 0 else "train"
+    return "train"
 
 
-SAMPLE_SPLITS = {"eval": "test", "dev": "train"}
+# A sample's split: dev -> train, the development test (eval) -> validation, the sealed test -> test.
+SAMPLE_SPLITS = {"dev": "train", "eval": "validation", "test": "test"}
+SAMPLE_FILES = ("gold/sample.csv", "gold/*/sample.csv", "gold/*/sealed/sample.csv")
 
 
 def fixed_splits(ann: str | Path) -> dict[str, str]:
-    """doc_id -> split for the documents of every ``gold/<collection>/sample.csv``."""
+    """doc_id -> split for the documents of every gold sample (``SAMPLE_FILES``): the articles'
+    ``gold/sample.csv``, each collection's ``gold/<collection>/sample.csv`` and its sealed test."""
     out: dict[str, str] = {}
-    for sample in sorted(Path(ann).glob("gold/*/sample.csv")):
+    for sample in sorted(p for pattern in SAMPLE_FILES for p in Path(ann).glob(pattern)):
         with open(sample, newline="", encoding="utf-8") as fh:
             for n, row in enumerate(csv.DictReader(fh), 2):
                 if row.get("split") not in SAMPLE_SPLITS:
@@ -281,12 +291,12 @@ def entity_rows(src: Source) -> Iterator[dict]:
         yield _pick(dict(e, collection=name, produced_by=_json(e.get("produced_by") or {})), FEATURES["entities"])
 
 
-def _claim_rows(src: Source, gold: bool) -> Iterator[dict]:
-    config = "claims" if gold else "claims_auto"
+def _claim_rows(src: Source, kind: str) -> Iterator[dict]:
+    config = {"gold": "claims", "machine": "claims_machine", "auto": "claims_auto"}[kind]
     for name, folder in src.collections:
-        path = gold_path(src.ann, name, folder) if gold else layer_path(folder, "claims")
-        if gold and not path.is_file():
-            continue  # a collection without a gold layer
+        path = layer_path(folder, "claims") if kind == "auto" else gold_path(src.ann, name, folder, kind)
+        if kind != "auto" and not path.is_file():
+            continue  # a collection without a coded layer of this kind
         sections = {s["sent_id"]: s["section"] for s in src.read(folder, "sentences")}
         for n, c in enumerate(src.read(path.parent, path.name.split(".")[0]), 1):
             if c["sent_id"] not in sections:
@@ -294,15 +304,20 @@ def _claim_rows(src: Source, gold: bool) -> Iterator[dict]:
                     f"{path}:{n}: {c.get('claim_id')}: sentence {c['sent_id']} is not in "
                     f"{layer_path(folder, 'sentences')}"
                 )
-            yield _pick(src.hide(dict(c, collection=name, section=sections[c["sent_id"]])), FEATURES[config])
+            row = dict(c, collection=name, section=sections[c["sent_id"]], produced_by=_json(c.get("produced_by") or {}))
+            yield _pick(src.hide(row), FEATURES[config])
 
 
 def claim_rows(src: Source) -> Iterator[dict]:
-    return _claim_rows(src, gold=True)
+    return _claim_rows(src, "gold")
+
+
+def claim_machine_rows(src: Source) -> Iterator[dict]:
+    return _claim_rows(src, "machine")
 
 
 def claim_auto_rows(src: Source) -> Iterator[dict]:
-    return _claim_rows(src, gold=False)
+    return _claim_rows(src, "auto")
 
 
 def _by_document(rows: Iterator[dict], path: Path) -> Iterator[tuple[str, list[dict]]]:
@@ -476,6 +491,7 @@ GENERATORS: dict[str, Callable[[Source], Iterable[dict]]] = {
     "sentences": sentence_rows,
     "entities": entity_rows,
     "claims": claim_rows,
+    "claims_machine": claim_machine_rows,
     "claims_auto": claim_auto_rows,
     "kb": kb_rows,
 }

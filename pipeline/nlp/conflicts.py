@@ -24,7 +24,7 @@ import json
 import shutil
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
@@ -53,7 +53,7 @@ class ConflictRoles:
     named: tuple[str, ...]  # parties named aggressor or occupying power by the GA or SC
     phrases: tuple[str, ...]  # vocabulary and territory names
 
-    @property
+    @cached_property
     def parties(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(m for side in self.sides for m in side))
 
@@ -104,7 +104,16 @@ class ConflictBook:
         return next((c for c in self.conflicts if c.id == conflict_id), None)
 
     def with_party(self, party: str) -> tuple[ConflictRoles, ...]:
-        return tuple(c for c in self.conflicts if party in c.parties)
+        return self.by_party.get(party, ())
+
+    @cached_property
+    def by_party(self) -> dict[str, tuple[ConflictRoles, ...]]:
+        """party -> the conflicts it is a member of a side in, in file order."""
+        out: dict[str, list[ConflictRoles]] = {}
+        for c in self.conflicts:
+            for p in c.parties:
+                out.setdefault(p, []).append(c)
+        return {p: tuple(cs) for p, cs in out.items()}
 
 
 @lru_cache(maxsize=8)
@@ -125,7 +134,9 @@ def load_book(
 
 def _has_pointer(sent: Span, book: ConflictBook) -> bool:
     """Whether the sentence speaks of a conflict without naming it ("the war", "both parties")."""
-    if any(t.lemma_.lower() in book.words or t.lower_ in book.words for t in sent):
+    # compared as string ids: a token's lemma and lower-case form are ids already
+    ids = _word_ids(book.words, sent.doc.vocab.strings)
+    if any(t.lemma in ids or t.lower in ids or (t.lemma_[:1].isupper() and t.lemma_.lower() in book.words) for t in sent):
         return True
     lowers = [t.lower_ for t in sent]
     firsts = {p[0] for p in book.phrases}  # a phrase is tried only where its first word stands
@@ -136,6 +147,11 @@ def _has_pointer(sent: Span, book: ConflictBook) -> bool:
         for p in book.phrases
         if p[0] == w
     )
+
+
+@lru_cache(maxsize=8)
+def _word_ids(words: frozenset, strings) -> frozenset:
+    return frozenset(strings[w] for w in words)
 
 
 def named_parties(ents: Iterable[Span]) -> set[str]:
@@ -156,7 +172,9 @@ def score(book: ConflictBook, parties: set[str], hits: dict[str, int], pointer: 
     sentence speaks of a conflict; conflicts without evidence are left out."""
     said: Optional[bool] = None
     scores: dict[str, int] = {}
-    for conflict in book.conflicts:
+    # only the conflicts with evidence can score: those with a named member or a name hit
+    touched = {c.id for p in parties for c in book.by_party.get(p, ())} | set(hits)
+    for conflict in (c for c in book.conflicts if c.id in touched):
         members = [p for p in conflict.parties if p in parties]
         value = 2 * hits.get(conflict.id, 0)
         if len({conflict.side_of(p) for p in members}) >= 2:
@@ -316,7 +334,13 @@ def names_its_conflict(span: Span) -> bool:
 
 def _record(doc: Doc, cid: str) -> ConflictRoles:
     r = doc.user_data[DOC_CONFLICTS][cid]
-    return ConflictRoles(r["id"], r["name"], tuple(tuple(s) for s in r["sides"]), tuple(r["named"]), ())
+    return _roles_of(r["id"], r["name"], tuple(tuple(s) for s in r["sides"]), tuple(r["named"]))
+
+
+@lru_cache(maxsize=256)
+def _roles_of(cid: str, name: str, sides: tuple, named: tuple) -> ConflictRoles:
+    """One record object per conflict (the engine asks for a sentence's conflicts many times)."""
+    return ConflictRoles(cid, name, sides, named, ())
 
 
 def sentence_conflicts(span: Span) -> list[ConflictRoles]:

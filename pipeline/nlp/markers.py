@@ -61,11 +61,21 @@ def _list_number_end(doc: Doc, i: int):
     return None
 
 
+def _marker_tokens(doc: Doc) -> list[int]:
+    """Indices of the tokens that are a whole footnote marker ("[12]"), found in the text (one
+    regex pass) rather than token by token."""
+    out = []
+    for m in MARKER.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end())
+        if span is not None and len(span) == 1 and MARKER_TOKEN.match(span[0].text):
+            out.append(span.start)
+    return out
+
+
 @Language.component("footnote_sentences", requires=["token.text"], assigns=["token.is_sent_start"])
 def footnote_sentences(doc: Doc) -> Doc:
-    for i, token in enumerate(doc):
-        if not MARKER_TOKEN.match(token.text):
-            continue
+    for i in _marker_tokens(doc):
+        token = doc[i]
         token.is_sent_start = False
         j = i + 1
         while j < len(doc) and doc[j].text in _CLOSERS:
@@ -80,7 +90,7 @@ def footnote_sentences(doc: Doc) -> Doc:
 
 @Language.component("footnote_markers_not_entities", requires=["token.text"], assigns=["doc.ents"])
 def footnote_markers_not_entities(doc: Doc) -> Doc:
-    markers = [doc[i : i + 1] for i, t in enumerate(doc) if MARKER_TOKEN.match(t.text)]
+    markers = [doc[i : i + 1] for i in _marker_tokens(doc)]
     if markers:
         doc.set_ents([], blocked=markers, default="unmodified")
     return doc

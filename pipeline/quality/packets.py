@@ -49,7 +49,7 @@ class Named:
 
     id: str
     states: tuple[str, ...]
-    kind: str  # state | group | organisation
+    kind: str  # state | group | organisation | place (a mention that is no party)
 
 
 class Names:
@@ -60,9 +60,9 @@ class Names:
         self.ignore = set(terms.get("ignore_ids", []))
         self.aliases: dict[str, Named] = {}
         for entry in kb.entries.values():
-            if (named := self._from_entry(entry)) is not None:
-                for alias in entry.aliases:
-                    self._add(alias, named)
+            named = self._from_entry(entry)
+            for alias in entry.aliases:
+                self._add(alias, named)
         for iso3, names in sorted(terms.get("state_aliases", {}).items()):
             for alias in names:
                 self._add(alias, Named(iso3, (iso3,), "state"), override=True)
@@ -76,16 +76,17 @@ class Names:
         for name, iso3 in sorted((extra_names or {}).items()):
             self._add(name, Named(iso3, (iso3,), "state"))
 
-    def _from_entry(self, entry) -> Optional[Named]:
+    def _from_entry(self, entry) -> Named:
         """What a knowledge-base entry stands for as a party: its state, a group's members, or
-        the organisation it is (or acts for: the Secretary-General for the UN); None for an
-        entry that is no party (a place, an armed group)."""
+        the organisation it is (or acts for: the Secretary-General for the UN); an entry that is
+        no party (a territory, a place, an armed group) stays a mention of kind ``place`` and
+        gives no candidate pair."""
         if entry.country:
             return Named(entry.country, (entry.country,), "state")
         if entry.type == "group":
             return Named(entry.id, tuple(entry.members), "group")
         party = self.kb.party_of(entry.id)
-        return Named(party, (), "organisation") if party else None
+        return Named(party, (), "organisation") if party else Named(entry.id, (), "place")
 
     def _add(self, alias: str, named: Named, override: bool = False) -> None:
         if named.id in self.ignore:
@@ -101,7 +102,7 @@ class Names:
             stripped = CountryKB.normalise(text)
             return self.aliases.get(stripped)
         named = self._from_entry(entry)
-        return None if named is None or named.id in self.ignore else named
+        return None if named.id in self.ignore else named
 
 
 class PacketBuilder:
@@ -207,6 +208,8 @@ class PacketBuilder:
         targets: dict[str, Optional[str]] = {}
         anchors: dict[str, set[int]] = {}  # id -> anchors of its mentions
         for span, n in named:
+            if n.kind == "place":
+                continue
             ids = [(s, n.id) for s in n.states] if n.kind == "group" and n.states else [(n.id, None)]
             for ident, origin in ids:
                 targets.setdefault(ident, origin)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pycountry
 
-from pipeline.quality.sheets import _TIME, CERTAINTIES, ISSUES, MODES, _read_jsonl, field_problems
+from pipeline.quality.sheets import _TIME, CERTAINTIES, ISSUES, MODES, USER_ASSIGNED, _read_jsonl, field_problems
 from pipeline.schema import ORG_PREFIX, PARTY_TYPES, party_type
 from pipeline.settings import DATA_DIR
 
@@ -31,7 +31,6 @@ def conflict_ids() -> frozenset[str]:
 
 
 # State codes outside ISO 3166-1 that GUIDELINES 3.0 §2.1 admits: Kosovo.
-USER_ASSIGNED = frozenset({"XKX"})
 FIELDS = (
     "doc_id",
     "start",

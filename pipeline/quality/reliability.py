@@ -23,49 +23,17 @@ different spans, GUIDELINES §1) the unit's value is the sorted distinct positio
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from pipeline.errors import InputError
-from pipeline.io import checked_rows
+from pipeline.quality.coding import CodingFolder, coders, read_rows, read_sample  # noqa: F401 (re-exported)
 from pipeline.quality.sheets import check_sheet
 
 NONE = "none"
 FIELDS = ("stance", "mode", "certainty", "issue")
-
-
-def read_rows(path: Path) -> list[dict]:
-    """The JSON rows of a packet or sheet; a bad line is one error naming file and line."""
-    rows = []
-    for n, row, problem in checked_rows(Path(path).read_text(encoding="utf-8").split("\n")):
-        if problem:
-            raise InputError(f"{path}:{n}", problem)
-        rows.append(row)
-    return rows
-
-
-def read_sample(path: Path) -> dict[str, dict]:
-    """``doc_id -> {split, reliability}`` from ``sample.csv``; only those three columns are read."""
-    path = Path(path)
-    with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = {"doc_id", "split", "reliability"} - set(reader.fieldnames or ())
-        if missing:
-            raise InputError(path, f"missing column(s) {', '.join(sorted(missing))}")
-        out = {}
-        for r in reader:
-            if r["split"] not in ("dev", "eval") or r["reliability"] not in ("yes", "no"):
-                raise InputError(path, f"{r['doc_id']}: split must be dev|eval and reliability yes|no")
-            out[r["doc_id"]] = {"split": r["split"], "reliability": r["reliability"] == "yes"}
-    return out
-
-
-def coders(sheets_dir: Path) -> list[str]:
-    """Coder ids: the folders of ``sheets_dir`` that hold a ``CODER.md``."""
-    return sorted(p.parent.name for p in Path(sheets_dir).glob("*/CODER.md"))
 
 
 def _joined(values) -> str:
@@ -112,27 +80,21 @@ def document_units(doc_id: str, split: str, packet: list[dict], sheets: dict[str
 
 
 def collect(gold_dir: Path) -> list[DocUnits]:
-    """Every document of ``sample.csv`` that two or more coders coded."""
-    gold_dir = Path(gold_dir)
-    sample = read_sample(gold_dir / "sample.csv")
-    names = coders(gold_dir / "sheets")
+    """Every document of ``sample.csv`` that two or more coders coded. A sheet may leave
+    candidate pairs without a row (they are ``none``): a pass coded from the plain text has none."""
+    folder = CodingFolder(gold_dir)
     docs = []
-    for doc_id in sorted(sample):
-        sheets = {c: gold_dir / "sheets" / c / f"{doc_id}.jsonl" for c in names}
-        sheets = {c: p for c, p in sheets.items() if p.is_file()}
+    for doc_id in sorted(folder.sample):
+        sheets = folder.sheets(doc_id)
         if len(sheets) < 2:
             continue
-        packet_path = gold_dir / "packets" / f"{doc_id}.jsonl"
-        if not packet_path.is_file():
-            raise InputError(packet_path, f"packet missing for double-coded {doc_id}")
+        packet = folder.packet(doc_id)
         for path in sheets.values():
-            problems = check_sheet(path, packet_path)
+            problems = check_sheet(path, packet, complete=False)
             if problems:
                 raise InputError(path, f"invalid sheet ({len(problems)} problem(s)), first: {problems[0]}")
         docs.append(
-            document_units(
-                doc_id, sample[doc_id]["split"], read_rows(packet_path), {c: read_rows(p) for c, p in sheets.items()}
-            )
+            document_units(doc_id, folder.sample[doc_id]["split"], packet, {c: read_rows(p) for c, p in sheets.items()})
         )
     return docs
 
@@ -146,12 +108,16 @@ def unit_matrix(doc: DocUnits, measure: str) -> Matrix:
     """The values of one measure for a document's units.
 
     ``stance`` / ``position`` / ``<field>_all``: all units (``none`` where no position);
+    ``<field>_marked``: the units where at least one coder gave a position;
     ``<field>_both``: only the units where every coder gave a position."""
     rows: list[list] = []
     for unit in doc.keys:
         stance = doc.column("stance", unit)
         if measure == "position":
             rows.append(["none" if s == NONE else "position" for s in stance])  # type: ignore[arg-type]
+        elif measure.endswith("_marked"):
+            if any(s != NONE for s in stance):
+                rows.append(doc.column(measure[: -len("_marked")], unit))
         elif measure.endswith("_both"):
             if NONE not in stance:
                 rows.append(doc.column(measure[: -len("_both")], unit))
@@ -222,6 +188,7 @@ def figure(docs: list[DocUnits], measure: str, resamples: int = 1000, seed: int 
 MEASURES = (
     ("stance", "stance, all units (support/oppose/neutral/none)"),
     ("position", "position vs none, all units"),
+    ("stance_marked", "stance, units where at least one coder gave a position"),
     ("stance_both", "stance, units where both coders gave a position"),
     ("mode_both", "mode, units where both gave a position"),
     ("mode_all", "mode, all units (none where no position)"),
@@ -243,7 +210,7 @@ class Report:
 def reliability(docs: list[DocUnits], resamples: int = 1000, seed: int = 0) -> Report:
     """All measures overall, per split and per coder set, plus a line per document."""
     scopes = {"overall": docs}
-    for split in ("dev", "eval"):
+    for split in sorted({d.split for d in docs}):
         scopes[split] = [d for d in docs if d.split == split]
     for names in sorted({d.coders for d in docs}):
         scopes[" × ".join(names)] = [d for d in docs if d.coders == names]

@@ -38,6 +38,7 @@ FIELDS = (
 )
 # Fields a sheet coded under GUIDELINES 3.0 adds (§8); a sheet of 2.0 has none of them.
 V3_FIELDS = ("actor_type", "target_type", "conflict")
+USER_ASSIGNED = frozenset({"XKX"})  # Kosovo (GUIDELINES §2.1): no ISO 3166-1 code of its own
 _ORG_ID = re.compile(r"^(org|group):[a-z0-9_]+$")
 _TIME = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
@@ -46,7 +47,7 @@ def is_party(code) -> bool:
     """An actor/target: an ISO 3166-1 alpha-3 code or an ``org:``/``group:`` identifier."""
     if not isinstance(code, str):
         return False
-    if _ORG_ID.match(code):
+    if _ORG_ID.match(code) or code in USER_ASSIGNED:
         return True
     return len(code) == 3 and code.isupper() and pycountry.countries.get(alpha_3=code) is not None
 
@@ -152,11 +153,16 @@ def _check_row(where: str, row: dict, sentence: dict | None, listed: set) -> lis
     return out
 
 
-def check_sheet(sheet_path: str | Path, packet_path: str | Path) -> list[str]:
-    """All problems of one sheet against its packet, one line each (empty when valid)."""
-    sheet_path, packet_path = Path(sheet_path), Path(packet_path)
+def check_sheet(sheet_path: str | Path, packet_path: str | Path | list[dict], complete: bool = True) -> list[str]:
+    """All problems of one sheet against its packet (a path, or its rows), one line each (empty
+    when valid). ``complete=False`` lets candidate pairs go without a row (a pass coded from the
+    plain text, whose missing pairs are ``none``)."""
+    sheet_path = Path(sheet_path)
     problems: list[str] = []
-    packet = _read_jsonl(packet_path, problems)
+    if isinstance(packet_path, list):
+        packet = list(enumerate(packet_path, 1))
+    else:
+        packet = _read_jsonl(Path(packet_path), problems)
     if problems:
         return problems
     sentences = {r["sent_key"]: r for _, r in packet}
@@ -171,7 +177,7 @@ def check_sheet(sheet_path: str | Path, packet_path: str | Path) -> list[str]:
             problems.append(f"{where}: duplicate of line {seen[key]} (same sent_key, actor, target and span)")
         seen.setdefault(key, n)
         covered.add(key[:3])
-    for missing in sorted(listed - covered):
+    for missing in sorted(listed - covered) if complete else ():
         problems.append(f"{sheet_path}: candidate {missing[1]}->{missing[2]} of {missing[0]} has no row")
     return problems
 

@@ -144,9 +144,10 @@ def statements(doc_ids: list[str], rows: list[dict], sentence_text, votes: dict)
 
 
 def auto_layer(
-    layer_dir: str | Path, parties: set[str], only: Optional[set[str]] = None
+    layer_dir: str | Path, parties: set[str], only: Optional[set[str]] = None, claims_dir: Optional[Path] = None
 ) -> tuple[list[str], list[dict], Any]:
-    """Documents, claim rows and a sentence lookup of the automatic layer in ``layer_dir``."""
+    """Documents, claim rows and a sentence lookup of the automatic layer in ``layer_dir`` (or
+    of the claim layer in ``claims_dir`` on the same documents: the machine-coded layer)."""
     layer_dir = Path(layer_dir)
     docs = [
         d["doc_id"]
@@ -154,7 +155,7 @@ def auto_layer(
         if STATEMENT_FILE.match(d["doc_id"]) and (only is None or d["doc_id"] in only)
     ]
     keep = set(docs)
-    rows = [r for r in read_jsonl(layer_file(layer_dir, "claims")) if r["doc_id"] in keep]
+    rows = [r for r in read_jsonl(layer_file(claims_dir or layer_dir, "claims")) if r["doc_id"] in keep]
     needed = {r["sent_id"] for r in rows if r["target"] in parties}
     texts = {s["sent_id"]: s["text"] for s in read_jsonl(layer_file(layer_dir, "sentences")) if s["sent_id"] in needed}
     missing = sorted(needed - set(texts))
@@ -287,8 +288,18 @@ def validate_votes(
             + (" (only the statements sampled for the gold)" if sample_only else "")
             + f"; rows toward {named} {len(toward)}, of them with no mention of it in the sentence {implicit}"
         )
+    elif layer == "machine":
+        from pipeline.quality.coding import read_sample
+
+        machine = Path(annotations_dir) / "machine" / "ungd"
+        only = set(read_sample(machine / "sample.csv"))
+        docs, rows, text = auto_layer(Path(annotations_dir) / "ungd", parties, only, Path(annotations_dir) / "ungd" / "machine")
+        scope = (
+            f"layer: machine-coded ({Path(annotations_dir) / 'ungd' / 'machine'}); {len(docs)} statements, every one "
+            "outside the sealed test, coded by machine annotators (language models)"
+        )
     else:
-        raise InputError(layer, "--layer must be auto or gold")
+        raise InputError(layer, "--layer must be auto, gold or machine")
     items = statements(docs, rows, text, votes)
     countries = {iso: v["country"] for table in votes.values() for iso, v in table.items()}
     goals = layer == "auto" and not sample_only

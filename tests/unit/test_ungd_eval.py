@@ -145,7 +145,7 @@ def test_report_splits_dev_and_eval_with_document_bootstrap(corpus, tmp_path):
     assert (iv["low"], iv["high"]) == pytest.approx((0.0, 4 / 7))
     assert "stance_oppose_f1" in dev["bootstrap"]["intervals"]
     assert ev["stance"]["f1"] == 1.0 and ev["bootstrap"]["intervals"] is None
-    assert "automatic vs UNGD gold: dev\n" in text and "eval (frozen split" in text
+    assert "automatic vs UNGD gold: dev\n" in text and "eval (development test)" in text
     assert "unaligned: BBB_77_2022:2:1" in text
 
     only_eval, figs = ungd_report(layer, gold_dir, corpus, "eval")

@@ -59,10 +59,12 @@ class Actors:
     def _named(self, subject: Token, tok2ent: dict) -> list:
         """The states the subject names, outside its prepositional modifiers (but "the Government
         of X" names X)."""
+        subtree = list(subject.subtree)
+        inside = {t.i for t in subtree}
         core = [
             t
-            for t in subject.subtree
-            if not any(a.dep_ == self.labels.prep and a in subject.subtree and a.i != subject.i for a in t.ancestors)
+            for t in subtree
+            if not any(a.dep_ == self.labels.prep and a.i in inside and a.i != subject.i for a in t.ancestors)
         ]
         found = countries_in(core, tok2ent)
         if not found and subject.lemma_.lower() in self.lex.state_nouns:

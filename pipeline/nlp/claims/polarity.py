@@ -77,7 +77,10 @@ class Polarity:
         longer": "longer" is the verb's child and "no" the word before it)."""
         doc, count, inside = verb.doc, 0, set[int]()
         for c in verb.children:
+            last = c.lower_
             for words in self._adverbs:
+                if words[-1] != last:
+                    continue  # the phrase ends with the child: no other can match
                 start = c.i - len(words) + 1
                 if start >= 0 and tuple(t.lower_ for t in doc[start : c.i + 1]) == words:
                     count += 1

@@ -15,7 +15,7 @@ from pipeline.nlp.claims.parse import VERBAL, countries_in
 from pipeline.nlp.claims.polarity import FLIP
 from pipeline.nlp.claims.rows import party
 from pipeline.nlp.claims.targets import Targets
-from pipeline.nlp.claims.toolkit import StatementInput, Toolkit
+from pipeline.nlp.claims.toolkit import StatementInput, Toolkit, sentence_lemmas
 from pipeline.nlp.claims.wrongs import Wrongs
 
 
@@ -351,8 +351,9 @@ class SentenceRules:
         nouns = self.aggression.acts(sent, aggression, tok2ent, code)
         acts = scope.acts + nouns + self.aggression.wrongs(aggression)
         extra = [row for _, row in nouns]
+        lemmas = sentence_lemmas(sent)
         for rule in self.statement_rules:
-            extra += rule(StatementInput(sent, tok2ent, code, acts, [*claims, *extra]))
+            extra += rule(StatementInput(sent, tok2ent, code, acts, [*claims, *extra], lemmas))
         for row in extra:
             # An explicit cue's row for the pair wins over an implied one ("we support Russia's war").
             if not any(c["actor"] == row["actor"] and c["target"] == row["target"] for c in claims):

@@ -17,7 +17,9 @@ from pipeline.registry import statement_rules
 class Demands(StatementRule):
     def __call__(self, given: StatementInput) -> list[dict]:
         L = self.labels
-        out = []
+        out: list[dict] = []
+        if not given.lemmas & self.lex.demand_verbs:
+            return out  # a demand's words are words of the sentence
         for verb in given.sent:
             if verb.pos_ not in VERBAL or not self._modal(verb):
                 continue

@@ -24,7 +24,7 @@ class CallsOnParties(StatementRule):
 
     def __call__(self, given: StatementInput) -> list[dict]:
         sent, war = given.sent, self.tools.war
-        if given.speaker == war.party(sent):
+        if not given.lemmas & self.lex.call_verbs or given.speaker == war.party(sent):
             return []
         for verb in sent:
             if verb.lemma_.lower() not in self.lex.call_verbs or verb.pos_ != "VERB":
@@ -60,6 +60,8 @@ class CallsForPeace(StatementRule):
 
     def __call__(self, given: StatementInput) -> list[dict]:
         sent, speaker, tok2ent = given.sent, given.speaker, given.tok2ent
+        if not given.lemmas & self.lex.peace_backing_verbs:
+            return []
         parties = self.tools.war.parties(sent)
         taken = {r["target"] for r in given.rows if r["actor"] == speaker}
         if speaker in parties or taken & parties:
