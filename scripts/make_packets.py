@@ -62,7 +62,8 @@ def main(
     terms = load_terms(GOLD / "packet_terms.json")
     with (UNGD / "speakers.csv").open(encoding="utf-8", newline="") as fh:
         extra = speaker_names(csv.DictReader(fh), terms.get("unlisted_speakers", ()))
-    builder = PacketBuilder(Names(CountryKB.from_path("pipeline/data/country_kb.jsonl"), terms, extra), terms)
+    kb = CountryKB.from_path("pipeline/data/country_kb.jsonl")
+    builder = PacketBuilder(Names(kb, terms, extra), terms)
     total_s = total_c = 0
     print("doc_id\tsentences\tcandidate_pairs")
     for doc_id in doc_ids:
@@ -71,7 +72,9 @@ def main(
             lines = path.read_text(encoding="utf-8").split("\n")
         except UnicodeDecodeError as exc:
             raise SystemExit(f"error: {path}: not valid UTF-8 ({exc.reason} at offset {exc.start})")
-        rows = (builder.plain_rows if plain else builder.rows)(doc_id, doc_id.split("_")[0], lines)
+        # the speaker as a party: an observer's code by its alias ("EU" speaks for org:eu)
+        speaker = kb.speaker_party(doc_id.split("_")[0])
+        rows = (builder.plain_rows if plain else builder.rows)(doc_id, speaker, lines)
         write_jsonl(out / f"{doc_id}.jsonl", rows)
         n_c = sum(len(r["candidates"]) for r in rows)
         total_s, total_c = total_s + len(rows), total_c + n_c

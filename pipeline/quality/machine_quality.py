@@ -135,6 +135,7 @@ def render(machine_dir: Path, gold_dir: Path, resamples: int = 1000, seed: int =
         "|---|---|---|---|",
     ]
     out += [f"| {f.field} | {f.precision:.3f} | {f.recall:.3f} | {f.f1:.3f} |" for f in s2.values()]
+    out += coding_time(Path(machine_dir) / "sheets")
     docs_units = reliability.collect(machine_dir)
     out += ["", f"## Between blind codings ({len(docs_units)} statements)", ""]
     if docs_units:
@@ -151,3 +152,27 @@ def render(machine_dir: Path, gold_dir: Path, resamples: int = 1000, seed: int =
 
 def _states(unit: tuple) -> bool:
     return not any(":" in code for code in unit[1:])
+
+
+def coding_time(sheets_dir: Path) -> list[str]:
+    """The time per statement each coder logged (``timing.tsv``: doc_id, start, end, UTC)."""
+    import datetime as dt
+    import statistics
+
+    seconds = []
+    for path in sorted(Path(sheets_dir).glob("*/timing.tsv")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) == 3:
+                start, end = (dt.datetime.fromisoformat(x.replace("Z", "+00:00")) for x in parts[1:])
+                seconds.append(max(0.0, (end - start).total_seconds()))
+    if not seconds:
+        return []
+    return [
+        "## Coding time",
+        "",
+        f"{len(seconds)} codings logged by the coders (`sheets/<coder>/timing.tsv`, wall-clock UTC from "
+        f"reading the packet to a checked sheet): median {statistics.median(seconds):.0f} s per statement, "
+        f"mean {statistics.mean(seconds):.0f} s, total {sum(seconds) / 3600:.2f} h.",
+        "",
+    ]

@@ -259,8 +259,8 @@ def render(report: Report) -> str:
         f"{report.seed}); resamples where α is undefined are dropped (their count is shown when any).",
         "- Figures over the units where both coders gave a position always stand beside the "
         "all-units figure of the same field.",
-        "- The eval split is reported for completeness of the reliability design; eval-split "
-        "figures are for use only once the rules and models are frozen (GUIDELINES §10.1).",
+        "- Splits: `dev` (development), `eval` (the development test), `test` (the sealed test); "
+        "GUIDELINES §10.1, `SAMPLING.md`.",
         "",
     ]
     for scope, figures in report.scopes.items():

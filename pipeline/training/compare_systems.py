@@ -12,7 +12,8 @@ Systems, all scored on (sentence, actor, target, stance) rows against gold
 Development: grouped 5-fold cross-validation over the dev documents (groups = documents; the
 seed article is one of them); hyperparameters (C, the ``none`` threshold) are chosen on the
 out-of-fold predictions of dev only. Then each learned system is trained on all dev documents
-and the frozen eval split (the unseen article and the eval statements) is scored once. Scores
+and the development test (the unseen article and the eval statements; scored during development,
+``annotations/gold/ungd/SAMPLING.md``) is scored after. Scores
 and 95 % bootstrap intervals (documents resampled) come from ``pipeline.quality.compare``. A
 learning curve (dev CV, training on the first n documents of each training fold) and the speed
 and peak memory of the whole pipeline on one core complete the table. The head trained on all
@@ -517,7 +518,7 @@ def results_markdown(
         "(`pipeline.quality.compare`, 1000 resamples).",
         "",
         f"Data: dev = the seed article + {counts['ungd']} UN General Debate statements ({len(dev_ids)} documents, "
-        f"{n_dev_c} candidate pairs); eval (frozen, scored once) = the unseen article + "
+        f"{n_dev_c} candidate pairs); eval (the development test: it chose between systems, so it is no unseen test; SAMPLING.md) = the unseen article + "
         f"{len(eval_ids) - 1} statements ({n_ev_c} candidate pairs). Statement gold: the adjudicated sheet where "
         "there is one, else the first coder's sheet (coders are machine annotators (language models)); a pair "
         "outside the gold is `none`. Organisations (EU, NATO, ...) are in the gold but not in the claim "
@@ -543,7 +544,7 @@ def results_markdown(
         lines += recall_table(recall)
     lines += ["## Development: grouped 5-fold cross-validation over dev documents", ""]
     lines += _table("dev (out-of-fold)", dev_scores, {k: ndocs(dev_ids)[k] for k in collections})
-    lines += ["## Evaluation: the frozen eval split, once", ""]
+    lines += ["## Evaluation: the development test", ""]
     lines += _table("eval", ev_scores, {k: ndocs(eval_ids)[k] for k in collections})
     lines += [
         "## Learning curve (dev CV; encoder head trained on n documents of each training fold)",

@@ -6,7 +6,7 @@
 classification layer on top, every weight trained (``transformers``), on CPU.
 
 Data, by document: the dev documents less a seeded validation set of dev documents train the
-model; the validation set chooses the epoch and the ``none`` threshold; the frozen eval split is
+model; the validation set chooses the epoch and the ``none`` threshold; the development test (eval) is
 scored once, for the model alone and combined with the rules (the rules' rows, plus the model's
 for pairs the rules left out), with the same scorer as ``compare_systems``. Hyper-parameters are
 fixed in advance (``CONFIG``), not searched. The weights are a build artefact written to
@@ -172,7 +172,7 @@ def run(
         f"{len(train_ids)} dev documents ({len(idx['train'])} pairs): {CONFIG['epochs']} epochs, batch "
         f"{CONFIG['batch_size']}, learning rate {CONFIG['learning_rate']} (fixed in advance). The epoch "
         f"({best['epoch']}) and the `none` threshold ({best['threshold']}) were chosen on {len(valid_ids)} "
-        f"other dev documents (validation F1 {best['f1']:.3f}); the frozen eval split was scored once.",
+        f"other dev documents (validation F1 {best['f1']:.3f}); then the development test (eval) was scored.",
         "",
         "| collection (eval) | system | rows P / R / F1 [95 % CI of F1] |",
         "|---|---|---|",
@@ -193,7 +193,7 @@ def main(
     out: Path = typer.Option(Path("models/claim_encoder_finetuned"), help="Folder for the weights (a build artefact)."),
     results: Path = typer.Option(Path("annotations/results_finetuned.md")),
 ):
-    """Fine-tune all-MiniLM-L6-v2 on the dev candidate pairs and score it on the frozen eval split."""
+    """Fine-tune all-MiniLM-L6-v2 on the dev candidate pairs and score it on the development test (eval)."""
     import torch
 
     torch.set_num_threads(2)

@@ -31,7 +31,6 @@ LAYER_FILES = {
     "documents": "documents.jsonl",
     "sentences": "sentences.jsonl",
     "entities": "entities.jsonl",
-    "claims": "gold/claims.jsonl",
     "claims_auto": "claims.jsonl",
     "kb": "documents.jsonl",
 }
@@ -41,16 +40,24 @@ def lines(path):
     return len(Path(path).read_text(encoding="utf-8").splitlines())
 
 
+def coded_paths(name: str) -> list[Path]:
+    """The coded claim layers behind ``claims`` (gold) and ``claims_machine``, every collection."""
+    if name == "claims":
+        return [ANN / "gold" / "claims.jsonl"] + sorted(ANN.glob("*/gold/claims.jsonl.gz"))
+    return sorted(ANN.glob("*/machine/claims.jsonl.gz"))
+
+
 def layer_rows(name: str) -> list[dict]:
-    """The rows behind a config in every collection: the articles' layer and, for the automatic
-    layers, each other collection's gzip layer."""
+    """The rows behind a config in every collection: the articles' layer and each other
+    collection's gzip layer; for the coded configs, their gold or machine layers."""
     from pipeline.io import read_jsonl
 
+    if name in ("claims", "claims_machine"):
+        return [r for path in coded_paths(name) for r in read_jsonl(path)]
     rel = LAYER_FILES[name]
     rows = list(read_jsonl(ANN / rel))
-    if not rel.startswith("gold/"):
-        for folder in sorted(p for p in ANN.iterdir() if p.is_dir() and (p / "documents.jsonl.gz").is_file()):
-            rows += list(read_jsonl(folder / (rel + ".gz")))
+    for folder in sorted(p for p in ANN.iterdir() if p.is_dir() and (p / "documents.jsonl.gz").is_file()):
+        rows += list(read_jsonl(folder / (rel + ".gz")))
     return rows
 
 
@@ -106,21 +113,52 @@ def test_committed_split_files_are_regenerated_byte_identically(tmp_path):
 @pytest.mark.parametrize("name", CONFIGS)
 def test_features_and_row_counts(loaded, name):
     ds = loaded[name]
-    assert set(ds) == set(SPLITS)
-    for split in SPLITS:
+    # every config has every split, but the machine-coded layer: it leaves the sealed test out
+    assert set(ds) == (set(SPLITS) - {"test"} if name == "claims_machine" else set(SPLITS))
+    for split in ds:
         assert ds[split].features == FEATURES[name]
-    assert sum(ds[s].num_rows for s in SPLITS) == len(layer_rows(name))
+    assert sum(ds[s].num_rows for s in ds) == len(layer_rows(name))
+
+
+def test_claims_hold_the_un_gold_in_every_split(loaded, texts):
+    """train: the development statements (and the articles' and passages' gold); validation: the
+    development test; test: the sealed test. Every row's offsets give its text."""
+    import csv
+
+    def sample(path):
+        with open(path, encoding="utf-8", newline="") as fh:
+            return {r["doc_id"]: r["split"] for r in csv.DictReader(fh)}
+
+    want = {**sample(ANN / "gold" / "ungd" / "sample.csv"), **sample(ANN / "gold" / "ungd" / "sealed" / "sample.csv")}
+    side = {"dev": "train", "eval": "validation", "test": "test"}
+    for split in SPLITS:
+        un = [r for r in loaded["claims"][split] if r["collection"] == "ungd"]
+        assert un, split
+        assert {side[want[r["doc_id"]]] for r in un} == {split}
+        for r in un:
+            assert texts[r["doc_id"]][r["start"] : r["end"]] == r["text"]
+    machine = loaded["claims_machine"]
+    assert {r["doc_id"] for s in machine for r in machine[s]}.isdisjoint(sample(ANN / "gold" / "ungd" / "sealed" / "sample.csv"))
+    assert all(json.loads(r["produced_by"])["model"] for s in machine for r in machine[s])
+
+
+def test_training_never_sees_a_validation_or_test_document(loaded):
+    from pipeline.training.train import TRAIN_SPLIT
+
+    train = {r["doc_id"] for r in loaded["claims"][TRAIN_SPLIT]}
+    held_out = {d["doc_id"] for s in SPLITS if s != TRAIN_SPLIT for d in loaded["documents"][s]}
+    assert train and held_out and train.isdisjoint(held_out)
 
 
 def test_classlabel_round_trip(loaded):
-    for name in ("claims", "claims_auto"):
+    for name in ("claims", "claims_machine", "claims_auto"):
         stance = loaded[name]["train"].features["stance"]
         assert isinstance(stance, ClassLabel) and stance.names == ["support", "oppose", "neutral"]
         for i, label in enumerate(stance.names):
             assert stance.str2int(label) == i and stance.int2str(i) == label
         raw = layer_rows(name)
         by_key = {(r["claim_id"], r["actor"], r["target"]): r["stance"] for r in raw}
-        for split in SPLITS:
+        for split in loaded[name]:
             for row in loaded[name][split]:
                 assert stance.int2str(row["stance"]) == by_key[(row["claim_id"], row["actor"], row["target"])]
 
@@ -140,16 +178,15 @@ def test_seed_text_is_withheld_and_rehydrates(loaded, texts):
     with pytest.raises(DatasetError, match=SEED):
         rehydrate(loaded["claims"], {SEED: texts[SEED] + " "}, hashes)
     back = rehydrate(loaded["claims"], {SEED: texts[SEED]}, hashes)
-    gold_rows = map(json.loads, (ANN / "gold" / "claims.jsonl").open())
-    raw = {(r["claim_id"], r["actor"], r["target"]): r["text"] for r in gold_rows}
+    raw = {(r["claim_id"], r["actor"], r["target"]): r["text"] for r in layer_rows("claims")}
     for split in SPLITS:
         for row in back[split]:
             assert row["text"] == raw[(row["claim_id"], row["actor"], row["target"])]
 
 
 def test_offsets_hold_after_loading(loaded, texts):
-    for name in ("sentences", "entities", "claims", "claims_auto"):
-        for split in SPLITS:
+    for name in ("sentences", "entities", "claims", "claims_machine", "claims_auto"):
+        for split in loaded[name]:
             for row in loaded[name][split]:
                 if row["text"] is not None:
                     assert texts[row["doc_id"]][row["start"] : row["end"]] == row["text"], (name, row)
@@ -169,7 +206,7 @@ def test_kb_shape(loaded):
     recs = [r for s in SPLITS for r in loaded["kb"][s]]
     ids = [e["id"] for r in recs for e in r["entities"]] + [x["id"] for r in recs for x in r["relations"]]
     assert len(ids) == len(set(ids))
-    gold = [json.loads(x) for x in (ANN / "gold" / "claims.jsonl").read_text().splitlines()]
+    gold = layer_rows("claims")
     rels = [x for r in recs for x in r["relations"]]
     assert sum(x["type"] in ("support", "oppose", "neutral") for x in rels) == len(gold)
     assert sum(x["type"] == "actor" for x in rels) == len(gold)
@@ -178,7 +215,7 @@ def test_kb_shape(loaded):
     for x in rels:
         assert x["arg1_id"] in ents and x["arg2_id"] in ents
         if x["type"] != "footnote":
-            assert {"db_name": "ISO3166-1", "db_id": x["normalized"][0]["db_id"]} in ents[x["arg2_id"]]["normalized"]
+            assert x["normalized"][0] in ents[x["arg2_id"]]["normalized"]
     dbs = {n["db_name"] for e in ents.values() for n in e["normalized"]}
     assert {"ISO3166-1", "Wikidata"} <= dbs
 
@@ -187,12 +224,12 @@ def test_one_split_scheme_by_document(loaded):
     """Every config puts a document's rows in the same split, so configs join on doc_id."""
     side = {d["doc_id"]: s for s in SPLITS for d in loaded["documents"][s]}
     for name in CONFIGS:
-        for split in SPLITS:
+        for split in loaded[name]:
             key = "document_id" if name == "kb" else "doc_id"
             assert {r[key] for r in loaded[name][split]} <= {d for d, s in side.items() if s == split}, name
     assert {d: s for d, s in side.items() if d in (SEED, "unseen_caucasus_2024")} == {
-        SEED: "test",
-        "unseen_caucasus_2024": "train",
+        SEED: "train",
+        "unseen_caucasus_2024": "validation",
     }
 
 
@@ -204,7 +241,7 @@ def test_jsonl_export_loads_with_same_features(tmp_path, loaded, cache):
     write_card_header(tmp_path / "README.md", "jsonl", prose_from=ANN / "README.md")
     for name in CONFIGS:
         ds = load_dataset(str(tmp_path), name, cache_dir=cache)
-        for split in SPLITS:
+        for split in ds:
             assert ds[split].features == FEATURES[name]
             assert ds[split].num_rows == counts[name][split] == lines(tmp_path / "hf" / name / f"{split}.jsonl")
             got, want = ds[split].to_list(), loaded[name][split].to_list()
@@ -231,6 +268,7 @@ def two_collections(tmp_path_factory):
     root = tmp_path_factory.mktemp("two")
     ann = root / "annotations"
     shutil.copytree(ANN, ann, ignore=shutil.ignore_patterns("parquet", "hf", "packets", "sheets", "example_packets"))
+    shutil.rmtree(ann / "ungd")  # the committed statements' layers (and their coded claims) give way to three
     inputs = [i for i in read_manifest(ANN.parent / "corpus", only=["ungd"]) if i.doc_id in STATEMENTS]
     assert len(inputs) == len(STATEMENTS)
     annotate_to_dir(inputs, collection_dir(ann, "ungd"), Annotator(Settings()), progress=False, compress=True)
@@ -255,11 +293,10 @@ def test_second_collection_loads_with_its_collection_column(two_collections):
     assert articles == {"articles"}
     docs = load_dataset(str(ann), "documents", cache_dir=cache)
     side = {d["doc_id"]: (s, d["collection"], d["text"] is None) for s in docs for d in docs[s]}
-    # eval statements of the gold sample are in test, dev ones in train; statements keep their text (CC0)
-    assert side["BGR_78_2023"] == ("test", "ungd", False) and side["BDI_77_2022"] == ("train", "ungd", False)
-    assert side["AGO_77_2022"][0] == (
-        "test" if int(hashlib.sha256(b"AGO_77_2022").hexdigest(), 16) % 5 == 0 else "train"
-    )
+    # eval statements of the gold sample (the development test) are in validation, dev ones and
+    # statements outside every sample in train; statements keep their text (CC0)
+    assert side["BGR_78_2023"] == ("validation", "ungd", False) and side["BDI_77_2022"] == ("train", "ungd", False)
+    assert side["AGO_77_2022"][0] == "train"
     for name in CONFIGS:  # every config carries both collections, split by document
         ds = load_dataset(str(ann), name, cache_dir=cache)
         for split in ds:
@@ -275,16 +312,18 @@ def test_empty_split_gets_no_file_and_no_card_entry(two_collections, tmp_path):
     ann, _, cache = two_collections
     only = tmp_path / "ann"
     shutil.copytree(ann, only)
-    # drop every gold row of the train documents: the claims config has a test split only
+    # keep only the gold rows of the validation article: the claims config has that split only
     rows = [json.loads(x) for x in (only / "gold" / "claims.jsonl").read_text().splitlines()]
-    (only / "gold" / "claims.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows if r["doc_id"] == SEED))
+    keep = "unseen_caucasus_2024"
+    (only / "gold" / "claims.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows if r["doc_id"] == keep))
+    shutil.rmtree(only / "passages" / "gold")
     counts = export_parquet(only)
     assert counts["claims"]["train"] == 0 and not (only / "parquet" / "claims" / "train.parquet").exists()
     meta = yaml.safe_load((only / "README.md").read_text().split("---\n")[1])
     claims = next(c for c in meta["configs"] if c["config_name"] == "claims")
-    assert [f["split"] for f in claims["data_files"]] == ["test"]
+    assert [f["split"] for f in claims["data_files"]] == ["validation"]
     ds = load_dataset(str(only), "claims", cache_dir=cache + "2")
-    assert list(ds) == ["test"] and ds["test"].num_rows == len([r for r in rows if r["doc_id"] == SEED])
+    assert list(ds) == ["validation"] and ds["validation"].num_rows == len([r for r in rows if r["doc_id"] == keep])
 
 
 def test_upload_folder_holds_card_licence_and_parquet_only(two_collections, tmp_path):
