@@ -607,10 +607,8 @@ def gold_build_ungd(
         rows = build(gold_dir, out)
     except InputError as err:
         _fail(str(err))
-    splits = {s: sum(r["split"] == s for r in rows) for s in ("dev", "eval")}
-    typer.echo(
-        f"{len(rows)} gold rows (dev={splits['dev']} eval={splits['eval']}) -> {out or gold_dir / 'claims.jsonl'}"
-    )
+    splits = " ".join(f"{s}={sum(r['split'] == s for r in rows)}" for s in sorted({r["split"] for r in rows}))
+    typer.echo(f"{len(rows)} gold rows ({splits}) -> {out or gold_dir / 'claims.jsonl'}")
 
 
 def main() -> None:  # pragma: no cover
