@@ -11,8 +11,9 @@ Every collection of the folder is read (``pipeline.layers``), and every record c
 document's ``collection``. Records are the schema models of ``pipeline.schema`` (attribute
 access: ``claim.actor``) with that one field added, loaded without validation so that a broken
 layer can still be read and ``validate()`` run. Claim layers: ``automatic`` (``auto`` too),
-``gold`` (the articles' gold claim rows, and the statements' coded positions as claim rows of
-the cleaned text, ``layers.position_claims``) and ``machine`` (a machine-coded layer; empty until one is built).
+``gold`` (every collection's gold claim rows: the articles', the passages', the statements' gold
+sample and sealed test) and ``machine`` (the statements' machine-coded layer), both as the build
+writes them (``pipeline/quality/coded_layers.py``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any, Optional
 
 from pipeline import schema
 from pipeline.io import read_jsonl
-from pipeline.layers import position_claims, require_layers
+from pipeline.layers import require_layers
 from pipeline.schema import Claim, Entity, Sentence
 
 
@@ -45,21 +46,6 @@ LAYER_NAMES = {"automatic": "automatic", "auto": "automatic", "gold": "gold", "m
 
 def _construct(model, row: dict, collection: str):
     return model.model_construct(**{**row, "collection": collection})
-
-
-def _positions(path: Path, texts: dict[str, str], sentences: list) -> list[dict]:
-    """Coded positions as claim rows of the cleaned texts (``layers.position_claims``)."""
-    by_doc: dict[str, list[dict]] = {}
-    for r in read_jsonl(path):
-        if r.get("doc_id") in texts:
-            by_doc.setdefault(r["doc_id"], []).append(r)
-    sents: dict[str, list[dict]] = {}
-    for s in sentences:
-        if s.doc_id in by_doc:
-            sents.setdefault(s.doc_id, []).append(
-                {"sent_id": s.sent_id, "start": s.start, "end": s.end, "text": s.text}
-            )
-    return [row for d, rows in by_doc.items() for row in position_claims(rows, texts[d], sents.get(d, []))]
 
 
 def _start_end(span) -> tuple[int, int]:
@@ -133,13 +119,11 @@ class Corpus:
                 f"{path}: no documents layer here or in a subfolder; is this an annotations folder?"
             ) from None
         documents: list[schema.Document] = []
-        rows: dict[str, list] = {"sentences": [], "entities": [], "automatic": [], "gold": []}
+        rows: dict[str, list] = {"sentences": [], "entities": [], "automatic": [], "gold": [], "machine": []}
         for folder in folders:
             collection: dict[str, str] = {}
-            texts: dict[str, str] = {}
             for doc in folder.documents():
                 collection[doc["doc_id"]] = doc["collection"]
-                texts[doc["doc_id"]] = doc["text"]
                 documents.append(schema.Document.model_construct(**doc))
             at = lambda row: collection.get(row.get("doc_id"), folder.name)  # noqa: E731
             for layer, model, key in (
@@ -149,19 +133,15 @@ class Corpus:
             ):
                 if folder.path(layer).is_file():
                     rows[key] += [_construct(model, r, at(r)) for r in folder.rows(layer)]
-            sentences = rows["sentences"]
-            if folder.gold_claims is not None:
-                rows["gold"] += [_construct(ClaimRecord, r, at(r)) for r in read_jsonl(folder.gold_claims)]
-            if folder.gold_positions is not None:
-                rows["gold"] += [
-                    _construct(ClaimRecord, r, at(r)) for r in _positions(folder.gold_positions, texts, sentences)
-                ]
+            for key, coded in (("gold", folder.gold_claims), ("machine", folder.machine_claims)):
+                if coded is not None:
+                    rows[key] += [_construct(ClaimRecord, r, at(r)) for r in read_jsonl(coded)]
         return cls(
             path,
             documents,
             rows["sentences"],
             rows["entities"],
-            {"automatic": rows["automatic"], "gold": rows["gold"]},
+            {"automatic": rows["automatic"], "gold": rows["gold"], "machine": rows["machine"]},
         )
 
     @property

@@ -9,30 +9,30 @@ part). A document's collection is its ``collection`` field (an ``annotate`` outp
 collections in one folder); the folder's name stands in where the field is missing.
 
 Gold claim rows (the ``Claim`` schema) are ``gold/claims.jsonl`` beside the articles' layers
-and ``<collection>/gold/claims.jsonl[.gz]`` beside another collection's; coded positions of
-statements (the ``Position`` schema, located by a line of the statement file) are
-``gold/<collection>/claims.jsonl``.
+and ``<collection>/gold/claims.jsonl[.gz]`` beside another collection's; machine-coded claim rows
+are ``<collection>/machine/claims.jsonl[.gz]``. The build writes both from the coded positions
+(``pipeline/quality/coded_layers.py``), whose source files (the ``Position`` schema, located by a
+line of the statement file) are ``gold/<collection>/claims.jsonl``: only the audit reads those.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
 from pipeline.ingest.manifest import DEFAULT_COLLECTION
 from pipeline.io import LAYERS, layer_path, read_jsonl
-from pipeline.schema import party_type
 
 # Subfolders of an annotations folder that are not collections.
-NOT_COLLECTIONS = frozenset({"gold", "parquet", "hf", "checks"})
+NOT_COLLECTIONS = frozenset({"gold", "machine", "parquet", "hf", "checks"})
 
 
 @dataclass(frozen=True)
 class LayerFolder:
     """One folder of layers: its collection name (for documents without a ``collection``
-    field), the folder, its gold claim rows and its gold positions (None where absent)."""
+    field), the folder, its gold claim rows, the source of its gold (positions) and its
+    machine-coded claim rows (None where absent)."""
 
     name: str
     folder: Path
@@ -41,6 +41,7 @@ class LayerFolder:
     # "statements": positions located by a line of the statement file (the ``Position`` schema);
     # "passages": by the sentence's offsets in the source file (checked by quality/passages.py).
     positions_kind: Optional[str] = None
+    machine_claims: Optional[Path] = None
 
     def path(self, layer: str) -> Path:
         return layer_path(self.folder, layer)
@@ -62,13 +63,15 @@ def _existing(*paths: Path) -> Optional[Path]:
 
 
 def _folder(root: Path, folder: Path, name: str) -> LayerFolder:
-    if folder == root:
-        claims = _existing(layer_path(root / "gold", "claims")) if name == DEFAULT_COLLECTION else None
-        positions = _existing(root.parent / "gold" / name / "claims.jsonl") if name != DEFAULT_COLLECTION else None
-    else:
-        claims = _existing(layer_path(folder / "gold", "claims"))
-        positions = _existing(root / "gold" / name / "claims.jsonl")
-    return LayerFolder(name, folder, claims, positions, _positions_kind(positions))
+    """A folder of layers with its coded claim layers: the articles' gold at ``gold/`` beside
+    their layers; another collection's gold and machine-coded layers in ``gold/`` and
+    ``machine/`` inside its folder (also when the folder given is that collection's own)."""
+    articles = folder == root and name == DEFAULT_COLLECTION
+    claims = _existing(layer_path(folder / "gold", "claims"))
+    machine = None if articles else _existing(layer_path(folder / "machine", "claims"))
+    top = root.parent if folder == root else root  # where ``gold/<collection>/`` lies
+    positions = None if articles else _existing(top / "gold" / name / "claims.jsonl")
+    return LayerFolder(name, folder, claims, positions, _positions_kind(positions), machine)
 
 
 def _positions_kind(path: Optional[Path]) -> Optional[str]:
@@ -112,78 +115,11 @@ def require_layers(ann: str | Path) -> list[LayerFolder]:
 __all__ = ["LAYERS", "LayerFolder", "layer_folders", "require_layers", "NOT_COLLECTIONS"]
 
 
-def _squeeze(text: str) -> tuple[str, list[int]]:
-    kept = [i for i, ch in enumerate(text) if not ch.isspace()]
-    return "".join(text[i] for i in kept), kept
-
-
-def position_claims(positions: list[dict], text: str, sentences: list[dict]) -> list[dict]:
-    """A document's coded positions as claim rows of its cleaned text (the ``Claim`` fields), so
-    they go wherever a claim layer goes. A position's ``span`` is searched in the text with all
-    whitespace ignored (the statement file wraps lines the cleaned text joins), in file order;
-    the row takes the automatic sentence where the span starts. ``topic`` is ``other``; the
-    coding's issue, mode and certainty are in ``note``. A span not found is left out."""
-    squeezed, kept = _squeeze(text)
-    starts = [s["start"] for s in sentences]
-    found: dict[tuple, Optional[int]] = {}
-    cursor = 0
-    out: list[dict] = []
-    for p in positions:
-        # A statement's position names its packet sentence; a passage's, its sentence's offsets.
-        key = (p.get("sent_key"), p.get("span_start", p["start"]), p.get("span_end", p["end"]), p["span"])
-        if key not in found:
-            needle = "".join(p["span"].split())
-            at = squeezed.find(needle, cursor) if needle else -1
-            if at < 0 and needle:
-                at = squeezed.find(needle)
-            found[key] = kept[at] if at >= 0 else None
-            cursor = at + len(needle) if at >= 0 else cursor
-        start = found[key]
-        if start is None or not sentences:
-            continue
-        sent = sentences[max(0, bisect_right(starts, start) - 1)]
-        n = sum(r["sent_id"] == sent["sent_id"] for r in out) + 1
-        out.append(
-            {
-                "doc_id": p["doc_id"],
-                "claim_id": f"{sent['sent_id']}:g{n}",
-                "sent_id": sent["sent_id"],
-                "start": sent["start"],
-                "end": sent["end"],
-                "text": sent["text"],
-                "actor": p["actor"],
-                "actor_type": p.get("actor_type") or party_type(p["actor"]),
-                "actor_mentions": [],
-                "target": p["target"],
-                "target_type": p.get("target_type") or party_type(p["target"]),
-                "target_mentions": [],
-                "stance": p["stance"],
-                "topic": "other",
-                "footnotes": [],
-                "annotator": p["annotator"],
-                "confidence": None,
-                "cue": None,
-                "negated": False,
-                "note": f"issue: {p['issue']}; mode: {p['mode']}; certainty: {p['certainty']}; span: {p['span']}",
-                "conflict": p.get("conflict"),
-            }
-        )
-    return out
-
-
 def gold_rows(folder: LayerFolder) -> Optional[list[dict]]:
-    """A folder's gold as claim rows: its ``Claim`` rows, or its coded positions located in the
-    cleaned texts (``position_claims``); None where the folder has no gold."""
-    if folder.gold_claims is not None:
-        return list(read_jsonl(folder.gold_claims))
-    if folder.gold_positions is None:
-        return None
-    by_doc: dict[str, list[dict]] = {}
-    for row in read_jsonl(folder.gold_positions):
-        by_doc.setdefault(row["doc_id"], []).append(row)
-    texts = {d["doc_id"]: d["text"] for d in folder.rows("documents") if d["doc_id"] in by_doc}
-    sentences: dict[str, list[dict]] = {}
-    for s in folder.rows("sentences"):
-        if s["doc_id"] in texts:
-            sentences.setdefault(s["doc_id"], []).append(s)
-    return [r for d in texts for r in position_claims(by_doc[d], texts[d], sentences.get(d, []))]
+    """A folder's gold claim rows; None where the folder has none."""
+    return None if folder.gold_claims is None else list(read_jsonl(folder.gold_claims))
+
+
+def machine_rows(folder: LayerFolder) -> Optional[list[dict]]:
+    """A folder's machine-coded claim rows; None where the folder has none."""
+    return None if folder.machine_claims is None else list(read_jsonl(folder.machine_claims))

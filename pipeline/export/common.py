@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from pipeline.io import LayerReadError, read_jsonl, write_text
-from pipeline.layers import LayerFolder, position_claims, require_layers
+from pipeline.layers import require_layers
 
 # Claim layers: the automatic layer, gold, and a machine-coded layer (none is built yet: empty).
 LAYERS = ("auto", "gold", "machine")
@@ -89,20 +89,11 @@ def _check_span(path: Path, n: int, rec: dict, text: str, what: str) -> None:
         raise ExportError(f"{path}:{n}: {what}: text {rec.get('text')!r} is not the document's text at {start}..{end}")
 
 
-def _gold_rows(folder: LayerFolder, bundles: dict[str, "DocBundle"]) -> Iterator[tuple[Path, int, dict]]:
-    """The gold claim rows of a folder: its ``Claim`` rows, or its coded positions as claim rows."""
-    if folder.gold_claims is not None:
-        for n, rec in read_records(folder.gold_claims):
-            yield folder.gold_claims, n, rec
-    elif folder.gold_positions is not None:
-        by_doc: dict[str, list[dict]] = {}
-        for _, rec in read_records(folder.gold_positions):
-            if rec.get("doc_id") in bundles:
-                by_doc.setdefault(rec["doc_id"], []).append(rec)
-        for doc_id, positions in by_doc.items():
-            b = bundles[doc_id]
-            for n, rec in enumerate(position_claims(positions, b.text, b.sentences), 1):
-                yield folder.gold_positions, n, rec
+def _coded_rows(path: Optional[Path]) -> Iterator[tuple[Path, int, dict]]:
+    """The rows of a coded claim layer (gold or machine-coded), where the folder has one."""
+    if path is not None:
+        for n, rec in read_records(path):
+            yield path, n, rec
 
 
 def load_corpus(
@@ -138,8 +129,8 @@ def load_corpus(
         for attr, rows in sources:
             for path, n, rec in rows:
                 _add(local, attr, path, n, rec)
-        if layer == "gold":
-            for path, n, rec in list(_gold_rows(folder, local)):
+        if layer in ("gold", "machine"):
+            for path, n, rec in _coded_rows(folder.gold_claims if layer == "gold" else folder.machine_claims):
                 _add(local, "claims", path, n, rec)
     if wanted is not None and wanted - known:
         raise ExportError(f"{ann / 'documents.jsonl'}: no document {', '.join(sorted(wanted - known))}")

@@ -19,6 +19,12 @@ def default_kb(path: Path = DATA_DIR / "country_kb.jsonl") -> CountryKB:
     return CountryKB.from_path(path)
 
 
+def names_party(countries, kb_entry, code: str) -> bool:
+    """Whether a linked mention (its ``countries`` and knowledge-base entry) names a claim party:
+    a state among its countries, or the organisation the entry is or acts for."""
+    return code in (countries or ()) or code == default_kb().party_of(kb_entry)
+
+
 def party_name(code: str) -> str:
     """A claim party's name: a state's ISO 3166 name, an organisation's longest alias without an
     article ("European Union" for ``org:eu``); the code itself when neither is known."""

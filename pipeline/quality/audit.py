@@ -26,8 +26,8 @@ from pydantic import ValidationError
 
 from pipeline.io import LAYERS, LayerReadError, jsonl_values, read_text
 from pipeline.layers import LayerFolder, layer_folders
-from pipeline.nlp.parties import default_kb, organisation_ids
-from pipeline.quality.sheets import is_party
+from pipeline.nlp.parties import names_party, organisation_ids
+from pipeline.quality.sheets import USER_ASSIGNED, is_party
 from pipeline.schema import ID_FIELD, SCHEMAS, Claim, Document, Entity, Position, Sentence, party_type
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -94,8 +94,10 @@ class _Checker:
             )
 
     def iso(self, name, n, rid, field, code):
-        if code is not None and pycountry.countries.get(alpha_3=code) is None:
-            self.add(name, n, rid, f"{field} {code!r} is not an ISO 3166-1 alpha-3 code", "a code pycountry knows")
+        if code is not None and code not in USER_ASSIGNED and pycountry.countries.get(alpha_3=code) is None:
+            self.add(
+                name, n, rid, f"{field} {code!r} is not an ISO 3166-1 alpha-3 code", "a code pycountry knows, or XKX"
+            )
 
     def party(self, name, n, rid, field, code):
         """A claim party: an ISO3 code, or an organisation of the knowledge base."""
@@ -107,6 +109,7 @@ class _Checker:
 
 # The key under which ``validate_files`` takes a collection's coded positions (``Position``).
 POSITIONS_KEY = "gold/positions"
+MACHINE_KEY = "machine/claims.jsonl"  # a collection's machine-coded claim rows (the Claim schema)
 
 
 def _read_folder(root: Path, folder: LayerFolder) -> tuple[dict[str, str], dict[str, str], list[Violation]]:
@@ -120,6 +123,8 @@ def _read_folder(root: Path, folder: LayerFolder) -> tuple[dict[str, str], dict[
         paths.update({name: root / name for name in SCHEMAS if name.startswith("gold/")})
     elif folder.gold_claims is not None:
         paths["gold/claims.jsonl"] = folder.gold_claims
+    if folder.machine_claims is not None:
+        paths[MACHINE_KEY] = folder.machine_claims
     if folder.gold_positions is not None and folder.positions_kind == "statements":
         paths[POSITIONS_KEY] = folder.gold_positions  # a passage's gold: quality/passages.py
     for key, path in paths.items():
@@ -246,9 +251,9 @@ def validate_files(files: dict[str, str], shown: Optional[dict[str, str]] = None
                 f"[{e.country!r}]",
             )
 
-    for name in [n for n, model in SCHEMAS.items() if model is Claim]:
+    for name in [n for n, model in SCHEMAS.items() if model is Claim] + [MACHINE_KEY]:
         if name in files:
-            _check_claims(c, name, c.parse(name, files[name]), docs, sentences, entities)
+            _check_claims(c, name, c.parse(name, files[name], Claim), docs, sentences, entities)
     if POSITIONS_KEY in files:
         _check_positions(c, c.parse(POSITIONS_KEY, files[POSITIONS_KEY], Position), docs)
     return c.violations
@@ -373,9 +378,10 @@ def _check_claims(c, name, rows, docs, sentences, entities) -> None:
                         f"{field} {ent_id!r} is not an entity of the document",
                         "an ent_id of entities.jsonl",
                     )
-                elif code not in ent.countries and code != default_kb().party_of(ent.kb_entry):
+                elif not names_party(ent.countries, ent.kb_entry, code):
                     c.add(name, n, rid, f"{field} {ent_id!r} does not name {code}", f"an entity linked to {code}")
-        key = (r.sent_id, r.start, r.end, r.actor, r.target, r.stance)
+        # one row per conflict: a mediation offer in two disputes holds two positions (GUIDELINES §3.1)
+        key = (r.sent_id, r.start, r.end, r.actor, r.target, r.stance, r.conflict)
         if key in seen_rows:
             c.add(
                 name, n, rid, f"duplicate claim row (same as line {seen_rows[key]})", "each (claim, actor, target) once"

@@ -4,8 +4,9 @@ the automatic layer.
 
 A coded position locates its sentence in the source file (a statement's ``line`` and offsets,
 or a passage's offsets) and its span as words of that sentence. Here the sentence is found in
-the document's cleaned text (``ungd_eval.align_sentences``: whitespace-insensitive, in order),
-the span inside it, and the pipeline sentence that holds the span's start gives ``sent_id``.
+the document's cleaned text (``alignment.align_sentences``: whitespace-insensitive, in order),
+the span inside it, and the pipeline sentence that holds the span's start gives ``sent_id`` (a
+span running past that sentence's end is cut there).
 ``actor_mentions``/``target_mentions`` are the linked mentions of the party in that sentence.
 
 Written per collection: ``annotations/<collection>/gold/claims.jsonl.gz`` and
@@ -23,7 +24,8 @@ from typing import Iterable, Optional
 
 from pipeline.errors import InputError
 from pipeline.io import LayerWriter, layer_path, read_jsonl
-from pipeline.quality.ungd_eval import align_sentences
+from pipeline.nlp.parties import names_party
+from pipeline.quality.alignment import align_sentences
 from pipeline.schema import Claim, party_type
 
 # The codebook's issue (GUIDELINES §5.3) as the claim layer's coarser topic.
@@ -58,7 +60,12 @@ def _locate(text: str, start: int, end: int, span: str) -> Optional[tuple[int, i
 
 
 def _mentions(entities: list[dict], start: int, end: int, code: str) -> list[str]:
-    return [e["ent_id"] for e in entities if start <= e["start"] < end and code in (e.get("country"), e.get("kb_entry"))]
+    """The linked mentions of the party in the sentence ``[start, end)``."""
+    return [
+        e["ent_id"]
+        for e in entities
+        if start <= e["start"] < end and names_party(e.get("countries"), e.get("kb_entry"), code)
+    ]
 
 
 def to_claims(
@@ -103,27 +110,32 @@ def to_claims(
             if span is None:
                 raise InputError(f"{doc_id}:{p['sent_key']}", f"span {p['span']!r} not found in the document's text")
             host = sents[max(0, bisect.bisect_right(starts, span[0]) - 1)]
+            # a span that runs past the pipeline sentence holding its start (the coder's sentence
+            # was split further) is cut at that sentence's end: a claim lies inside its sentence
+            span = (span[0], min(span[1], host["end"]))
             n += 1
-            row = Claim(
-                doc_id=doc_id,
-                claim_id=f"{doc_id}:{claim_prefix}{n:04d}",
-                sent_id=host["sent_id"],
-                start=span[0],
-                end=span[1],
-                text=text[span[0] : span[1]],
-                actor=p["actor"],
-                actor_type=party_type(p["actor"]),
-                actor_mentions=_mentions(entities.get(doc_id, []), host["start"], host["end"], p["actor"]),
-                target=p["target"],
-                target_type=party_type(p["target"]),
-                target_mentions=_mentions(entities.get(doc_id, []), host["start"], host["end"], p["target"]),
-                stance=p["stance"],
-                topic=ISSUE_TOPIC[p["issue"]],
-                conflict=p.get("conflict"),
-                expanded_from=p.get("expanded_from"),
-                footnotes=[],
-                annotator=p["annotator"],
-                note=p.get("note"),
+            row = Claim.model_validate(
+                {
+                    "doc_id": doc_id,
+                    "claim_id": f"{doc_id}:{claim_prefix}{n:04d}",
+                    "sent_id": host["sent_id"],
+                    "start": span[0],
+                    "end": span[1],
+                    "text": text[span[0] : span[1]],
+                    "actor": p["actor"],
+                    "actor_type": party_type(p["actor"]),
+                    "actor_mentions": _mentions(entities.get(doc_id, []), host["start"], host["end"], p["actor"]),
+                    "target": p["target"],
+                    "target_type": party_type(p["target"]),
+                    "target_mentions": _mentions(entities.get(doc_id, []), host["start"], host["end"], p["target"]),
+                    "stance": p["stance"],
+                    "topic": ISSUE_TOPIC[p["issue"]],
+                    "conflict": p.get("conflict"),
+                    "expanded_from": p.get("expanded_from"),
+                    "footnotes": [],
+                    "annotator": p["annotator"],
+                    "note": p.get("note"),
+                }
             ).model_dump(mode="json")
             row["produced_by"] = provenance.get(p["annotator"], {})
             out.rows.append(row)

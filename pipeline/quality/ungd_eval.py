@@ -34,6 +34,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 from pipeline.errors import InputError
 from pipeline.io import layer_path, read_jsonl
+from pipeline.quality.alignment import align_sentences
 from pipeline.quality.compare import Comparison, compare_claims, format_scores
 from pipeline.schema import STANCES
 
@@ -97,29 +98,6 @@ def read_splits(sample_csv: str | Path) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- alignment
-
-
-def align_sentences(text: str, sentences: Sequence[tuple[str, str]]) -> dict[str, Optional[tuple[int, int]]]:
-    """Where each ``(key, sentence)`` lies in ``text`` (half-open offsets), whitespace ignored on
-    both sides; searched in order, each after the previous match; None when not found."""
-    kept = [i for i, ch in enumerate(text) if not ch.isspace()]
-    squeezed = "".join(text[i] for i in kept)
-    out: dict[str, Optional[tuple[int, int]]] = {}
-    cursor = 0
-    for key, sentence in sentences:
-        needle = "".join(sentence.split())
-        if not needle:
-            out[key] = None
-            continue
-        at = squeezed.find(needle, cursor)
-        if at < 0:  # out of order (rare): anywhere in the text
-            at = squeezed.find(needle)
-        if at < 0:
-            out[key] = None
-            continue
-        out[key] = (kept[at], kept[at + len(needle) - 1] + 1)
-        cursor = at + len(needle)
-    return out
 
 
 def sentence_units(

@@ -518,7 +518,8 @@ def results_markdown(
         "(`pipeline.quality.compare`, 1000 resamples).",
         "",
         f"Data: dev = the seed article + {counts['ungd']} UN General Debate statements ({len(dev_ids)} documents, "
-        f"{n_dev_c} candidate pairs); eval (the development test: it chose between systems, so it is no unseen test; SAMPLING.md) = the unseen article + "
+        f"{n_dev_c} candidate pairs); eval (the development test: it chose between systems, so it is "
+        "no unseen test; SAMPLING.md) = the unseen article + "
         f"{len(eval_ids) - 1} statements ({n_ev_c} candidate pairs). Statement gold: the adjudicated sheet where "
         "there is one, else the first coder's sheet (coders are machine annotators (language models)); a pair "
         "outside the gold is `none`. Organisations (EU, NATO, ...) are in the gold but not in the claim "

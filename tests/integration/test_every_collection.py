@@ -44,12 +44,16 @@ def test_api_reads_every_collection(corpus):
     doc = corpus.document("POL_77_2022")
     assert doc.collection == "ungd" and doc.sentences[0].collection == "ungd" and doc.entities[0].collection == "ungd"
     assert corpus.document(pol[0].doc_id).sentence_of(pol[0]).sent_id == pol[0].sent_id
-    # The statements' gold (coded positions) and the articles' gold, each with its collection.
-    gold_rows = [json.loads(line) for line in (ANN / "gold" / "ungd" / "claims.jsonl").read_text().splitlines()]
-    assert len(corpus.claims("gold", collection="ungd")) == len(gold_rows) == 1267
+    # Each collection's gold and the statements' machine-coded layer, as the build writes them.
+    gold_rows = gz_rows(ANN / "ungd" / "gold" / "claims.jsonl.gz")
+    assert len(corpus.claims("gold", collection="ungd")) == len(gold_rows) == 1944
     assert len(corpus.claims("gold", collection="articles")) == 189
+    assert len(corpus.claims("gold", collection="passages")) == 210
+    machine = corpus.claims("machine")
+    assert len(machine) == len(gz_rows(ANN / "ungd" / "machine" / "claims.jsonl.gz")) and {
+        c.collection for c in machine
+    } == {"ungd"}
     # Filters: layer, collection, actor, target, year, conflict.
-    assert corpus.claims("machine") == []
     in_2023 = corpus.claims(collection="ungd", year=2023, target="RUS")
     assert in_2023 and all(c.doc_id.endswith("_2023") and c.target == "RUS" for c in in_2023)
     assert (
@@ -67,7 +71,7 @@ def test_api_reads_every_collection(corpus):
 def test_api_loads_one_collection_folder():
     c = Corpus.load(ANN / "ungd")
     assert len(c.documents) == UNGD_DOCS and c.collections == ["ungd"]
-    assert len(c.claims("gold")) == 1267
+    assert len(c.claims("gold")) == 1944 and len(c.claims("machine")) > 7000
 
 
 def test_export_every_collection_and_one(tmp_path):
@@ -87,18 +91,17 @@ def test_export_every_collection_and_one(tmp_path):
     assert res.output == f"error: {ANN}: no document in collection 'nobody' (collections: {NAMES})\n"
 
 
-def test_export_gold_of_the_statements(tmp_path):
+@pytest.mark.parametrize("layer,rows", [("gold", 1944), ("machine", None)])
+def test_export_coded_layers_of_the_statements(layer, rows):
     from pipeline.export.common import load_corpus
 
-    bundles = load_corpus(ANN, "gold", collection="ungd")
-    rows = [c for b in bundles for c in b.claims]
+    bundles = load_corpus(ANN, layer, collection="ungd")
+    claims = [c for b in bundles for c in b.claims]
     # Every coded position is located in the cleaned text of its statement.
-    assert len(rows) == 1267
+    assert len(claims) == (rows or len(gz_rows(ANN / "ungd" / layer / "claims.jsonl.gz")))
     for b in bundles:
         for c in b.claims:
             assert b.text[c["start"] : c["end"]] == c["text"]
-            span = c["note"].split("; span: ", 1)[1]
-            assert "".join(span.split()) in "".join(c["text"].split()) or c["text"] in span
 
 
 def _copy(tmp_path):
@@ -128,6 +131,17 @@ def test_audit_finds_corrupted_statement_rows(tmp_path):
     found = {line.split(": ")[0] for line in res.stdout.splitlines()}
     assert {f"{copy}/ungd/claims.jsonl.gz:{n}" for n in (4, 11, 21, 31)} <= found, res.stdout
     assert "stance" in res.stdout and "'XXX' is not an ISO 3166-1 alpha-3 code" in res.stdout
+
+
+def test_audit_checks_the_machine_coded_rows(tmp_path):
+    copy = _copy(tmp_path)
+    path = copy / "ungd" / "machine" / "claims.jsonl.gz"
+    lines = gzip.decompress(path.read_bytes()).decode("utf-8").splitlines()
+    lines[2] = json.dumps({**json.loads(lines[2]), "stance": "pro"}, ensure_ascii=False)
+    lines[4] = json.dumps({**json.loads(lines[4]), "end": 10**7}, ensure_ascii=False)
+    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-8")))
+    found = {(v.file, v.line) for v in validate_dir(copy)}
+    assert {("ungd/machine/claims.jsonl.gz", n) for n in (3, 5)} <= found, found
 
 
 def test_audit_checks_the_gold_positions(tmp_path):
