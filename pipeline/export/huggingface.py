@@ -47,6 +47,7 @@ from datasets import ClassLabel, Features, Value
 from pydantic import BaseModel
 
 from pipeline.io import LayerReadError, dumps, layer_path, publish, read_jsonl, temp_beside, write_text
+from pipeline.nlp.parties import default_kb
 from pipeline.registry import exporters
 from pipeline.schema import Claim, Document, Entity, PartyType, Sentence, Stance, Topic, party_type
 
@@ -401,6 +402,8 @@ def _kb_record(
     relations: list[dict] = []
     for e in doc_ents:
         norm = [{"db_name": "ISO3166-1", "db_id": c} for c in e["countries"]]
+        if party := default_kb().party_of(e.get("kb_entry")):  # an organisation, or an organ acting for one
+            norm.append(party_norm(party))
         if e.get("kb_id"):
             norm.append({"db_name": "Wikidata", "db_id": e["kb_id"]})
         entities.append(

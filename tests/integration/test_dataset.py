@@ -299,7 +299,7 @@ def test_second_collection_loads_with_its_collection_column(two_collections):
     # statements outside every sample in train; statements keep their text (CC0)
     assert side["BGR_78_2023"] == ("validation", "ungd", False) and side["BDI_77_2022"] == ("train", "ungd", False)
     assert side["AGO_77_2022"][0] == "train"
-    for name in CONFIGS:  # every config carries both collections, split by document
+    for name in [c for c in CONFIGS if any(counts[c].values())]:  # each config with rows, split by document
         ds = load_dataset(str(ann), name, cache_dir=cache)
         for split in ds:
             for r in ds[split]:
