@@ -32,14 +32,25 @@ def test_model_input_marks_actor_and_target():
     assert got == "[ACTOR=KAZ] [TARGET=RUS] <A>Kazakhstan</A> did not recognise Crimea as part of <T>Russia</T>."
 
 
-def test_examples_come_from_the_claims_config(data):
+def test_examples_come_from_the_claims_configs_train_split_only(data):
+    import gzip
+
     gold = [json.loads(x) for x in (ANN / "gold" / "claims.jsonl").read_text().splitlines()]
-    assert len(data["texts"]) == len(gold)
+    gold += [json.loads(x) for p in sorted(ANN.glob("*/gold/claims.jsonl.gz")) for x in gzip.open(p, "rt")]
+    with open(ANN / "gold" / "sample.csv") as fh:  # the articles' fixed splits
+        held = {line.split(",")[0] for line in fh.read().splitlines()[1:] if line.endswith(",eval")}
+    for sample in (ANN / "gold" / "ungd" / "sample.csv", ANN / "gold" / "ungd" / "sealed" / "sample.csv"):
+        rows = sample.read_text().splitlines()
+        col = rows[0].split(",").index("split")
+        held |= {r.split(",")[0] for r in rows[1:] if r.split(",")[col] in ("eval", "test")}
+    train = [g for g in gold if g["doc_id"] not in held]
+    assert len(data["texts"]) == len(train) and len(train) < len(gold)
+    assert not set(data["documents"]) & held and "unseen_caucasus_2024" in held
     assert data["names"] == list(STANCES)
     assert set(data["labels"].tolist()) == {0, 1, 2}
     assert all(t.startswith("[ACTOR=") and "[TARGET=" in t for t in data["texts"])
     # same sentence, different (actor, target): different inputs
-    assert len(set(data["texts"])) > len({g["sent_id"] for g in gold})
+    assert len(set(data["texts"])) > len({g["sent_id"] for g in train})
 
 
 def test_grouped_cv_is_seeded_and_scored(data):
@@ -76,7 +87,9 @@ def test_training_saves_model_metrics_and_revision(model_dir):
     assert metrics["dataset_revision"] == dataset_revision(ANN)
     assert set(metrics["models"]) == {"majority", "tfidf_lr", "textcat"}
     assert (model_dir / "tfidf_lr.joblib").exists() and (model_dir / "textcat" / "meta.json").exists()
-    assert "is a small training set" in (model_dir / "results.md").read_text()
+    assert "The development test (`validation`) and the sealed test (`test`) are never" in (
+        model_dir / "results.md"
+    ).read_text()
     # the rule-based comparison figure comes from `evaluate`, not from a number written into the code
     assert "0.615 (besa2023_central_asia), 0.690 (unseen_caucasus_2024)" in (model_dir / "results.md").read_text()
     for kind in ("tfidf_lr", "textcat"):
