@@ -78,3 +78,10 @@ def test_bad_mode_is_one_clear_error():
     nlp = spacy.blank("en")
     with pytest.raises(ValueError, match="mode must be one of rules, model, combined"):
         nlp.add_pipe("claim_encoder", config={"mode": "neural"})
+
+
+def test_documents_name_the_claim_system_that_made_the_rows(model_nlp, annotator):
+    from pipeline.build import Annotator
+
+    assert Annotator(nlp=model_nlp).produced_by["claims"] == "model"
+    assert annotator.produced_by["claims"] == "rules"
