@@ -319,7 +319,9 @@ def score_sealed(
 @app.command("validate-votes")
 def validate_votes(
     layer: str = typer.Option(
-        "auto", "--layer", help="auto (ANNOTATIONS/ungd/), gold (the sampled statements) or machine (the machine-coded layer)."
+        "auto",
+        "--layer",
+        help="auto (ANNOTATIONS/ungd/), gold (the sampled statements) or machine (the machine-coded layer).",
     ),
     annotations: Path = typer.Option(Path("annotations"), help="Folder whose ungd/ holds the automatic layer."),
     ungd_gold: Path = typer.Option(Path("annotations/gold/ungd"), "--ungd-gold", help="UNGD gold folder."),
@@ -577,7 +579,9 @@ def gold_reliability(
 @gold_app.command("quality")
 def gold_quality(
     machine_dir: Path = typer.Argument(Path("annotations/machine/ungd"), help="The machine-coded folder."),
-    gold_dir: Path = typer.Option(Path("annotations/gold/ungd"), "--gold", help="The gold folder it is scored against."),
+    gold_dir: Path = typer.Option(
+        Path("annotations/gold/ungd"), "--gold", help="The gold folder it is scored against."
+    ),
     out: Optional[Path] = typer.Option(None, "--out", help="Report to write (default MACHINE_DIR/QUALITY.md)."),
     resamples: int = typer.Option(1000, help="Bootstrap resamples of statements."),
 ):

@@ -59,7 +59,10 @@ def main(
         if draft is not None:
             first = next(iter(sheets.values()))
             keep = set(agreed)
-            write_jsonl(draft / f"{doc_id}.jsonl", [r for r in first if (r["sent_key"], r["actor"], r["target"]) in keep and r["stance"] != "none"])
+            write_jsonl(
+                draft / f"{doc_id}.jsonl",
+                [r for r in first if (r["sent_key"], r["actor"], r["target"]) in keep and r["stance"] != "none"],
+            )
     typer.echo(f"{total} disagreement(s)")
 
 

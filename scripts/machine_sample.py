@@ -47,7 +47,9 @@ def main() -> None:
     for doc_id in docs:
         if (doc_id, "1") not in coders:
             raise SystemExit(f"error: {ROOT / 'assignments.csv'}: {doc_id} has no first coding")
-        writer.writerow([doc_id, gold_split.get(doc_id, "dev"), "yes" if doc_id in twice else "no", coders[(doc_id, "1")]])
+        writer.writerow(
+            [doc_id, gold_split.get(doc_id, "dev"), "yes" if doc_id in twice else "no", coders[(doc_id, "1")]]
+        )
     write_text(ROOT / "sample.csv", buf.getvalue())
     print(f"{ROOT / 'sample.csv'}: {len(docs)} statements, {len(twice)} coded twice")
 

@@ -118,7 +118,9 @@ FEATURES: dict[str, Features] = {
     "sentences": features_of(Sentence, after={"doc_id": COLLECTION}),
     "entities": features_of(Entity, after={"doc_id": COLLECTION}),
     "claims": features_of(
-        Claim, drop=("produced_by",), after={"doc_id": COLLECTION, "sent_id": {"section": _i()}, "note": {"produced_by": _s()}}
+        Claim,
+        drop=("produced_by",),
+        after={"doc_id": COLLECTION, "sent_id": {"section": _i()}, "note": {"produced_by": _s()}},
     ),
 }
 FEATURES["claims_machine"] = FEATURES["claims"].copy()
@@ -304,7 +306,9 @@ def _claim_rows(src: Source, kind: str) -> Iterator[dict]:
                     f"{path}:{n}: {c.get('claim_id')}: sentence {c['sent_id']} is not in "
                     f"{layer_path(folder, 'sentences')}"
                 )
-            row = dict(c, collection=name, section=sections[c["sent_id"]], produced_by=_json(c.get("produced_by") or {}))
+            row = dict(
+                c, collection=name, section=sections[c["sent_id"]], produced_by=_json(c.get("produced_by") or {})
+            )
             yield _pick(src.hide(row), FEATURES[config])
 
 

@@ -136,7 +136,9 @@ def _has_pointer(sent: Span, book: ConflictBook) -> bool:
     """Whether the sentence speaks of a conflict without naming it ("the war", "both parties")."""
     # compared as string ids: a token's lemma and lower-case form are ids already
     ids = _word_ids(book.words, sent.doc.vocab.strings)
-    if any(t.lemma in ids or t.lower in ids or (t.lemma_[:1].isupper() and t.lemma_.lower() in book.words) for t in sent):
+    if any(
+        t.lemma in ids or t.lower in ids or (t.lemma_[:1].isupper() and t.lemma_.lower() in book.words) for t in sent
+    ):
         return True
     lowers = [t.lower_ for t in sent]
     firsts = {p[0] for p in book.phrases}  # a phrase is tried only where its first word stands

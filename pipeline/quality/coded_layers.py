@@ -58,7 +58,9 @@ def _locate(text: str, start: int, end: int, span: str) -> Optional[tuple[int, i
 
 
 def _mentions(entities: list[dict], start: int, end: int, code: str) -> list[str]:
-    return [e["ent_id"] for e in entities if start <= e["start"] < end and code in (e.get("country"), e.get("kb_entry"))]
+    return [
+        e["ent_id"] for e in entities if start <= e["start"] < end and code in (e.get("country"), e.get("kb_entry"))
+    ]
 
 
 def to_claims(

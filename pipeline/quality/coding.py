@@ -102,7 +102,9 @@ class CodingFolder:
         primary: Optional[str] = info["primary"]
         if primary:
             if primary not in found:
-                raise InputError(self.root / "sheets" / primary / f"{doc_id}.jsonl", "missing: the primary coder's sheet")
+                raise InputError(
+                    self.root / "sheets" / primary / f"{doc_id}.jsonl", "missing: the primary coder's sheet"
+                )
             return found[primary], primary
         if len(found) != 1:
             raise InputError(

@@ -16,6 +16,7 @@ from pipeline.errors import InputError
 from pipeline.io import write_jsonl
 from pipeline.quality.coding import CodingFolder, read_rows
 from pipeline.quality.sheets import check_sheet
+
 ROW_FIELDS = (
     "doc_id",
     "sent_key",

@@ -293,7 +293,9 @@ def validate_votes(
 
         machine = Path(annotations_dir) / "machine" / "ungd"
         only = set(read_sample(machine / "sample.csv"))
-        docs, rows, text = auto_layer(Path(annotations_dir) / "ungd", parties, only, Path(annotations_dir) / "ungd" / "machine")
+        docs, rows, text = auto_layer(
+            Path(annotations_dir) / "ungd", parties, only, Path(annotations_dir) / "ungd" / "machine"
+        )
         scope = (
             f"layer: machine-coded ({Path(annotations_dir) / 'ungd' / 'machine'}); {len(docs)} statements, every one "
             "outside the sealed test, coded by machine annotators (language models)"

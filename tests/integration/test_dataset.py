@@ -138,7 +138,9 @@ def test_claims_hold_the_un_gold_in_every_split(loaded, texts):
         for r in un:
             assert texts[r["doc_id"]][r["start"] : r["end"]] == r["text"]
     machine = loaded["claims_machine"]
-    assert {r["doc_id"] for s in machine for r in machine[s]}.isdisjoint(sample(ANN / "gold" / "ungd" / "sealed" / "sample.csv"))
+    assert {r["doc_id"] for s in machine for r in machine[s]}.isdisjoint(
+        sample(ANN / "gold" / "ungd" / "sealed" / "sample.csv")
+    )
     assert all(json.loads(r["produced_by"])["model"] for s in machine for r in machine[s])
 
 

@@ -98,13 +98,23 @@ def test_every_machine_coder_names_its_model():
     from pipeline.quality.coded_layers import coder_cards
 
     cards = coder_cards(MACHINE / "sheets")
-    assert len(cards) == 6 and all(c["model"] and "Claude" in c["model"] and c["guidelines"] == "3.0" for c in cards.values())
+    assert len(cards) == 6 and all(
+        c["model"] and "Claude" in c["model"] and c["guidelines"] == "3.0" for c in cards.values()
+    )
 
 
 def test_fill_none_writes_a_plain_none_for_each_uncoded_candidate(tmp_path):
     packet = [
-        {"sent_key": "X:1:1", "text": "Aland thanks Bland.", "candidates": [{"actor": "FIN", "target": "BEL", "expanded_from": None}]},
-        {"sent_key": "X:1:2", "text": "Cland waits.", "candidates": [{"actor": "FIN", "target": "CAN", "expanded_from": None}]},
+        {
+            "sent_key": "X:1:1",
+            "text": "Aland thanks Bland.",
+            "candidates": [{"actor": "FIN", "target": "BEL", "expanded_from": None}],
+        },
+        {
+            "sent_key": "X:1:2",
+            "text": "Cland waits.",
+            "candidates": [{"actor": "FIN", "target": "CAN", "expanded_from": None}],
+        },
     ]
     coded = {
         "sent_key": "X:1:2", "actor": "FIN", "target": "CAN", "actor_type": "state", "target_type": "state",
@@ -127,7 +137,9 @@ def test_kosovo_is_a_party_code():
     assert is_party("XKX") and is_party("SRB") and is_party("org:eu") and not is_party("XXK")
 
 
-@pytest.mark.parametrize("kind,rel", [("gold", "ungd/gold/claims.jsonl.gz"), ("machine", "ungd/machine/claims.jsonl.gz")])
+@pytest.mark.parametrize(
+    "kind,rel", [("gold", "ungd/gold/claims.jsonl.gz"), ("machine", "ungd/machine/claims.jsonl.gz")]
+)
 def test_coded_layers_are_claims_with_document_offsets(kind, rel):
     from pipeline.io import read_jsonl
     from pipeline.schema import Claim
