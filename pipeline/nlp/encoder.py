@@ -17,7 +17,10 @@ neutral / none. The head is a few thousand numbers kept as JSON
   when the head gives it a stance (recall), with the head's own ``combined_none_threshold``.
 
 The head's meta holds ``none_threshold`` (and ``combined_none_threshold``): a pair is ``none``
-when P(none) reaches it, else its most probable stance; both are chosen by grouped
+when P(none) reaches it, else its most probable stance. Where the meta also holds per-class
+thresholds (``class_thresholds``, ``combined_class_thresholds``: stance -> threshold), a pair
+takes the most probable stance whose probability reaches its own threshold, else ``none``. All
+are chosen by grouped
 cross-validation on development documents only (``pipeline.training.compare_systems``).
 
 With ``mode`` model or combined and the encoder packages missing, ``initialize`` stops with one
@@ -158,6 +161,22 @@ class Head:
         return cls(data["labels"], np.array(data["coef"]), np.array(data["intercept"]), data.get("meta"))
 
 
+def decide_by_class(labels: Sequence[str], probs: np.ndarray, thresholds: dict) -> list[tuple[str, float]]:
+    """Per-class thresholds: the most probable stance whose probability reaches its threshold
+    (ties: the first label), else ``none`` with P(none)."""
+    labels = list(labels)
+    none = labels.index("none")
+    out = []
+    for row in probs:
+        passing = [i for i, label in enumerate(labels) if i != none and row[i] >= thresholds.get(label, 1.1)]
+        if passing:
+            best = max(passing, key=lambda i: (row[i], -i))
+            out.append((labels[best], float(row[best])))
+        else:
+            out.append(("none", float(row[none])))
+    return out
+
+
 def decide(head: Head, X: np.ndarray, none_threshold: Optional[float] = None) -> list[tuple[str, float]]:
     """Each row's label and its probability: ``none`` when P(none) >= ``none_threshold`` (tuned on
     development data, kept in the head's meta), else the most probable stance."""
@@ -225,8 +244,11 @@ class ClaimEncoder:
             [c.target_source for c in cands],
             head_sources(self.head),
         )
-        key = "combined_none_threshold" if self.mode == "combined" else "none_threshold"
-        return decide(self.head, X, self.head.meta.get(key))
+        prefix = "combined_" if self.mode == "combined" else ""
+        by_class = self.head.meta.get(prefix + "class_thresholds")
+        if by_class:
+            return decide_by_class(self.head.labels, self.head.predict_proba(X), by_class)
+        return decide(self.head, X, self.head.meta.get(prefix + "none_threshold"))
 
     def candidates(self, doc: Doc) -> list[Candidate]:
         """The pairs the head decides, read with the lexicon of ``claim_rules``."""
