@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Optional
+from typing import Optional, TypeGuard
 
 from spacy.tokens import Doc, Span
 
@@ -101,9 +101,9 @@ def is_iso3(code: str) -> bool:
     return len(code) == 3 and code.isalpha() and code.isupper()
 
 
-def is_party(code: Optional[str]) -> bool:
+def is_party(code: Optional[str]) -> TypeGuard[str]:
     """A claim party: a state's ISO3 code or an organisation's ``org:<id>``."""
-    return bool(code) and (is_iso3(code) or code.startswith(ORG_PREFIX))  # type: ignore[union-attr]
+    return code is not None and (is_iso3(code) or code.startswith(ORG_PREFIX))
 
 
 def mentions(sent: Span) -> list[Mention]:

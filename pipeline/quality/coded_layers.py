@@ -24,10 +24,10 @@ from typing import Iterable, Optional
 from pipeline.errors import InputError
 from pipeline.io import LayerWriter, layer_path, read_jsonl
 from pipeline.quality.ungd_eval import align_sentences
-from pipeline.schema import Claim, party_type
+from pipeline.schema import Claim, Topic, party_type
 
 # The codebook's issue (GUIDELINES §5.3) as the claim layer's coarser topic.
-ISSUE_TOPIC = {
+ISSUE_TOPIC: dict[str, Topic] = {
     "war": "military",
     "security_cooperation": "military",
     "nuclear": "military",

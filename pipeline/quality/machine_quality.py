@@ -142,11 +142,11 @@ def render(machine_dir: Path, gold_dir: Path, resamples: int = 1000, seed: int =
         rep = reliability.reliability(docs_units, resamples, seed)
         label = dict(reliability.MEASURES)
         out += ["| measure | α | 95 % CI | % agree | n |", "|---|---|---|---|---|"]
-        for f in rep.scopes["overall"]:
-            ci = "—" if f.ci is None else f"{f.ci[0]:.3f} – {f.ci[1]:.3f}"
-            pct = "—" if f.agreement is None else f"{100 * f.agreement:.1f}"
-            alpha = "—" if f.alpha is None else f"{f.alpha:.3f}"
-            out.append(f"| {label[f.measure]} | {alpha} | {ci} | {pct} | {f.units} |")
+        for fig in rep.scopes["overall"]:
+            ci = "—" if fig.ci is None else f"{fig.ci[0]:.3f} – {fig.ci[1]:.3f}"
+            pct = "—" if fig.agreement is None else f"{100 * fig.agreement:.1f}"
+            alpha = "—" if fig.alpha is None else f"{fig.alpha:.3f}"
+            out.append(f"| {label[fig.measure]} | {alpha} | {ci} | {pct} | {fig.units} |")
     return "\n".join(out) + "\n"
 
 

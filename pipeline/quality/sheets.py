@@ -209,7 +209,7 @@ def fill_none(sheet_rows: list[dict], packet_rows: list[dict]) -> list[dict]:
     """The sheet with a plain ``none`` row added for every candidate pair it has no row for,
     each after the rows of its sentence (packet order), so a coder writes positions only."""
     covered = {(r.get("sent_key"), r.get("actor"), r.get("target")) for r in sheet_rows}
-    by_sentence: dict[str, list[dict]] = {}
+    by_sentence: dict[Any, list[dict]] = {}
     for row in sheet_rows:
         by_sentence.setdefault(row.get("sent_key"), []).append(row)
     out: list[dict] = []

@@ -62,7 +62,7 @@ def document_candidates(nlp, documents: Iterable[dict], sentences: Iterable[dict
 def recall(rows: Iterable[dict], proposed: dict[str, set[Pair]]) -> dict[str, Counter]:
     """Per pair kind: ``gold`` distinct coded pairs of the documents in ``proposed``, ``found``
     those among the candidates."""
-    out = {k: Counter() for k in KINDS}
+    out: dict[str, Counter] = {k: Counter() for k in KINDS}
     seen: set[Pair] = set()
     for r in rows:
         if r["doc_id"] not in proposed or r["stance"] == "none":
