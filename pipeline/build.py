@@ -45,6 +45,16 @@ from pipeline.schema import Claim, Document, Entity, Sentence, to_dict
 from pipeline.settings import Settings
 
 
+def claims_system(nlp: Language) -> str:
+    """The system that makes the claim rows: the stance model that relabels them (``claim_stance``
+    with a model), else the claim encoder's mode (``paths.claims_system``: rules, model, combined)."""
+    names = nlp.pipe_names
+    stance = getattr(nlp.get_pipe("claim_stance"), "model", None) if "claim_stance" in names else None
+    if stance is not None:
+        return stance.name
+    return getattr(nlp.get_pipe("claim_encoder"), "mode", "rules") if "claim_encoder" in names else "rules"
+
+
 class Annotator:
     """Holds the loaded pipeline; ``annotate(doc_input)`` returns one document's records."""
 
@@ -56,9 +66,6 @@ class Annotator:
         self.kb = linker.kb
         engine = self.nlp.meta.get("engine", {"name": "spacy"})
         base = model_info(self.nlp)
-        stance = (
-            getattr(self.nlp.get_pipe("claim_stance"), "model", None) if "claim_stance" in self.nlp.pipe_names else None
-        )
         self.produced_by = {
             "pipeline": "stance-corpus",
             "version": pipeline.__version__,
@@ -66,7 +73,7 @@ class Annotator:
             "model": {"name": base["name"], "version": base["version"]},
             "components": self.nlp.pipe_names,
             "kb_sha256": self.kb.sha256,
-            "claims": stance.name if stance is not None else "rules",
+            "claims": claims_system(self.nlp),
             **engine.get("produced_by", {}),
         }
 

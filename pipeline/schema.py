@@ -43,7 +43,7 @@ PARTY_TYPES: tuple[str, ...] = get_args(PartyType)
 ORG_PREFIX = "org:"
 
 
-def party_type(code: str) -> str:
+def party_type(code: str) -> PartyType:
     """``organisation`` for an ``org:<id>``, else ``state``."""
     return "organisation" if code.startswith(ORG_PREFIX) else "state"
 

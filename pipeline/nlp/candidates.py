@@ -3,34 +3,40 @@
 ``candidates(doc)`` lists, for every sentence, the pairs of linked parties the sentence can hold
 a position between (GUIDELINES §2, §3, §7):
 
-- actors: the statement's speaker (``doc._.speaker``) in every sentence with a target (the
-  statement is its own; ``actor_source`` says whether the sentence is first-person: "we", "I",
-  "my country", "our Government"); every state named in the sentence (entities with
-  ``span._.countries``; a group expands to its members and records ``expanded_from``); for a
-  pronoun or "these states" with no state named before it in the sentence, the states named in
-  the subject of the last sentence that had one (else all states of the last sentence that
-  named any); and the parties the UN named aggressor or occupying power in the sentence's
-  conflict (``span._.conflicts``, the conflict detector) when the sentence has war wording
-  ("the invasion of Ukraine" reports its act, GUIDELINES §7.4);
-- targets: every state named in the sentence, and those named parties of the sentence's
-  conflict when the sentence has war wording ("the war", "the aggression", "the occupation");
+- actors: the statement's speaker (``doc._.speaker_party``, else ``doc._.speaker``: a state or
+  an observer organisation) in every sentence with a target (the statement is its own;
+  ``actor_source`` says whether the sentence is first-person: "we", "I", "my country", "our
+  Government"); every party named in the sentence: states (entities with ``span._.countries``;
+  a group expands to its members and records ``expanded_from``) and organisations
+  (``span._.kb_party``: "the European Union", "NATO"); for a pronoun, "these states" or a body
+  with no state of its own ("the foreign ministry") with no party named before it in the
+  sentence, the parties named in the subject of the last sentence that had one (else all parties
+  of the last sentence that named any); and the parties the UN named aggressor or occupying
+  power in the sentence's conflict (``span._.conflicts``, the conflict detector) when the
+  sentence has war wording ("the invasion of Ukraine" reports its act, GUIDELINES §7.4);
+- targets: every party named in the sentence; the parties a resolved pronoun or body stands for;
+  the UN-named parties of the sentence's conflict when the sentence has war wording ("the war",
+  "the aggression", "the occupation"); and every party of the sentence's conflict when the
+  sentence speaks of its sides ("all parties", "both sides", "the aggressor": source
+  ``conflict``);
 - every actor with every target, actor != target, except two members of one group mention.
 
-Only ISO 3166-1 alpha-3 codes are parties here (the claim layer's ``actor``/``target`` are ISO3),
-so organisations as such are not candidates. The function is pure: the same Doc gives the same
-list, in sentence and then (actor, target) order.
+Parties are ISO 3166-1 alpha-3 codes and the knowledge base's organisations (``org:<id>``), the
+claim layer's ``actor``/``target``. The function is pure: the same Doc gives the same list, in
+sentence and then (actor, target) order.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Optional
+from typing import Optional, TypeGuard
 
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.conflicts import sentence_conflicts
 from pipeline.nlp.lexicon import Lexicon
+from pipeline.schema import ORG_PREFIX
 
 DEMONSTRATIVES = frozenset({"these", "those", "such"})
 STATE_NOUNS = frozenset({"state", "country", "republic", "government", "nation", "neighbour", "neighbor"})
@@ -53,7 +59,7 @@ class Candidate:
     actor: str
     target: str
     actor_source: str  # speaker (first-person sentence) | speaker_implicit | named | pronoun | war
-    target_source: str  # named | war
+    target_source: str  # named | pronoun | war | conflict
     actor_spans: list[tuple[int, int]] = field(default_factory=list)
     target_spans: list[tuple[int, int]] = field(default_factory=list)
     expanded_from: Optional[str] = None
@@ -74,6 +80,10 @@ class Words:
         self.first_person_determiners = lexicon.first_person_determiners
         self.pronouns = lexicon.singular_pronouns | lexicon.plural_pronouns | lexicon.person_pronouns
         self.pronouns -= self.first_person | self.first_person_determiners | {"country", "government"}
+        self.bodies = lexicon.state_nouns  # "the foreign ministry", "the Government", "the regime"
+        self.party_words = lexicon.party_words  # "all parties", "both sides"
+        self.all_determiners = lexicon.all_determiners
+        self.war_parties = lexicon.war_party_nouns  # "the aggressor"
         self.war = (
             lexicon.war_nouns
             | lexicon.aggression_nouns - lexicon.war_wording_exclusions
@@ -91,11 +101,19 @@ def is_iso3(code: str) -> bool:
     return len(code) == 3 and code.isalpha() and code.isupper()
 
 
+def is_party(code: Optional[str]) -> TypeGuard[str]:
+    """A claim party: a state's ISO3 code or an organisation's ``org:<id>``."""
+    return code is not None and (is_iso3(code) or code.startswith(ORG_PREFIX))
+
+
 def mentions(sent: Span) -> list[Mention]:
-    """The linked state mentions of a sentence (groups expanded), in text order."""
+    """The linked party mentions of a sentence (groups expanded), in text order: states, and
+    organisations that are parties (``span._.kb_party``)."""
     out = []
     for ent in sent.ents:
         parties = tuple(c for c in (ent._.countries or ()) if is_iso3(c))
+        if not parties and is_party(ent._.kb_party):
+            parties = (ent._.kb_party,)
         if parties:
             origin = ent._.kb_entry if ent._.kb_type == "group" else None
             out.append(Mention(parties, ent.start_char, ent.end_char, origin))
@@ -109,13 +127,38 @@ def war_spans(sent: Span, words: Words) -> list[tuple[int, int]]:
     return [(t.idx, t.idx + len(t.text)) for t in sent if t.lemma_.lower() in words.war]
 
 
+def conflict_party_spans(sent: Span, words: Words) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Where a sentence speaks of its conflict's sides: "all parties", "both sides" (every party),
+    and "the aggressor" (the parties the UN named)."""
+    sides, named = [], []
+    for t in sent:
+        lemma = t.lemma_.lower()
+        if lemma in words.party_words and any(c.lower_ in words.all_determiners for c in t.children):
+            sides.append((t.idx, t.idx + len(t.text)))
+        elif lemma in words.war_parties:
+            named.append((t.idx, t.idx + len(t.text)))
+    return sides, named
+
+
+def _is_body(t, words: Words) -> bool:
+    """A state body with no party of its own: "the foreign ministry" (not "Russia's ministry")."""
+    return (
+        t.lemma_.lower() in words.bodies
+        and any(c.lower_ == "the" for c in t.children)
+        and not any(w.ent_type_ for w in t.subtree)
+    )
+
+
 def _pronoun(sent: Span, words: Words):
-    """A pronoun subject or possessor ("it", "they", "their"), or "these states"."""
+    """A pronoun subject or possessor ("it", "they", "their"), "these states", or a body subject
+    ("the foreign ministry charged")."""
     for t in sent:
         if t.lower_ in words.pronouns and t.dep_ in PRONOUN_DEPS:
             return t
         if t.lower_ in DEMONSTRATIVES and t.head.lemma_.lower() in STATE_NOUNS and t.head.dep_ in PRONOUN_DEPS:
             return t.head
+        if t.dep_ in ("nsubj", "nsubjpass") and _is_body(t, words):
+            return t
     return None
 
 
@@ -128,6 +171,8 @@ def candidates(doc: Doc, lexicon: Lexicon) -> list[Candidate]:
     that of the pipeline's ``claim_rules`` (``rules_lexicon(nlp)``)."""
     words = _words(lexicon)
     speaker = doc._.speaker if Doc.has_extension("speaker") else None
+    if Doc.has_extension("speaker_party") and doc._.speaker_party:
+        speaker = doc._.speaker_party
     out: list[Candidate] = []
     last_subject: list[Mention] = []
     last_named: list[Mention] = []
@@ -140,19 +185,27 @@ def candidates(doc: Doc, lexicon: Lexicon) -> list[Candidate]:
                 for table in (actors, targets):
                     entry = table.setdefault(party, ("named", [], m.expanded_from))
                     entry[1].append((m.start_char, m.end_char))
-        if speaker and is_iso3(speaker) and speaker not in actors:
+        if is_party(speaker) and speaker not in actors:
             actors[speaker] = ("speaker" if is_first_person(sent, words) else "speaker_implicit", [], None)
         pronoun = _pronoun(sent, words)
         if pronoun is not None and not any(m.start_char < pronoun.idx for m in found):
             for m in last_subject or last_named:
                 for party in m.parties:
-                    actors.setdefault(
-                        party, ("pronoun", [(pronoun.idx, pronoun.idx + len(pronoun.text))], m.expanded_from)
-                    )
+                    for table in (actors, targets):
+                        table.setdefault(
+                            party, ("pronoun", [(pronoun.idx, pronoun.idx + len(pronoun.text))], m.expanded_from)
+                        )
         wars = war_spans(sent, words)
-        for party in (p for c in sentence_conflicts(sent)[:1] for p in c.designated if is_iso3(p) and wars):
+        conflict = sentence_conflicts(sent)[:1] if sent._.conflicts else []
+        for party in (p for c in conflict for p in c.designated if is_party(p) and wars):
             targets.setdefault(party, ("war", wars, None))
             actors.setdefault(party, ("war", wars, None))
+        sides, named = conflict_party_spans(sent, words) if conflict else ([], [])
+        for c in conflict:
+            for party in (p for p in c.parties if is_party(p) and sides):
+                targets.setdefault(party, ("conflict", sides, None))
+            for party in (p for p in c.designated if is_party(p) and named):
+                targets.setdefault(party, ("conflict", named, None))
         for actor, (a_src, a_spans, a_from) in actors.items():
             for target, (t_src, t_spans, t_from) in targets.items():
                 # Members of one listed group are not paired with each other ("the countries of

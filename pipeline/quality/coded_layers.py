@@ -26,10 +26,10 @@ from pipeline.errors import InputError
 from pipeline.io import LayerWriter, layer_path, read_jsonl
 from pipeline.nlp.parties import names_party
 from pipeline.quality.alignment import align_sentences
-from pipeline.schema import Claim, party_type
+from pipeline.schema import Claim, Topic, party_type
 
 # The codebook's issue (GUIDELINES §5.3) as the claim layer's coarser topic.
-ISSUE_TOPIC = {
+ISSUE_TOPIC: dict[str, Topic] = {
     "war": "military",
     "security_cooperation": "military",
     "nuclear": "military",

@@ -31,16 +31,19 @@ from typing import Optional
 import numpy as np
 
 from pipeline.io import write_text
-from pipeline.training.stance_data import EvalDoc, cached_process, gold_label, load_eval_docs
+from pipeline.training.stance_data import EvalDoc, cached_process, gold_label, load_eval_docs, training_layer_docs
 
 LABELS = ("support", "oppose", "neutral", "none")
 STANCES = LABELS[:3]
 SYSTEMS = ("rules", "tfidf_lr", "encoder", "combined")
-COLLECTION_NAMES = {"articles": "articles", "ungd": "UN statements"}  # as the results tables name them
+COLLECTION_NAMES = {"articles": "articles", "passages": "passages", "ungd": "UN statements"}  # as the tables name them
+MACHINE_EVERY = 4  # every 4th machine-coded training statement (the spaCy pass over all takes too long on 1 core)
 C_GRID = (0.3, 1.0, 3.0)
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.30, 0.96, 0.05))
-CODE_VERSION = "candidates-v2"
+CLASS_THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.10, 0.91, 0.05))
+CODE_VERSION = "candidates-v3"
 SEED = 0
+SPEED_GOAL = 1500  # words/s of the whole pipeline on one core, for a system to be the default
 
 
 # ---------------------------------------------------------------- data
@@ -143,10 +146,12 @@ def full_proba(model, X) -> np.ndarray:
     return out
 
 
-def decisions(probs: np.ndarray, threshold: float) -> np.ndarray:
-    from pipeline.nlp.encoder import decide_probs
+def decisions(probs: np.ndarray, threshold: float, by_class: Optional[dict] = None) -> np.ndarray:
+    """Labels of ``probs``: per-class thresholds where given, else the ``none`` threshold."""
+    from pipeline.nlp.encoder import decide_by_class, decide_probs
 
-    return np.array([LABELS.index(label) for label, _ in decide_probs(LABELS, probs, threshold)], dtype=int)
+    decided = decide_by_class(LABELS, probs, by_class) if by_class else decide_probs(LABELS, probs, threshold)
+    return np.array([LABELS.index(label) for label, _ in decided], dtype=int)
 
 
 # ---------------------------------------------------------------- rows and scores
@@ -210,12 +215,20 @@ def _folds(doc_ids: list[str], k: int = 5) -> list[list[str]]:
     return [sorted(order[i::k]) for i in range(k)]
 
 
-def oof_probs(table: Table, dev_ids: list[str], kind: str, C: float, train_limit: Optional[int] = None) -> np.ndarray:
-    """Out-of-fold probabilities over the dev rows (NaN elsewhere)."""
+def oof_probs(
+    table: Table,
+    dev_ids: list[str],
+    kind: str,
+    C: float,
+    train_limit: Optional[int] = None,
+    extra_ids: tuple[str, ...] = (),
+) -> np.ndarray:
+    """Out-of-fold probabilities over the dev rows (NaN elsewhere). ``extra_ids``: training-only
+    documents (the machine-coded statements), in every fold's training part, never scored."""
     out = np.full((len(table.y), len(LABELS)), np.nan)
     X = table.X_encoder() if kind == "encoder" else None
     for fold in _folds(dev_ids):
-        train_docs = [d for d in sorted(dev_ids) if d not in fold]
+        train_docs = [d for d in sorted(dev_ids) if d not in fold] + sorted(extra_ids)
         if train_limit is not None:
             rng = np.random.default_rng(SEED + len(fold))
             train_docs = sorted(rng.permutation(train_docs)[:train_limit].tolist())
@@ -237,19 +250,41 @@ def tune(
     rules: list[dict],
     combined: bool = False,
     c_grid=C_GRID,
+    extra_ids: tuple[str, ...] = (),
 ) -> dict:
     """The C and ``none`` threshold with the best dev-CV micro-F1 (ties: the first)."""
     dev_docs = [d for d in docs if d.doc_id in dev_ids]
     idx = np.flatnonzero(np.isin(table.doc, dev_ids))
     best: dict = {"f1": -1.0}
     for C in c_grid:
-        probs = oof_probs(table, dev_ids, kind, C)
+        probs = oof_probs(table, dev_ids, kind, C, extra_ids=extra_ids)
         for th in THRESHOLDS:
             rows = model_rows(table, idx, decisions(probs[idx], th))
             f1 = micro_f1(dev_docs, combine(rules, rows) if combined else rows)
             if f1 > best["f1"]:
-                best = {"f1": f1, "C": C, "threshold": th, "probs": probs}
-    return best
+                best = {"f1": f1, "C": C, "threshold": th, "probs": probs, "by_class": None}
+    return tune_classes(best, table, dev_docs, idx, rules, combined)
+
+
+def tune_classes(best: dict, table: Table, dev_docs: list[EvalDoc], idx, rules: list[dict], combined: bool) -> dict:
+    """Per-class thresholds on the same out-of-fold probabilities, by coordinate ascent (two
+    passes over support, oppose, neutral; start: each stance at 1 - the ``none`` threshold); kept
+    only where they beat the single ``none`` threshold."""
+    probs = best["probs"][idx]
+    thresholds = {s: round(1 - best["threshold"], 2) for s in STANCES}
+
+    def f1_of(by_class: dict) -> float:
+        rows = model_rows(table, idx, decisions(probs, 0.0, by_class))
+        return micro_f1(dev_docs, combine(rules, rows) if combined else rows)
+
+    current = f1_of(thresholds)
+    for _ in range(2):
+        for stance in STANCES:
+            for t in CLASS_THRESHOLDS:
+                trial = {**thresholds, stance: t}
+                if (f1 := f1_of(trial)) > current:
+                    thresholds, current = trial, f1
+    return {**best, "by_class": thresholds, "f1": current} if current > best["f1"] else best
 
 
 # ---------------------------------------------------------------- speed
@@ -353,52 +388,76 @@ def run_comparison(
     cache: str | Path = "models/cache",
     head_out: Optional[str | Path] = None,
     speed: bool = True,
+    machine_every: int = MACHINE_EVERY,
 ) -> str:
     from pipeline.build import Annotator
-    from pipeline.nlp.encoder import DEFAULT_HEAD, Head
+    from pipeline.nlp.encoder import ACTOR_SOURCES, DEFAULT_HEAD, TARGET_SOURCES, Head
 
     t_start = time.perf_counter()
     cache = Path(cache)
-    docs = load_eval_docs(annotations, corpus)
+    scored = load_eval_docs(annotations, corpus)
+    extra = training_layer_docs(annotations, [d.doc_id for d in scored], machine_every)
+    docs = scored + extra
     processed = cached_process(Annotator().nlp, docs, cache, _code_version())
     table = Table(docs, processed, cache)
-    dev_ids = sorted(d.doc_id for d in docs if d.split == "dev")
+    # The passages' gold is scored in cross-validation with the other dev documents; the
+    # machine-coded statements only ever train.
+    dev_ids = sorted(d.doc_id for d in docs if d.split == "dev" or d.collection == "passages")
+    machine_ids = tuple(sorted(d.doc_id for d in docs if d.collection == "ungd_machine"))
     eval_ids = sorted(d.doc_id for d in docs if d.split == "eval")
     rules = rule_rows(docs, processed)
     dev_rules = [r for r in rules if r["doc_id"] in dev_ids]
 
     # Development: everything chosen on dev out-of-fold predictions.
     chosen = {
-        "tfidf_lr": tune(table, docs, dev_ids, "tfidf", dev_rules),
-        "encoder": tune(table, docs, dev_ids, "encoder", dev_rules),
+        "tfidf_lr": tune(table, docs, dev_ids, "tfidf", dev_rules, extra_ids=machine_ids),
+        "encoder": tune(table, docs, dev_ids, "encoder", dev_rules, extra_ids=machine_ids),
     }
     # The combined system uses the same head (one set of weights in the component), with its own threshold.
     chosen["combined"] = tune(
-        table, docs, dev_ids, "encoder", dev_rules, combined=True, c_grid=(chosen["encoder"]["C"],)
+        table,
+        docs,
+        dev_ids,
+        "encoder",
+        dev_rules,
+        combined=True,
+        c_grid=(chosen["encoder"]["C"],),
+        extra_ids=machine_ids,
     )
     dev_idx = np.flatnonzero(np.isin(table.doc, dev_ids))
     dev_pred = {"rules": dev_rules}
     for system, best in chosen.items():
-        rows = model_rows(table, dev_idx, decisions(best["probs"][dev_idx], best["threshold"]))
+        rows = model_rows(table, dev_idx, decisions(best["probs"][dev_idx], best["threshold"], best["by_class"]))
         dev_pred[system] = combine(dev_rules, rows) if system == "combined" else rows
 
     # Eval, once: each system trained on all dev documents.
     ev_idx = np.flatnonzero(np.isin(table.doc, eval_ids))
+    train_idx = np.flatnonzero(np.isin(table.doc, [*dev_ids, *machine_ids]))
     X = table.X_encoder()
     enc_models = {}
     for system in ("encoder", "combined"):
-        enc_models[system] = fit_lr(X[dev_idx], table.y[dev_idx], chosen[system]["C"])
-    tf = fit_tfidf([table.texts[i] for i in dev_idx], table.y[dev_idx], chosen["tfidf_lr"]["C"])
+        enc_models[system] = fit_lr(X[train_idx], table.y[train_idx], chosen[system]["C"])
+    tf = fit_tfidf([table.texts[i] for i in train_idx], table.y[train_idx], chosen["tfidf_lr"]["C"])
     ev_rules = [r for r in rules if r["doc_id"] in eval_ids]
     ev_pred = {
         "rules": ev_rules,
         "tfidf_lr": model_rows(
-            table, ev_idx, decisions(full_proba(tf, [table.texts[i] for i in ev_idx]), chosen["tfidf_lr"]["threshold"])
+            table,
+            ev_idx,
+            decisions(
+                full_proba(tf, [table.texts[i] for i in ev_idx]),
+                chosen["tfidf_lr"]["threshold"],
+                chosen["tfidf_lr"]["by_class"],
+            ),
         ),
     }
     for system in ("encoder", "combined"):
         rows = model_rows(
-            table, ev_idx, decisions(full_proba(enc_models[system], X[ev_idx]), chosen[system]["threshold"])
+            table,
+            ev_idx,
+            decisions(
+                full_proba(enc_models[system], X[ev_idx]), chosen[system]["threshold"], chosen[system]["by_class"]
+            ),
         )
         ev_pred[system] = combine(ev_rules, rows) if system == "combined" else rows
 
@@ -407,20 +466,22 @@ def run_comparison(
     dev_scores = {
         name: {s: score([d for d in by_coll[c] if d.doc_id in dev_ids], dev_pred[s]) for s in SYSTEMS}
         for c, name in collections.items()
+        if any(d.doc_id in dev_ids for d in by_coll[c])
     }
     ev_scores = {
         name: {s: score([d for d in by_coll[c] if d.doc_id in eval_ids], ev_pred[s]) for s in SYSTEMS}
         for c, name in collections.items()
+        if any(d.doc_id in eval_ids for d in by_coll[c])
     }
     all_dev = {s: score([d for d in docs if d.doc_id in dev_ids], dev_pred[s]) for s in SYSTEMS}
     all_ev = {s: score([d for d in docs if d.doc_id in eval_ids], ev_pred[s]) for s in SYSTEMS}
     dev_scores["all"], ev_scores["all"] = all_dev, all_ev
 
-    # Learning curve: dev CV, n training documents per fold.
+    # Learning curve: dev CV, n training documents per fold (dev and machine-coded together).
     curve = {}
-    n_train = len(dev_ids) - max(len(f) for f in _folds(dev_ids))
-    for n in sorted({4, 8, 16, n_train}):
-        probs = oof_probs(table, dev_ids, "encoder", chosen["encoder"]["C"], train_limit=n)
+    n_train = len(dev_ids) - max(len(f) for f in _folds(dev_ids)) + len(machine_ids)
+    for n in sorted({n for n in (25, 50, 100, 200) if n < n_train} | {n_train}):
+        probs = oof_probs(table, dev_ids, "encoder", chosen["encoder"]["C"], train_limit=n, extra_ids=machine_ids)
         rows = model_rows(table, dev_idx, decisions(probs[dev_idx], chosen["encoder"]["threshold"]))
         curve[n] = (
             micro_f1([d for d in docs if d.doc_id in dev_ids], rows),
@@ -435,9 +496,13 @@ def run_comparison(
             "revision": _code_version()[:8],
             "none_threshold": float(chosen["encoder"]["threshold"]),
             "combined_none_threshold": float(chosen["combined"]["threshold"]),
+            "class_thresholds": chosen["encoder"]["by_class"],
+            "combined_class_thresholds": chosen["combined"]["by_class"],
             "C": float(chosen["encoder"]["C"]),
-            "trained_on": f"{len(dev_ids)} dev documents ({int(len(dev_idx))} candidate pairs)",
+            "trained_on": f"{len(dev_ids)} dev documents and {len(machine_ids)} machine-coded statements "
+            f"({int(len(train_idx))} candidate pairs)",
             "seed": SEED,
+            "sources": {"actor": list(ACTOR_SOURCES), "target": list(TARGET_SOURCES)},
         },
     )
     head_path = Path(head_out) if head_out else DEFAULT_HEAD
@@ -504,11 +569,9 @@ def results_markdown(
 ) -> str:
     n_dev_c = int(np.isin(table.doc, dev_ids).sum())
     n_ev_c = int(np.isin(table.doc, eval_ids).sum())
-    counts = {
-        c: sum(1 for d in docs if d.collection == c and d.doc_id in ids)
-        for c in ("articles", "ungd")
-        for ids in [dev_ids]
-    }
+    counts = {c: sum(1 for d in docs if d.collection == c and d.doc_id in dev_ids) for c in COLLECTION_NAMES}
+    machine = [d for d in docs if d.collection == "ungd_machine"]
+    n_machine_c = int(np.isin(table.doc, [d.doc_id for d in machine]).sum())
     lines = [
         "# Claim systems compared",
         "",
@@ -517,13 +580,16 @@ def results_markdown(
         "micro-averaged over support, oppose and neutral; 95 % intervals resample whole documents "
         "(`pipeline.quality.compare`, 1000 resamples).",
         "",
-        f"Data: dev = the seed article + {counts['ungd']} UN General Debate statements ({len(dev_ids)} documents, "
-        f"{n_dev_c} candidate pairs); eval (the development test: it chose between systems, so it is "
-        "no unseen test; SAMPLING.md) = the unseen article + "
+        f"Data: dev = the seed article + {counts['passages']} project-written passages + {counts['ungd']} UN "
+        f"General Debate statements ({len(dev_ids)} documents, {n_dev_c} candidate pairs); training only: "
+        f"{len(machine)} machine-coded statements of the train split (every {MACHINE_EVERY}th of those without gold; "
+        f"{sum(len(d.gold) for d in machine)} coded rows, {n_machine_c} candidate pairs, a candidate pair the coders "
+        "left out is a `none` example), in every fold's training part and never scored; eval (the development "
+        "test: it chose between systems, so it is no unseen test; SAMPLING.md) = the unseen article + "
         f"{len(eval_ids) - 1} statements ({n_ev_c} candidate pairs). Statement gold: the adjudicated sheet where "
         "there is one, else the first coder's sheet (coders are machine annotators (language models)); a pair "
-        "outside the gold is `none`. Organisations (EU, NATO, ...) are in the gold but not in the claim "
-        "layer (ISO3 actors and targets only), so every system misses those rows.",
+        "outside the gold is `none`. Organisations (EU, NATO, ...) are parties (`org:<id>`) of the candidates; "
+        "the rules propose none of them.",
         "",
         "Systems: `rules` = `claim_rules`; `tfidf_lr` = TF-IDF 1-2-grams of the marked candidate sentence + "
         "logistic regression; `encoder` = frozen all-MiniLM-L6-v2 embedding of the marked sentence "
@@ -531,24 +597,31 @@ def results_markdown(
         "(`claim_encoder`, mode `model`); `combined` = the rule rows plus the encoder's rows for pairs the "
         "rules left out (mode `combined`). C and the `none` threshold of each learned system were chosen "
         "by grouped 5-fold cross-validation over dev documents: "
-        + "; ".join(f"{s} C={b['C']}, none-threshold={b['threshold']}" for s, b in chosen.items())
+        + "; ".join(
+            f"{s} C={b['C']}, "
+            + (
+                "per-class thresholds " + ", ".join(f"{k} {v}" for k, v in b["by_class"].items())
+                if b["by_class"]
+                else f"none-threshold={b['threshold']}"
+            )
+            for s, b in chosen.items()
+        )
         + ".",
         "",
     ]
-    collections = {k: None for k in ("articles", "UN statements", "all")}
     ndocs = lambda ids: {
-        "articles": sum(1 for d in docs if d.collection == "articles" and d.doc_id in ids),
-        "UN statements": sum(1 for d in docs if d.collection == "ungd" and d.doc_id in ids),
+        **{name: sum(1 for d in docs if d.collection == c and d.doc_id in ids) for c, name in COLLECTION_NAMES.items()},
         "all": len(ids),
     }
     if recall:
         lines += recall_table(recall)
     lines += ["## Development: grouped 5-fold cross-validation over dev documents", ""]
-    lines += _table("dev (out-of-fold)", dev_scores, {k: ndocs(dev_ids)[k] for k in collections})
+    lines += _table("dev (out-of-fold)", dev_scores, {k: ndocs(dev_ids)[k] for k in dev_scores})
     lines += ["## Evaluation: the development test", ""]
-    lines += _table("eval", ev_scores, {k: ndocs(eval_ids)[k] for k in collections})
+    lines += _table("eval", ev_scores, {k: ndocs(eval_ids)[k] for k in ev_scores})
     lines += [
-        "## Learning curve (dev CV; encoder head trained on n documents of each training fold)",
+        "## Learning curve (dev CV; encoder head trained on n documents of each fold's training part: dev and "
+        "machine-coded)",
         "",
         "| training documents | encoder F1 | combined F1 |",
         "|---|---|---|",
@@ -569,7 +642,9 @@ def results_markdown(
         lines.append("")
     lines += ["## Default", ""]
     mode_of = {"rules": "rules", "encoder": "model", "combined": "combined"}
-    fast = [s for s in ("rules", "encoder", "combined") if not speeds or speeds[mode_of[s]]["words_per_s"] >= 1000]
+    fast = [
+        s for s in ("rules", "encoder", "combined") if not speeds or speeds[mode_of[s]]["words_per_s"] >= SPEED_GOAL
+    ]
     best = max(fast, key=lambda s: (ev_scores["all"][s].stance.f1, s == "rules"))
     f1 = lambda coll, s: ev_scores[coll][s].stance.f1
     # "Truly beats": a higher eval F1 overall whose interval clears the rules' F1, and no collection worse.
@@ -582,7 +657,7 @@ def results_markdown(
         and (iv is None or iv["stance_f1"].low > f1("all", "rules"))
     )
     lines.append(
-        f"Best eval F1 among systems at >= 1,000 words/s on one core: `{best}` "
+        f"Best eval F1 among systems at >= {SPEED_GOAL:,} words/s on one core: `{best}` "
         f"({f1('all', best):.3f} vs rules {f1('all', 'rules'):.3f}; per collection "
         + ", ".join(f"{c} {f1(c, best):.3f} vs {f1(c, 'rules'):.3f}" for c in ("articles", "UN statements"))
         + "). "

@@ -184,3 +184,57 @@ def cached_process(nlp, docs: list[EvalDoc], cache: Path, code_version: str) -> 
     cache.mkdir(parents=True, exist_ok=True)
     write_text(path, json.dumps(result, sort_keys=True))
     return result
+
+
+def _read_layer(path: Path) -> list[dict]:
+    import gzip
+
+    if path.suffix == ".gz":
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            return [json.loads(line) for line in f]
+    return list(read_jsonl(path))
+
+
+def load_layer_docs(folder: Path, layer: Path, doc_ids: Iterable[str], collection: str) -> list[EvalDoc]:
+    """Training documents of a built collection (``folder``: its documents and sentences) with the
+    rows of a coded claim layer as their gold (the machine-coded statements, the passages)."""
+    ids = set(doc_ids)
+    sentences = defaultdict(list)
+    for s in _read_layer(folder / "sentences.jsonl.gz"):
+        if s["doc_id"] in ids:
+            sentences[s["doc_id"]].append(s)
+    gold = defaultdict(list)
+    for r in _read_layer(layer):
+        if r["doc_id"] in ids and r["stance"] != "none":
+            gold[r["doc_id"]].append({k: r[k] for k in ("sent_id", "actor", "target", "stance")})
+    docs = []
+    for d in _read_layer(folder / "documents.jsonl.gz"):
+        if d["doc_id"] not in ids:
+            continue
+        paragraphs = []
+        for p in d["paragraphs"]:
+            inside = [
+                GoldSentence(s["sent_id"], s["start"] - p["start"], s["end"] - p["start"])
+                for s in sentences[d["doc_id"]]
+                if p["start"] <= s["start"] < p["end"]
+            ]
+            paragraphs.append((d["text"][p["start"] : p["end"]], inside))
+        docs.append(EvalDoc(d["doc_id"], collection, "train", d.get("speaker"), paragraphs, gold[d["doc_id"]]))
+    return sorted(docs, key=lambda d: d.doc_id)
+
+
+def training_layer_docs(annotations: str | Path, gold_ids: Iterable[str], machine_every: int = 4) -> list[EvalDoc]:
+    """The extra training documents: the passages with their gold, and every ``machine_every``-th
+    machine-coded statement of the ``train`` split (``parquet/claims_machine/train.parquet``: no
+    development-test or sealed-test statement) that has no gold of its own (``gold_ids``)."""
+    import pandas as pd
+
+    ann = Path(annotations)
+    machine = sorted(
+        set(pd.read_parquet(ann / "parquet" / "claims_machine" / "train.parquet", columns=["doc_id"]).doc_id)
+    )
+    machine = [d for d in machine if d not in set(gold_ids)][::machine_every]
+    passages = sorted({d["doc_id"] for d in _read_layer(ann / "passages" / "documents.jsonl.gz")})
+    return load_layer_docs(
+        ann / "passages", ann / "passages" / "gold" / "claims.jsonl.gz", passages, "passages"
+    ) + load_layer_docs(ann / "ungd", ann / "ungd" / "machine" / "claims.jsonl.gz", machine, "ungd_machine")

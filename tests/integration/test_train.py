@@ -87,9 +87,10 @@ def test_training_saves_model_metrics_and_revision(model_dir):
     assert metrics["dataset_revision"] == dataset_revision(ANN)
     assert set(metrics["models"]) == {"majority", "tfidf_lr", "textcat"}
     assert (model_dir / "tfidf_lr.joblib").exists() and (model_dir / "textcat" / "meta.json").exists()
-    assert "The development test (`validation`) and the sealed test (`test`) are never" in (
-        model_dir / "results.md"
-    ).read_text()
+    assert (
+        "The development test (`validation`) and the sealed test (`test`) are never"
+        in (model_dir / "results.md").read_text()
+    )
     # the rule-based comparison figure comes from `evaluate`, not from a number written into the code
     assert "0.615 (besa2023_central_asia), 0.690 (unseen_caucasus_2024)" in (model_dir / "results.md").read_text()
     for kind in ("tfidf_lr", "textcat"):

@@ -31,11 +31,37 @@ def test_candidates_of_a_statement(annotator):
         (second, "CHL", "NOR", "named", "named"),
         (second, "FJI", "NOR", "speaker_implicit", "named"),
         (second, "FJI", "CHL", "speaker_implicit", "named"),
+        # "They" stands for the subject of the last sentence that named a party
+        (third, "FJI", "NOR", "speaker_implicit", "pronoun"),
+        (third, "FJI", "CHL", "speaker_implicit", "pronoun"),
     ]
-    # "They" names no target, and a sentence without a state gives nothing
-    assert not [
-        c for c in candidates(doc, rules_lexicon(annotator.nlp)) if c.sent.text in (third, "The weather was fine.")
-    ]
+    # a sentence without a party gives nothing
+    assert not [c for c in candidates(doc, rules_lexicon(annotator.nlp)) if c.sent.text == "The weather was fine."]
+
+
+PARTIES = (
+    "The European Union condemned Russia. Iran launched drones at Israel. "
+    "The foreign ministry charged that the strike was unlawful. "
+    "We call on both sides in the Nagorno-Karabakh conflict to exercise restraint."
+)
+
+
+def test_organisations_bodies_and_conflict_sides_are_candidates(annotator):
+    doc = annotator.nlp.make_doc(PARTIES)
+    doc._.speaker = "FJI"
+    doc = annotator.nlp(doc)
+    got = {
+        (c.sent.text.split()[1], c.actor, c.target, c.actor_source, c.target_source)
+        for c in candidates(doc, rules_lexicon(annotator.nlp))
+    }
+    # an organisation is a party of its own, as actor and as target
+    assert ("European", "org:eu", "RUS", "named", "named") in got
+    assert ("European", "FJI", "org:eu", "speaker_implicit", "named") in got
+    # "the foreign ministry" is the subject state of the sentence before
+    assert ("foreign", "FJI", "IRN", "speaker_implicit", "pronoun") in got
+    # "both sides" are the parties of the sentence's conflict
+    sides = {(a, t) for w, a, t, _, src in got if w == "call" and src == "conflict"}
+    assert sides == {("FJI", "ARM"), ("FJI", "AZE")}
 
 
 def test_marked_text(annotator):

