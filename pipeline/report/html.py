@@ -37,7 +37,7 @@ import jinja2
 
 from pipeline.export.huggingface import _by_document
 from pipeline.io import staged_tree, write_text
-from pipeline.layers import LayerFolder, gold_rows, layer_folders, require_layers
+from pipeline.layers import LayerFolder, gold_rows, layer_folders, machine_rows, require_layers
 from pipeline.quality.compare import disagreements
 from pipeline.schema import STANCES
 
@@ -48,7 +48,9 @@ STANCE_STYLE = {
     "neutral": {"colour": "#555555", "icon": "○", "dash": "2 4"},
 }
 STANCE_COLOURS = {k: v["colour"] for k, v in STANCE_STYLE.items()}
-LAYER_NAMES = {"gold": "gold", "auto": "automatic"}
+# The claim layers in the order they are shown: gold (people), machine-coded (language models
+# under the guidelines; not gold) and automatic (the pipeline's claim engine).
+LAYER_NAMES = {"gold": "gold", "machine": "machine-coded", "auto": "automatic"}
 WIKIDATA = "https://www.wikidata.org/wiki/"
 NETWORK_NODES = 30  # the most active states; the matrix and the claim table hold the rest
 MATRIX_SIZE = 25
@@ -404,6 +406,12 @@ class CollectionData:
     documents: list[dict] = field(default_factory=list)  # metadata only, no text
     auto: list[dict] = field(default_factory=list)
     gold: Optional[list[dict]] = None
+    machine: Optional[list[dict]] = None  # machine-coded by language models, not gold
+
+    def layers(self) -> dict[str, list[dict]]:
+        """The claim layers this collection has, in ``LAYER_NAMES`` order (automatic always)."""
+        found = {"gold": self.gold, "machine": self.machine, "auto": self.auto}
+        return {name: rows for name, rows in found.items() if rows is not None}
 
 
 def _strip(row: dict) -> dict:
@@ -431,18 +439,24 @@ def load_collections(ann: Path) -> list[CollectionData]:
             data.documents.append(meta | {"year": _year(doc)})
         for c in folder.rows("claims") if folder.path("claims").is_file() else ():
             out[collection_of.get(c["doc_id"], folder.name)].auto.append(_strip(c))
-        gold = gold_rows(folder)
-        if gold is None:
-            continue
-        owners = {collection_of[c["doc_id"]] for c in gold if c["doc_id"] in collection_of} or {folder.name}
-        for name in owners & set(out):
-            out[name].gold = out[name].gold or []
-        for c in gold:
-            if c["doc_id"] in collection_of:
-                data_gold = out[collection_of[c["doc_id"]]].gold
-                assert data_gold is not None
-                data_gold.append(_strip(c))
+        for layer, coded in (("gold", gold_rows(folder)), ("machine", machine_rows(folder))):
+            if coded is not None:
+                _add_coded(out, layer, coded, collection_of, folder.name)
     return list(out.values())
+
+
+def _add_coded(
+    out: dict[str, CollectionData], layer: str, rows: list[dict], collection_of: dict[str, str], default: str
+) -> None:
+    """A folder's coded claim rows (``gold`` or ``machine``) under their documents' collections;
+    a collection with such a layer has it (maybe empty) even where none of its documents has a row."""
+    owners = {collection_of[c["doc_id"]] for c in rows if c["doc_id"] in collection_of} or {default}
+    for name in owners & set(out):
+        if getattr(out[name], layer) is None:
+            setattr(out[name], layer, [])
+    for c in rows:
+        if c["doc_id"] in collection_of:
+            getattr(out[collection_of[c["doc_id"]]], layer).append(_strip(c))
 
 
 def _by_sent(rows: Iterable[dict]) -> dict[str, dict[str, list[dict]]]:
@@ -470,7 +484,7 @@ def _documents_with_layers(folder: LayerFolder) -> Iterator[tuple[dict, list[dic
 
 def claim_table(data: CollectionData, docs: dict[str, dict]) -> list[dict]:
     rows = []
-    for layer, claims in (("gold", data.gold or []), ("auto", data.auto)):
+    for layer, claims in data.layers().items():
         for c in claims:
             rows.append(
                 {
@@ -492,8 +506,7 @@ def claim_table(data: CollectionData, docs: dict[str, dict]) -> list[dict]:
 def write_collection(env: jinja2.Environment, ann: Path, data: CollectionData, out: Path) -> dict:
     folder_out = out / data.name
     docs = {d["doc_id"]: d for d in data.documents}
-    gold_by = _by_sent(data.gold or [])
-    auto_by = _by_sent(data.auto)
+    by_sent = {layer: _by_sent(rows) for layer, rows in data.layers().items()}
     sent_text: dict[str, tuple[str, str]] = {}
     diff_sents = set()
     diffs: list[dict] = []
@@ -506,9 +519,7 @@ def write_collection(env: jinja2.Environment, ann: Path, data: CollectionData, o
         did = doc["doc_id"]
         if did not in docs:
             continue  # a document of another collection in the same folder
-        layers: dict[str, dict[str, list[dict]]] = {"auto": auto_by.get(did, {})}
-        if data.gold is not None:
-            layers = {"gold": gold_by.get(did, {}), **layers}
+        layers = {layer: rows.get(did, {}) for layer, rows in by_sent.items()}
         view = document_view(doc, sentences, entities, layers, data.name)
         write_text(folder_out / page_name(did), doc_template.render(doc=view, root="../"))
         for s in sentences:
@@ -528,9 +539,9 @@ def write_collection(env: jinja2.Environment, ann: Path, data: CollectionData, o
         if d["sent_id"] in sent_text
     ]
     years = sorted({d["year"] for d in data.documents})
-    claims_all = (data.gold or []) + data.auto
+    claims_all = [c for rows in data.layers().values() for c in rows]
     networks = []
-    for layer, rows in (("gold", data.gold), ("auto", data.auto)):
+    for layer, rows in data.layers().items():
         if not rows:
             continue
         networks.append(dict(network_svg(rows, f"{LAYER_NAMES[layer]} layer, all years"), layer=layer, year=""))
@@ -546,8 +557,7 @@ def write_collection(env: jinja2.Environment, ann: Path, data: CollectionData, o
             "speaker": d.get("speaker") or "",
             "year": d["year"],
             "href": page_name(d["doc_id"]),
-            "gold": sum(len(v) for v in gold_by.get(d["doc_id"], {}).values()) if data.gold is not None else None,
-            "auto": sum(len(v) for v in auto_by.get(d["doc_id"], {}).values()),
+            "rows": {layer: sum(map(len, rows.get(d["doc_id"], {}).values())) for layer, rows in by_sent.items()},
         }
         for d in data.documents
     ]
@@ -560,6 +570,9 @@ def write_collection(env: jinja2.Environment, ann: Path, data: CollectionData, o
         "auto": len(data.auto),
         "gold": None if data.gold is None else len(data.gold),
         "gold_documents": len({c["doc_id"] for c in data.gold or []}),
+        "machine": None if data.machine is None else len(data.machine),
+        "machine_documents": len({c["doc_id"] for c in data.machine or []}),
+        "layers": list(data.layers()),
         "agreement": agreement(data.gold or [], data.auto),
         "disagreements": len(disagreement_rows),
         "years": years,
@@ -575,7 +588,7 @@ def write_collection(env: jinja2.Environment, ann: Path, data: CollectionData, o
         networks=networks,
         matrix=matrix_view(claims_all),
         conflicts=conflict_view(claims_all),
-        changes={layer: change_view(rows, docs) for layer, rows in (("gold", data.gold), ("auto", data.auto)) if rows},
+        changes={layer: change_view(rows, docs) for layer, rows in data.layers().items() if rows},
         disagreements=disagreement_rows,
         root="../",
     )
