@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 from conftest import ROOT, load
@@ -187,3 +188,119 @@ def test_html_report_in_headless_chromium(tmp_path):
             check=True,
         )
         assert shot.stat().st_size > 10_000
+
+
+def _gz_rows(path):
+    return [json.loads(line) for line in gzip.decompress(path.read_bytes()).splitlines()]
+
+
+def _cell_counts(td):
+    """A matrix cell's counts as the page shows them: "✓3✗1" -> {"support": 3, "oppose": 1}."""
+    icons = {"✓": "support", "✗": "oppose", "○": "neutral"}
+    return {icons[s.text_content()[0]]: int(s.text_content()[1:]) for s in td.xpath("span")}
+
+
+@pytest.fixture(scope="module")
+def ungd_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ungd") / "report"
+    write_report(ANN, out, collection="ungd")
+    return out
+
+
+@pytest.mark.parametrize(
+    "fragment,keep",
+    [
+        # layer, year and stance: the machine-coded opposition of 2022
+        (
+            "layer=machine&year=2022&stance=oppose",
+            lambda r: r["layer"] == "machine" and r["year"] == "2022" and r["stance"] == "oppose",
+        ),
+        # document and conflict: one statement's rows on one conflict, every layer
+        (
+            "doc=POL_77_2022&conflict=russia_ukraine",
+            lambda r: r["doc_id"] == "POL_77_2022" and r["conflict"] == "russia_ukraine",
+        ),
+        # actor and target apart: rows with RUS as target only (not RUS's own claims)
+        ("target=RUS&layer=gold", lambda r: r["target"] == "RUS" and r["layer"] == "gold"),
+    ],
+)
+def test_filters_recount_networks_matrix_and_tables_in_chromium(ungd_report, tmp_path, fragment, keep):
+    """Every filter acts on the claim table, the documents, the networks, the actor × target
+    matrix and the state × conflict table alike: the counts the page shows after filtering in
+    headless Chromium are the counts of the matching rows of the layers."""
+    import lxml.html
+
+    browser = chromium()
+    out = ungd_report
+    years = {d["doc_id"]: str(d["year"]) for d in _gz_rows(ANN / "ungd" / "documents.jsonl.gz")}
+    rows = [
+        dict(r, layer=layer, year=years[r["doc_id"]], conflict=r.get("conflict") or "")
+        for layer, path in (
+            ("gold", ANN / "ungd" / "gold" / "claims.jsonl.gz"),
+            ("machine", ANN / "ungd" / "machine" / "claims.jsonl.gz"),
+            ("auto", ANN / "ungd" / "claims.jsonl.gz"),
+        )
+        for r in _gz_rows(path)
+    ]
+    want = [r for r in rows if keep(r)]
+    assert 0 < len(want) < len(rows)
+    html = subprocess.run(
+        [
+            browser,
+            *FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            (out / "ungd" / "index.html").as_uri() + "#" + fragment,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    ).stdout
+    page = lxml.html.fromstring(html)
+    assert page.xpath("//body")[0].get("data-filtered") == str(len(want))
+    assert page.xpath('//output[@id="shown"]')[0].text_content().startswith(f"{len(want)} of {len(rows)} rows; ")
+    shown = page.xpath('//table[@id="claims"]/tbody/tr[not(@hidden)]')
+    assert sorted((tr.get("data-doc"), tr.get("data-actor"), tr.get("data-target")) for tr in shown) == sorted(
+        (r["doc_id"], r["actor"], r["target"]) for r in want
+    )
+    # the documents: those with matching rows, each layer's count of them
+    per_doc = Counter((r["doc_id"], r["layer"]) for r in want)
+    docs = page.xpath('//table[@id="documents"]/tbody/tr[not(@hidden)]')
+    assert sorted(tr.get("data-doc") for tr in docs) == sorted({r["doc_id"] for r in want})
+    for tr in docs:
+        for td in tr.xpath("td[@data-layer]"):
+            assert td.text_content() == str(per_doc[(tr.get("data-doc"), td.get("data-layer"))])
+    # the networks: only the chosen layer's (and year's); each edge shown counts its rows
+    edges = 0
+    for fig in page.xpath('//figure[contains(@class, "network")]'):
+        layer, year = fig.get("data-layer"), fig.get("data-year")
+        here = Counter(
+            (r["actor"], r["target"], r["stance"]) for r in want if r["layer"] == layer and year in ("", r["year"])
+        )
+        for e in fig.xpath(".//*[@data-stance]"):
+            key = (e.get("data-actor"), e.get("data-target"), e.get("data-stance"))
+            if "display: none" in (e.get("style") or ""):
+                assert here[key] == 0, key
+            else:
+                assert e.get("data-shown") == str(here[key]) and here[key] > 0, key
+                edges += fig.get("hidden") is None
+        chosen = dict(kv.split("=") for kv in fragment.split("&"))
+        other_layer = chosen.get("layer", layer) != layer
+        other_year = bool(year) and chosen.get("year", year) != year
+        assert (fig.get("hidden") is not None) == (other_layer or other_year), (layer, year)
+    assert page.xpath("//body")[0].get("data-edges") == str(edges) and edges
+    # the actor × target matrix and the state × conflict table: every cell recounted
+    cells = Counter((r["actor"], r["target"], r["stance"]) for r in want)
+    by_conflict = Counter((r["actor"], r["conflict"], r["stance"]) for r in want if r["conflict"])
+    for table, key, counts in (
+        ("matrix-table", "data-target", cells),
+        ("conflict-table", "data-conflict", by_conflict),
+    ):
+        trs = page.xpath(f'//table[@id="{table}"]//tr[@data-actor]')
+        assert any(tr.get("hidden") is None for tr in trs), table
+        for tr in trs:  # a row is hidden where none of its cells has a matching row
+            got = [_cell_counts(td) for td in tr.xpath("td")]
+            for td, shown in zip(tr.xpath("td"), got):
+                expect = {s: counts[(tr.get("data-actor"), td.get(key), s)] for s in ("support", "oppose", "neutral")}
+                assert shown == {s: n for s, n in expect.items() if n}, (table, tr.get("data-actor"))
+            assert (tr.get("hidden") is not None) == (not any(got)), (table, tr.get("data-actor"))

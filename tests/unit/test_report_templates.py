@@ -145,3 +145,53 @@ def test_change_between_years_per_state():
         ("POL", "RUS", [("oppose", 1)], [("oppose", 2)], -1),
         ("POL", "UKR", [], [("support", 1)], 1),
     ]
+
+
+def test_machine_coded_layer_beside_gold_and_automatic(tmp_path):
+    """A collection with ``machine/claims.jsonl``: the index lists its rows, the collection page
+    has its network and its rows (labelled as coded by language models, not gold), and each
+    document page has it as a layer of its own, with its summary."""
+    import json
+
+    from pipeline.io import write_jsonl
+    from tests.unit.export.conftest import DOC_ID, build
+
+    ann = tmp_path / "ann"
+    folder = build(ann / "ungd")
+    doc = json.loads((folder / "documents.jsonl").read_text(encoding="utf-8"))
+    (folder / "documents.jsonl").write_text(json.dumps(dict(doc, collection="ungd", speaker="KAZ")) + "\n")
+    auto = load(folder / "claims.jsonl")
+    machine = [dict(auto[0], claim_id=f"{DOC_ID}:m0001"), dict(auto[-1], claim_id=f"{DOC_ID}:m0002", stance="oppose")]
+    write_jsonl(folder / "machine" / "claims.jsonl", machine)
+    page = write_report(ann, tmp_path / "report")
+    index = lxml.html.fromstring(page.read_text(encoding="utf-8"))
+    head = [th.text_content() for th in index.xpath('//table[@id="collections"]//th')]
+    row = [td.text_content() for td in index.xpath('//table[@id="collections"]//tr[td]/td')]
+    assert row[head.index("machine-coded rows (documents)")] == "2 (1)"
+    coll = lxml.html.fromstring((tmp_path / "report" / "ungd" / "index.html").read_text(encoding="utf-8"))
+    assert "coded by language models" in coll.xpath('//p[@class="note"]')[0].text_content()
+    assert [o.get("value") for o in coll.xpath('//select[@name="layer"]/option')] == ["", "gold", "machine", "auto"]
+    net = coll.xpath('//figure[@data-layer="machine"]')[0]
+    assert net.xpath("figcaption")[0].text_content() == "machine-coded layer, all years"
+    edges = [(e.get("data-actor"), e.get("data-target"), e.get("data-stance")) for e in net.xpath(".//*[@class]")]
+    assert sorted(e for e in edges if e[0]) == [("ARM", "UKR", "oppose"), ("KAZ", "RUS", "oppose")]
+    table = coll.xpath('//table[@id="claims"]/tbody/tr[@data-layer="machine"]')
+    assert [(tr.get("data-actor"), tr.get("data-stance"), tr.get("data-year")) for tr in table] == [
+        ("KAZ", "oppose", "2024"),
+        ("ARM", "oppose", "2024"),
+    ]
+    counts = coll.xpath(f'//table[@id="documents"]//tr[@data-doc="{DOC_ID}"]/td[@data-layer]')
+    assert [(td.get("data-layer"), td.text_content()) for td in counts] == [
+        ("gold", str(len(load(folder / "gold" / "claims.jsonl")))),
+        ("machine", "2"),
+        ("auto", str(len(auto))),
+    ]
+    doc_page = lxml.html.fromstring((tmp_path / "report" / "ungd" / f"{DOC_ID}.html").read_text(encoding="utf-8"))
+    assert "not gold" in doc_page.xpath('//label[input[@id="show-machine"]]')[0].text_content()
+    badges = doc_page.xpath('//span[@class="pairs machine"]/span')
+    assert [(b.get("data-actor"), b.get("data-target"), b.get("data-stance")) for b in badges] == [
+        ("KAZ", "RUS", "oppose"),
+        ("ARM", "UKR", "oppose"),
+    ]
+    summary = doc_page.xpath('//section[@id="summary"]//table[@data-layer="machine"]/tbody/tr')
+    assert [(tr.get("data-actor"), tr.get("data-target")) for tr in summary] == [("KAZ", "RUS"), ("ARM", "UKR")]
