@@ -2,14 +2,18 @@
 
 Layout of the output folder:
 
-- ``index.html``: the collections, agreement of the automatic layer with gold per collection;
-- ``<collection>/index.html``: filters (country, stance, layer, document) over every claim row,
-  the network of who supports or opposes whom (static SVG, ``networkx`` layout; all years and one
-  per year), the actor × target matrix, the documents, and every gold/automatic disagreement
-  linked to its sentence;
+- ``index.html``: the collections with their rows per layer, agreement of the automatic layer
+  with gold per collection;
+- ``<collection>/index.html``: filters (actor, target, either, conflict, stance, year, layer,
+  document) over every claim row, the network of who supports or opposes whom per layer (static
+  SVG, ``networkx`` layout; all years and one per year), the actor × target matrix, the state ×
+  conflict table, the change between years, the documents, and every gold/automatic
+  disagreement linked to its sentence. The filters' script counts the matching rows of the claim
+  table again for every view (``filters.html.j2``), so the networks and the matrices follow them;
 - ``<collection>/<doc_id>.html``: the document. A claimed sentence is underlined and followed by
-  its (actor → target, stance) pairs written out as text, one badge per pair, gold and automatic
-  each in its own layer that a checkbox shows or hides (plain HTML + CSS, so keyboard and touch
+  its (actor → target, stance) pairs written out as text, one badge per pair, gold, machine-coded
+  (language models under the guidelines; not gold) and automatic each in its own layer that a
+  checkbox shows or hides (plain HTML + CSS, so keyboard and touch
   work and print shows both). Entities are marked with their country code and linked to Wikidata.
 
 Stances use the Okabe–Ito colour-blind-safe palette and a second cue besides colour: an icon and a
