@@ -47,6 +47,7 @@ from datasets import ClassLabel, Features, Value
 from pydantic import BaseModel
 
 from pipeline.io import LayerReadError, dumps, layer_path, publish, read_jsonl, temp_beside, write_text
+from pipeline.layers import LayerFolder, layer_folders
 from pipeline.nlp.parties import default_kb
 from pipeline.registry import exporters
 from pipeline.schema import Claim, Document, Entity, PartyType, Sentence, Stance, Topic, party_type
@@ -56,7 +57,6 @@ DEFAULT_CONFIG = "claims_auto"
 SPLITS = ("train", "validation", "test")
 FOLDS = 5
 ROW_GROUP = 1000
-ARTICLES = "articles"
 # Licences under which a document's text may be republished; any other text is withheld.
 OPEN_LICENCES = ("CC0", "CC BY", "CC-BY", "MIT", "PUBLIC DOMAIN", "PDDL", "ODC-BY")
 
@@ -154,23 +154,18 @@ class DatasetError(ValueError):
 # ---------------------------------------------------------------- collections and splits
 
 
-def collections(ann: str | Path) -> list[tuple[str, Path]]:
-    """(name, folder) of every collection with a documents layer: the articles at the top,
-    then the subfolders in name order."""
-    ann = Path(ann)
-    found = [(ARTICLES, ann)] if layer_path(ann, "documents").is_file() else []
-    for sub in sorted(p for p in ann.iterdir() if p.is_dir()):
-        if sub.name not in ("gold", "parquet", "hf") and layer_path(sub, "documents").is_file():
-            found.append((sub.name, sub))
-    return found
+def collections(ann: str | Path) -> list[LayerFolder]:
+    """Every folder of layers (``pipeline.layers``): the articles at the top, then the
+    subfolders in name order, each with its gold and machine-coded claim layers."""
+    return layer_folders(ann)
 
 
-def gold_path(ann: Path, name: str, folder: Path, kind: str = "gold") -> Path:
-    """A collection's coded claims: ``gold`` (the articles' at ``gold/claims.jsonl``, another
-    collection's at ``<collection>/gold/``) or ``machine`` (``<collection>/machine/``)."""
-    if kind == "gold" and name == ARTICLES:
-        return layer_path(ann / "gold", "claims")
-    return layer_path(folder / kind, "claims")
+def coded_path(folder: LayerFolder, kind: str) -> Optional[Path]:
+    """A folder's claim rows of one kind: ``auto`` (its claims layer), ``gold`` or ``machine``
+    (None where the folder has no such coded layer)."""
+    if kind == "auto":
+        return folder.path("claims")
+    return folder.gold_claims if kind == "gold" else folder.machine_claims
 
 
 def _hash_mod(*key) -> int:
@@ -239,16 +234,19 @@ class Source:
         self.split: dict[str, str] = {}
         self.collection: dict[str, str] = {}
         self.withheld: set[str] = set()
-        for name, folder in self.collections:
-            for doc in self.read(folder, "documents"):
+        for folder in self.collections:
+            for doc in self.read(folder.folder, "documents"):
                 self.split[doc["doc_id"]] = document_split(doc["doc_id"], fixed)
-                self.collection[doc["doc_id"]] = name
+                self.collection[doc["doc_id"]] = folder.name
                 if not text_is_open(doc.get("licence")):
                     self.withheld.add(doc["doc_id"])
 
     @staticmethod
     def read(folder: Path, layer: str) -> Iterator[dict]:
-        path = layer_path(folder, layer)
+        return Source.read_file(layer_path(folder, layer))
+
+    @staticmethod
+    def read_file(path: Path) -> Iterator[dict]:
         try:
             yield from read_jsonl(path)
         except (FileNotFoundError, LayerReadError):
@@ -257,9 +255,9 @@ class Source:
             raise DatasetError(f"{path}: not valid JSONL ({err})") from None
 
     def layer(self, layer: str) -> Iterator[tuple[str, Path, dict]]:
-        for name, folder in self.collections:
-            for row in self.read(folder, layer):
-                yield name, folder, row
+        for folder in self.collections:
+            for row in self.read(folder.folder, layer):
+                yield folder.name, folder.folder, row
 
     def hide(self, row: dict, key: str = "text") -> dict:
         return dict(row, **{key: None}) if row["doc_id"] in self.withheld else row
@@ -296,12 +294,12 @@ def entity_rows(src: Source) -> Iterator[dict]:
 
 def _claim_rows(src: Source, kind: str) -> Iterator[dict]:
     config = {"gold": "claims", "machine": "claims_machine", "auto": "claims_auto"}[kind]
-    for name, folder in src.collections:
-        path = layer_path(folder, "claims") if kind == "auto" else gold_path(src.ann, name, folder, kind)
-        if kind != "auto" and not path.is_file():
+    for layers in src.collections:
+        name, folder, path = layers.name, layers.folder, coded_path(layers, kind)
+        if path is None:
             continue  # a collection without a coded layer of this kind
         sections = {s["sent_id"]: s["section"] for s in src.read(folder, "sentences")}
-        for n, c in enumerate(src.read(path.parent, path.name.split(".")[0]), 1):
+        for n, c in enumerate(src.read_file(path), 1):
             if c["sent_id"] not in sections:
                 raise DatasetError(
                     f"{path}:{n}: {c.get('claim_id')}: sentence {c['sent_id']} is not in "
@@ -353,10 +351,10 @@ def kb_rows(src: Source) -> Iterator[dict]:
     ``actor`` claim->actor, the stance (``support``/``oppose``/``neutral``) claim->target,
     ``footnote`` claim->marker. One document's entities are in memory at a time.
     """
-    for name, folder in src.collections:
-        gold = gold_path(src.ann, name, folder)
+    for layers in src.collections:
+        name, folder, gold = layers.name, layers.folder, layers.gold_claims
         claims_by_doc: dict[str, list[dict]] = {}
-        for c in src.read(gold.parent, gold.name.split(".")[0]) if gold.is_file() else ():
+        for c in src.read_file(gold) if gold is not None else ():
             claims_by_doc.setdefault(c["doc_id"], []).append(c)
         ent_path = layer_path(folder, "entities")
         ents = _by_document(src.read(folder, "entities"), ent_path)
@@ -661,7 +659,7 @@ def rehydrate(dataset, texts: dict[str, str], hashes: dict[str, str] | None = No
 def layer_texts(ann: str | Path) -> dict[str, str]:
     """doc_id -> text from the documents layers of an annotations folder (where the text is)."""
     src_ann = Path(ann)
-    return {d["doc_id"]: d["text"] for _, folder in collections(src_ann) for d in Source.read(folder, "documents")}
+    return {d["doc_id"]: d["text"] for f in collections(src_ann) for d in Source.read(f.folder, "documents")}
 
 
 # ---------------------------------------------------------------- dataset card header
