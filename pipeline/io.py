@@ -70,6 +70,11 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     try:
         yield tmp
         publish(tmp, path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        if err.filename is None:  # a failed write names no file: name the one being written
+            raise OSError(err.errno, err.strerror, str(path)) from None
+        raise
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
