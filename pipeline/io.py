@@ -340,7 +340,13 @@ def staged_tree(folder: str | Path) -> Iterator[Path]:
     else:
         staging.mkdir(parents=True)
     try:
-        yield staging
+        try:
+            yield staging
+        except OSError as err:  # name the file where it was going, not its staging copy
+            name = err.filename if isinstance(err.filename, str) else None
+            if name is not None and Path(name).is_relative_to(staging):
+                raise OSError(err.errno, err.strerror, str(folder / Path(name).relative_to(staging))) from None
+            raise
         fsync_tree(staging)
         if not folder.exists():
             os.rename(staging, folder)
