@@ -29,6 +29,10 @@ Two more modes (``make bench`` runs both after the table):
 - ``--parallel``: ``annotate`` of the first UN statements up to 30k and 100k words, serial against
   ``--n-process 2``, paired rounds, wall time with the pipeline load (what a user waits for).
   Goal: at least 1.5x from 30k words and 1.8x from 100k words.
+- ``--many N``: ``annotate`` of N small generated documents (one paragraph each, about 700
+  characters) against N/100 of them, paired rounds: peak RSS and words/s. What is held per
+  document (its rows stream into the cache, the StringStore is reset per memory zone) should
+  not make memory grow with the number of documents.
 """
 
 from __future__ import annotations
@@ -279,6 +283,31 @@ def long_report(long_mb: float, rounds: int) -> str:
     return "\n".join(lines)
 
 
+def many_report(many: int, rounds: int) -> str:
+    few = max(1, many // 100)
+    runs: dict[str, list[dict]] = {"few": [], "many": []}
+    for r in range(rounds):
+        runs["few"].append(fresh(run_texts, 300, few))
+        runs["many"].append(fresh(run_texts, 300, many))
+        print(
+            f"many round {r + 1}: {few} documents {runs['few'][-1]['peak_rss_mib']:.0f} MiB, "
+            f"{many} documents {runs['many'][-1]['peak_rss_mib']:.0f} MiB",
+            file=sys.stderr,
+            flush=True,
+        )
+    rate = {k: statistics.median(r["words"] / r["seconds"] for r in v) for k, v in runs.items()}
+    peak = {k: statistics.median(r["peak_rss_mib"] for r in v) for k, v in runs.items()}
+    lines = [
+        f"many small documents: {rounds} paired rounds (medians); one generated paragraph each",
+        "",
+        "| input | words | words/s (wall) | peak RSS MiB |",
+        "|---|---:|---:|---:|",
+    ]
+    for k, n in (("few", few), ("many", many)):
+        lines.append(f"| {n:,} documents | {runs[k][0]['words']:,} | {rate[k]:,.0f} | {peak[k]:.0f} |")
+    return "\n".join(lines)
+
+
 def parallel_report(corpus: str, rounds: int, workers: int) -> str:
     lines = [
         f"annotate, serial against --n-process {workers}: {rounds} paired rounds (medians), wall time with the load",
@@ -318,9 +347,12 @@ def main(
     long: bool = typer.Option(False, "--long", help="Only the long-document figures."),
     long_mb: float = typer.Option(2.0, "--long-mb", help="Size of the long document (MB) for --long."),
     parallel: bool = typer.Option(False, "--parallel", help="Only the serial / --n-process figures of annotate."),
+    many: int = typer.Option(0, "--many", help="Only the memory of N small documents (against N/100)."),
 ):
     """Bare spaCy vs the pipeline (serial, process pool, Dask) on one collection."""
-    if long or parallel:
+    if long or parallel or many:
+        if many:
+            print(many_report(many, rounds))
         if long:
             print(long_report(long_mb, rounds))
         if parallel:
