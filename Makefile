@@ -35,6 +35,9 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py --limit 96 --rounds 5
+	$(BIN)/python scripts/bench.py --long --long-mb 20 --rounds 3
+	$(BIN)/python scripts/bench.py --parallel --rounds 3
+	$(BIN)/python scripts/bench.py --many 5000 --rounds 1
 
 # The fine-tuned encoder (a build artefact in models/, not committed) and its scores on the eval split.
 model: $(STAMP)

@@ -2,8 +2,10 @@
 
 Each document is read and cleaned (``ingest``), its footnotes resolved, and the cleaned
 text streamed through the configured spaCy pipeline as one Doc (a text longer than
-``nlp.max_length`` in pieces cut at paragraph breaks). Documents go through ``nlp.pipe`` in
-groups, each inside ``nlp.memory_zone()`` so the StringStore does not grow.
+``Settings.chunk_chars`` in pieces of whole paragraphs: the claim rules compare every
+sentence with every mention of its Doc, so one huge Doc costs the square of its length).
+Documents go through ``nlp.pipe`` in groups, each inside ``nlp.memory_zone()`` so the
+StringStore does not grow.
 
 Each document's serialised rows are stored in a cache folder (``<out>/.cache/``) under a key
 made of the source file's hash, its manifest row and the pipeline fingerprint (config, model,
@@ -21,7 +23,7 @@ import gzip
 import hashlib
 import json
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -35,9 +37,11 @@ from pipeline.ingest.sources import read_source
 from pipeline.io import (
     LAYERS,
     LayerWriter,
-    atomic_path,
+    _ClosingText,
     dumps,
     file_sha256,
+    publish,
+    temp_beside,
 )
 from pipeline.nlp.language import load_nlp, model_info
 from pipeline.nlp.segment import DocContext, chunk_bounds, doc_records
@@ -103,11 +107,13 @@ class Annotator:
             produced_by=self.produced_by,
         )
         ctx = DocContext(item.doc_id, cleaned.sections, cleaned.paragraphs, footnotes, s.entity_labels)
-        return Prepared(document, ctx, chunk_bounds(text, self.nlp.max_length))
+        return Prepared(document, ctx, chunk_bounds(text, min(self.nlp.max_length, s.chunk_chars)))
 
-    def annotate_stream(self, inputs: Iterable[DocInput]) -> Iterator[Records]:
-        """Each document's records, in input order."""
+    def chunk_records(self, inputs: Iterable[DocInput]) -> Iterator[ChunkRecords]:
+        """The records of every piece of every document, in input order, as each piece leaves
+        the pipeline: a long document is never held as records all at once."""
         items = iter(inputs)
+        index = 0
         while group := [self.prepare(item) for item in islice(items, self.settings.docs_per_zone)]:
             with self.nlp.memory_zone():
                 texts = (
@@ -115,15 +121,38 @@ class Annotator:
                     for k, p in enumerate(group)
                     for a, b in p.chunks
                 )
-                done: list[tuple[list, list, list]] = [([], [], []) for _ in group]
-                for doc, (k, base) in self.nlp.pipe(texts, as_tuples=True, batch_size=self.settings.batch_size):
-                    sents, ents, claims = done[k]
-                    new_sents, new_ents, new_claims = doc_records(doc, group[k].ctx, base, len(sents), len(ents))
-                    sents.extend(new_sents)
-                    ents.extend(new_ents)
-                    claims.extend(new_claims)
-                for p, (sents, ents, claims) in zip(group, done):
-                    yield p.document, sents, ents, claims
+                seen = [[0, 0, 0] for _ in group]  # pieces, sentences, entities so far
+                for doc, (k, base) in self._pipe(texts):
+                    pieces, n_sents, n_ents = seen[k]
+                    sents, ents, claims = doc_records(doc, group[k].ctx, base, n_sents, n_ents)
+                    seen[k] = [pieces + 1, n_sents + len(sents), n_ents + len(ents)]
+                    last = pieces + 1 == len(group[k].chunks)
+                    yield ChunkRecords(index + k, group[k].document, pieces == 0, last, sents, ents, claims)
+            index += len(group)
+
+    def _pipe(self, texts: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
+        """``nlp.pipe`` over batches of at most ``batch_size`` Docs and ``batch_chars`` characters."""
+        s = self.settings
+        batch: list[tuple[Any, Any]] = []
+        size = 0
+        for item in chain(texts, [None]):  # lazily: a piece is tokenized when its batch comes
+            if batch and (item is None or len(batch) == s.batch_size or size + len(item[0].text) > s.batch_chars):
+                yield from self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+                batch, size = [], 0
+            if item is not None:
+                batch.append(item)
+                size += len(item[0].text)
+
+    def annotate_stream(self, inputs: Iterable[DocInput]) -> Iterator[Records]:
+        """Each document's records, in input order."""
+        rows: tuple[list, list, list] = ([], [], [])
+        for piece in self.chunk_records(inputs):
+            rows[0].extend(piece.sentences)
+            rows[1].extend(piece.entities)
+            rows[2].extend(piece.claims)
+            if piece.last:
+                yield piece.document, *rows
+                rows = ([], [], [])
 
     def _make_doc(self, text: str, speaker):
         # A statement's speaker is what first-person phrases refer to (claim_rules reads it).
@@ -133,6 +162,19 @@ class Annotator:
 
     def annotate(self, item: DocInput) -> Records:
         return next(self.annotate_stream([item]))
+
+
+@dataclass(frozen=True)
+class ChunkRecords:
+    """The records of one piece of a document (``index``: the document's place in the input)."""
+
+    index: int
+    document: Document
+    first: bool
+    last: bool
+    sentences: list[Sentence]
+    entities: list[Entity]
+    claims: list[Claim]
 
 
 @dataclass(frozen=True)
@@ -204,6 +246,7 @@ def pipeline_fingerprint(settings: Settings) -> str:
             "spacy_model": settings.spacy_model,
             "engine": settings.engine,
             "strict_footnotes": settings.strict_footnotes,
+            "chunk_chars": settings.chunk_chars,
             "entity_labels": sorted(settings.entity_labels),
             "debris": _path_digest(settings.debris_path),
             "engine_options": {k: _path_digest(v) for k, v in sorted(settings.engine_options.items())},
@@ -236,37 +279,84 @@ def _cache_file(cache_dir: Path, key: str) -> Path:
     return cache_dir / key[:2] / f"{key}.json.gz"
 
 
-def record_lines(records: Records) -> dict[str, tuple[str, int]]:
-    """A document's rows as the layer text they become: layer -> (lines, count)."""
-    document, sentences, entities, claims = records
-    out = {}
-    groups: tuple[list[Any], ...] = ([document], sentences, entities, claims)
-    for layer, rows in zip(LAYERS, groups):
-        out[layer] = ("".join(dumps(to_dict(r)) + "\n" for r in rows), len(rows))
-    return out
+class CacheWriter:
+    """One document's rows into its cache entry as they come, piece by piece: a gzip text file
+    whose first line is ``{"key", "doc_id"}`` and every further line ``<layer number> <row>``.
+    Written beside its place and renamed when complete (a killed build leaves no part)."""
+
+    def __init__(self, cache_dir: Path, key: str, document: Document):
+        self.path = _cache_file(cache_dir, key)
+        self.tmp = temp_beside(self.path)
+        self._fh = _ClosingText(
+            gzip.GzipFile(filename="", mode="wb", fileobj=open(self.tmp, "wb"), compresslevel=1, mtime=0)
+        )
+        self._fh.write(json.dumps({"key": key, "doc_id": document.doc_id}, ensure_ascii=False) + "\n")
+        self.add(0, [document])
+
+    def add(self, layer: int, rows: Iterable) -> None:
+        self._fh.write("".join(f"{layer} {dumps(to_dict(r))}\n" for r in rows))
+
+    def add_records(self, sentences: list, entities: list, claims: list) -> None:
+        for layer, rows in enumerate((sentences, entities, claims), 1):
+            self.add(layer, rows)
+
+    def commit(self) -> None:
+        self._fh.close()
+        publish(self.tmp, self.path)
+
+    def abort(self) -> None:
+        self._fh.close()
+        self.tmp.unlink(missing_ok=True)
 
 
 def store_result(cache_dir: Path, key: str, records: Records) -> None:
-    """Write one document's rows into the cache (atomically: a killed build leaves no part)."""
-    payload = json.dumps(
-        {"key": key, "doc_id": records[0].doc_id, "layers": record_lines(records)}, ensure_ascii=False
-    ).encode("utf-8")
-    with atomic_path(_cache_file(cache_dir, key)) as tmp:
-        tmp.write_bytes(gzip.compress(payload, compresslevel=1, mtime=0))
+    """Write one document's rows into the cache."""
+    writer = CacheWriter(cache_dir, key, records[0])
+    try:
+        writer.add_records(*records[1:])
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
 
 
-def load_result(cache_dir: Path, key: str) -> dict[str, tuple[str, int]]:
-    with gzip.open(_cache_file(cache_dir, key), "rb") as fh:
-        layers: dict[str, list] = json.loads(fh.read())["layers"]
-    return {k: (v[0], v[1]) for k, v in layers.items()}
+def cached_lines(cache_dir: Path, key: str) -> Iterator[tuple[str, str]]:
+    """``(layer, line)`` of one document's cached rows, in the order they were written."""
+    with gzip.open(_cache_file(cache_dir, key), "rt", encoding="utf-8", newline="\n") as fh:
+        next(fh)  # the entry's key and doc_id
+        for line in fh:
+            number, _, row = line.partition(" ")
+            yield LAYERS[int(number)], row
 
 
-def write_layers(keys: Sequence[str], cache_dir: Path, out_dir: Path, compress: bool) -> dict[str, int]:
+def prune_cache(cache_dir: Path, live: set[str]) -> int:
+    """Remove the cache entries whose key is not in ``live`` (and temporary files); returns how
+    many. Keeps the cache as large as one build's rows, whatever ran before."""
+    gone = 0
+    for entry in cache_dir.rglob("*") if cache_dir.is_dir() else []:
+        stale = entry.name.endswith(".tmp") or (
+            entry.name.endswith(".json.gz") and entry.name[: -len(".json.gz")] not in live
+        )
+        if stale and entry.is_file():
+            entry.unlink()
+            gone += 1
+    return gone
+
+
+def write_layers(
+    keys: Sequence[str],
+    cache_dir: Path,
+    out_dir: Path,
+    compress: bool,
+    first: dict[str, tuple[str, int]] | None = None,
+) -> dict[str, int]:
     """Merge the cached rows of the documents ``keys`` name (in their order) into the four layers
-    of ``out_dir``."""
+    of ``out_dir``, after the rows in ``first`` (layer -> text, count) where given."""
     with LayerWriter(out_dir, compress=compress) as writer:
+        for layer, (text, count) in (first or {}).items():
+            writer.write_lines(layer, text, count)
         for key in keys:
-            for layer, (text, count) in load_result(cache_dir, key).items():
-                writer.write_lines(layer, text, count)
+            for layer, line in cached_lines(cache_dir, key):
+                writer.write_lines(layer, line, 1)
         writer.commit()
     return writer.counts

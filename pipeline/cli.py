@@ -8,13 +8,39 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from typer._click.core import Context  # typer's own click
+from typer._click.exceptions import ClickException  # usage errors print themselves
+from typer.core import TyperGroup
 
 from pipeline import registry
-from pipeline.errors import InputError
-from pipeline.executors import torch_hidden
+from pipeline.errors import InputError, log_unexpected, one_line, printable
+from pipeline.executors import torch_hidden, usable_cpus
 from pipeline.settings import Settings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Build and use the stance corpus.")
+
+class _OneLineErrors(TyperGroup):
+    """Every subcommand's failure is one line and exit 1: an expected error (bad input, a
+    permission, a full disk) says what and where; an unexpected one also names the log file
+    that holds its traceback."""
+
+    def invoke(self, ctx: Context):
+        try:
+            return super().invoke(ctx)
+        except (ClickException, typer.Exit, typer.Abort):
+            raise
+        except Exception as err:
+            message = one_line(err)
+            if message is None:
+                log = log_unexpected(err)
+                first = str(err).strip().splitlines()[0] if str(err).strip() else ""
+                message = f"unexpected {type(err).__name__}: {first} (traceback in {log})"
+            typer.echo(f"error: {printable(message)}", err=True)
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=_OneLineErrors, add_completion=False, no_args_is_help=True, help="Build and use the stance corpus."
+)
 
 
 def _settings(model: Optional[str], allow_orphans: bool) -> Settings:
@@ -24,18 +50,52 @@ def _settings(model: Optional[str], allow_orphans: bool) -> Settings:
     return replace(s, strict_footnotes=not allow_orphans)
 
 
+def _holds_corpus_layers(folder: Path) -> bool:
+    """The corpus's annotation tree or a gold folder: coding sheets, gold files or the guidelines."""
+    return (
+        (folder / "GUIDELINES.md").is_file()
+        or (folder / "gold").is_dir()
+        or (folder / "sheets").is_dir()
+        or any(folder.glob("coder_*.jsonl"))
+    )
+
+
 def _check_out(out: Path, force: bool = True) -> None:
-    """An output folder we can write, and (without ``force``) not the corpus's own layers."""
+    """An output folder we can write, and (without ``force``) nowhere inside the corpus's layers."""
     if out.exists() and not out.is_dir():
         raise InputError(out, "--out names a file; give a folder")
+    if not force:
+        inside = next((p for p in [out.absolute(), *out.absolute().parents] if _holds_corpus_layers(p)), None)
+        if inside is not None:
+            raise InputError(out, "holds the corpus layers (gold, guidelines); write elsewhere or pass --force")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise InputError(out, f"cannot create the output folder ({err.strerror})") from None
     if not os.access(out, os.W_OK | os.X_OK):
         raise InputError(out, "cannot write into the output folder (permission denied)")
-    if not force and ((out / "gold" / "sheets").is_dir() or (out / "GUIDELINES.md").is_file()):
-        raise InputError(out, "holds the corpus layers (gold, guidelines); write elsewhere or pass --force")
+
+
+def _check_other_documents(out: Path, inputs, force: bool, merge: bool) -> None:
+    """An output folder that holds other documents is replaced only with --force, added to only
+    with --merge: never silently."""
+    from pipeline.io import layer_path, read_jsonl
+
+    documents = layer_path(out, "documents")
+    if force or merge or not documents.is_file():
+        return
+    ours = {i.doc_id for i in inputs}
+    try:
+        others = [d.get("doc_id") for d in read_jsonl(documents) if isinstance(d, dict)]
+    except Exception:  # an unreadable layer: replacing it still needs --force
+        others = ["?"]
+    others = [d for d in others if d not in ours]
+    if others:
+        shown = ", ".join(map(str, others[:3])) + (", …" if len(others) > 3 else "")
+        raise InputError(
+            out,
+            f"holds {len(others)} other document(s) ({shown}); pass --merge to add to them or --force to replace them",
+        )
 
 
 def _missing(folder: Path, err: FileNotFoundError) -> str:
@@ -60,7 +120,7 @@ def _publish():
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {printable(message)}", err=True)
     raise typer.Exit(1)
 
 
@@ -99,6 +159,9 @@ def _with_engine(
     return replace(s, engine=engine, engine_options=options, config_overrides=config)
 
 
+AllowOutsideOpt = typer.Option(
+    False, "--allow-outside", help="Read files a manifest names outside the manifest's folder (.., absolute paths)."
+)
 NProcessOpt = typer.Option(
     1,
     "--n-process",
@@ -123,6 +186,10 @@ def _executor(name: str, n_process: int, scheduler: Optional[str]):
         _fail(f"--executor must be one of {', '.join(registry.names('executors'))}")
     if scheduler and name != "dask":
         _fail("--scheduler needs --executor dask")
+    cpus = usable_cpus()
+    if n_process > cpus and not scheduler:  # more workers than CPUs only costs memory
+        typer.echo(f"warning: --n-process {n_process} is more than the {cpus} CPU(s) here; using {cpus}", err=True)
+        n_process = cpus
     return registry.get("executors", name)(n_process=n_process, scheduler=scheduler)
 
 
@@ -143,25 +210,24 @@ def build(
     n_process: int = NProcessOpt,
     executor: str = ExecutorOpt,
     scheduler: Optional[str] = SchedulerOpt,
+    allow_outside: bool = AllowOutsideOpt,
 ):
     """Build the annotation layers from corpus/ (the main job).
 
     Only documents whose source, manifest row or pipeline changed are annotated again (the
     others come from <out>/.cache/); on an unchanged corpus nothing is written."""
     from pipeline.ingest.manifest import read_manifest, unlisted_files
-    from pipeline.quality.gold import CodingError
+    from pipeline.locks import folder_lock
 
-    try:
-        inputs = read_manifest(corpus, only=collection or None)
-        for path in unlisted_files(corpus, inputs):
-            typer.echo(f"warning: {path} has no manifest row; skipped", err=True)
-        settings = _with_engine(
-            _settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain, overrides
-        )
-        run = _executor(executor, n_process, scheduler)
-        result = _publish().build_corpus(inputs, out, settings, run, n_process)
-    except (InputError, CodingError) as err:
-        _fail(str(err))
+    inputs = read_manifest(corpus, only=collection or None, allow_outside=allow_outside)
+    for path in unlisted_files(corpus, inputs):
+        typer.echo(f"warning: {path} has no manifest row; skipped", err=True)
+    settings = _with_engine(
+        _settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain, overrides
+    )
+    run = _executor(executor, n_process, scheduler)
+    with folder_lock(out):
+        result = _publish().build_corpus(inputs, out, settings, run, run.n_process)
     for name, layer_counts in result.counts.items():
         typer.echo(
             f"{name}: " + " ".join(f"{k}={layer_counts[k]}" for k in ("documents", "sentences", "entities", "claims"))
@@ -197,7 +263,13 @@ def annotate(
     manifest: Optional[Path] = typer.Option(
         None, "--manifest", help="JSONL, one row per input: file (relative to the manifest), doc_id, speaker, …"
     ),
-    force: bool = typer.Option(False, "--force", help="Write even into a folder that holds the corpus layers."),
+    force: bool = typer.Option(
+        False, "--force", help="Write even into the corpus layers, or replace the documents a folder holds."
+    ),
+    merge: bool = typer.Option(
+        False, "--merge", help="Add to the documents the folder holds (a document of the same doc_id is replaced)."
+    ),
+    allow_outside: bool = AllowOutsideOpt,
     n_process: int = NProcessOpt,
     executor: str = ExecutorOpt,
     scheduler: Optional[str] = SchedulerOpt,
@@ -207,25 +279,29 @@ def annotate(
     A file named ISO3_SESSION_YEAR.txt (the UN General Debate convention) is a statement of that
     state: "we", "my Government" and the like are the speaking state."""
     from pipeline.ingest.manifest import inputs_from_manifest, inputs_from_paths
+    from pipeline.locks import folder_lock
 
-    try:
-        if bool(paths) == bool(manifest):
-            raise InputError(manifest or "annotate", "give input files or --manifest FILE (one of the two)")
-        inputs = inputs_from_manifest(manifest) if manifest else inputs_from_paths(paths or [], speaker)
-        _check_out(out, force)
-        if stance_model is not None:
-            if not (stance_model / "model.json").is_file():
-                raise InputError(
-                    stance_model, "not a stance model folder (no model.json); train one with `stance-corpus train`"
-                )
-            overrides = [*(overrides or []), f"paths.stance_model={stance_model}"]
-        settings = _with_engine(
-            _settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain, overrides
+    if bool(paths) == bool(manifest):
+        raise InputError(manifest or "annotate", "give input files or --manifest FILE (one of the two)")
+    if force and merge:
+        raise InputError("--merge", "--merge keeps the folder's documents, --force replaces them: give one")
+    inputs = inputs_from_manifest(manifest, allow_outside) if manifest else inputs_from_paths(paths or [], speaker)
+    _check_out(out, force)
+    if stance_model is not None:
+        if not (stance_model / "model.json").is_file():
+            raise InputError(
+                stance_model, "not a stance model folder (no model.json); train one with `stance-corpus train`"
+            )
+        overrides = [*(overrides or []), f"paths.stance_model={stance_model}"]
+    settings = _with_engine(
+        _settings(model, allow_orphans), engine, stanza_dir, stanza_ner_model, stanza_pretrain, overrides
+    )
+    run = _executor(executor, n_process, scheduler)
+    with folder_lock(out):
+        _check_other_documents(out, inputs, force, merge)
+        counts = _publish().annotate_to_dir(
+            inputs, out, settings=settings, executor=run, n_process=run.n_process, merge=merge
         )
-        run = _executor(executor, n_process, scheduler)
-        counts = _publish().annotate_to_dir(inputs, out, settings=settings, executor=run, n_process=n_process)
-    except InputError as err:
-        _fail(str(err))
     typer.echo(" ".join(f"{k}={v}" for k, v in counts.items()) + f" -> {out}")
 
 

@@ -8,8 +8,9 @@ annotates its shard, writes each document's serialised rows into the cache folde
 
 Executors are chosen by name through ``pipeline.registry.executors``:
 
-- ``local``: ``n_process=1`` runs in this process; more uses a ``ProcessPoolExecutor``
-  (``forkserver`` start method) whose workers each load the pipeline once;
+- ``local``: ``n_process=1`` runs in this process; more loads the pipeline here once and forks a
+  ``ProcessPoolExecutor`` of workers that share it (copy-on-write) for the whole run, so a
+  small batch does not pay a pipeline load per worker; never more workers than CPUs;
 - ``dask``: ``dask.distributed``; a ``LocalCluster`` of ``n_process`` single-threaded worker
   processes by default, or the scheduler at ``scheduler`` (a real cluster: its workers need the
   package, the model and a shared file system holding the corpus and the output folder).
@@ -19,11 +20,12 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Optional, Sequence
+from typing import Any, Callable, Iterator, Optional, Sequence
 
 from pipeline.ingest.manifest import DocInput
 from pipeline.registry import executors
@@ -93,18 +95,28 @@ class ShardInputError(Exception):
 
 
 def annotate_shard(settings: Settings, cache_dir: str, jobs: Sequence[Job]) -> list[str]:
-    """Annotate a shard in one ``nlp.pipe`` stream; store each document's rows in the cache."""
-    from pipeline.build import store_result
+    """Annotate a shard in one ``nlp.pipe`` stream; store each document's rows in the cache as
+    its pieces come (a long document is never held whole as records)."""
+    from pipeline.build import CacheWriter
     from pipeline.errors import InputError
 
-    annotator = annotator_for(settings)
-    keys = []
+    annotator: Any = annotator_for(settings)
+    keys: list[str] = []
+    writer: Any = None
     try:
-        for job, records in zip(jobs, annotator.annotate_stream([j.item for j in jobs])):  # type: ignore[attr-defined]
-            store_result(Path(cache_dir), job.key, records)
-            keys.append(job.key)
+        for piece in annotator.chunk_records([j.item for j in jobs]):
+            if piece.first:
+                writer = CacheWriter(Path(cache_dir), jobs[piece.index].key, piece.document)
+            writer.add_records(piece.sentences, piece.entities, piece.claims)
+            if piece.last:
+                writer.commit()
+                writer = None
+                keys.append(jobs[piece.index].key)
     except InputError as err:
         raise ShardInputError(err.path, err.problem) from None
+    finally:
+        if writer is not None:
+            writer.abort()
     return keys
 
 
@@ -122,14 +134,33 @@ def _warm(settings: Settings) -> None:
     annotator_for(settings)
 
 
+def _fork_is_safe() -> bool:
+    """Forking a loaded process is safe while torch is not imported (its thread pools deadlock a
+    forked child) and no other thread runs (one could hold a lock the child would wait on) but
+    tqdm's monitor, which only sleeps."""
+    import threading
+
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    return "torch" not in sys.modules and all(type(t).__name__ == "TMonitor" for t in others)
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask where the system has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover  (not Linux)
+        return max(1, os.cpu_count() or 1)
+
+
 ShardFn = Callable[[Sequence[Job]], list[str]]
 
 
 class LocalExecutor:
-    """In this process (``n_process=1``) or a pool of ``n_process`` worker processes."""
+    """In this process (``n_process=1``) or a pool of ``n_process`` worker processes (at most
+    one per CPU)."""
 
     def __init__(self, n_process: int = 1, **_):
-        self.n_process = max(1, n_process)
+        self.n_process = max(1, min(n_process, usable_cpus()))
 
     def map(self, settings: Settings, cache_dir: Path, shards: Sequence[Sequence[Job]]) -> Iterator[list[str]]:
         if self.n_process == 1 or len(shards) < 2:
@@ -141,10 +172,17 @@ class LocalExecutor:
                 except ShardInputError as err:
                     raise InputError(*err.args) from None
             return
-        # forkserver: a clean worker (no copied parent state) that still starts fast.
-        ctx = mp.get_context("forkserver")
         workers = min(self.n_process, len(shards))
-        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_warm, initargs=(settings,)) as pool:
+        if _fork_is_safe():
+            # Load once, then fork: the workers start with the loaded pipeline (shared
+            # copy-on-write) instead of each loading its own, which a small batch never earned back.
+            annotator_for(settings)
+            pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"))
+        else:  # torch's thread pools do not survive a fork: clean workers that load their own
+            pool = ProcessPoolExecutor(
+                workers, mp_context=mp.get_context("forkserver"), initializer=_warm, initargs=(settings,)
+            )
+        with pool:
             futures = [pool.submit(annotate_shard, settings, str(cache_dir), shard) for shard in shards]
             yield from _results(futures)
 

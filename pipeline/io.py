@@ -70,6 +70,11 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     try:
         yield tmp
         publish(tmp, path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        if err.filename is None:  # a failed write names no file: name the one being written
+            raise OSError(err.errno, err.strerror, str(path)) from None
+        raise
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -335,7 +340,13 @@ def staged_tree(folder: str | Path) -> Iterator[Path]:
     else:
         staging.mkdir(parents=True)
     try:
-        yield staging
+        try:
+            yield staging
+        except OSError as err:  # name the file where it was going, not its staging copy
+            name = err.filename if isinstance(err.filename, str) else None
+            if name is not None and Path(name).is_relative_to(staging):
+                raise OSError(err.errno, err.strerror, str(folder / Path(name).relative_to(staging))) from None
+            raise
         fsync_tree(staging)
         if not folder.exists():
             os.rename(staging, folder)

@@ -11,6 +11,7 @@ leaves the old complete output or the new one. On an unchanged corpus it writes 
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 import tempfile
@@ -27,6 +28,7 @@ from pipeline.build import (
     _files_digest,
     document_key,
     pipeline_fingerprint,
+    prune_cache,
     write_layers,
 )
 from pipeline.executors import Job, LocalExecutor, annotator_for, shard
@@ -35,8 +37,11 @@ from pipeline.io import (
     BUILD_FILE,
     LAYERS,
     check_build_files,
+    dumps,
     file_sha256,
+    layer_path,
     read_build_state,
+    read_jsonl,
     recover_tree,
     staged_tree,
     write_text,
@@ -55,10 +60,27 @@ def annotate_jobs(
         return 0
     executor = executor or LocalExecutor(n_process)
     shards = shard(todo, getattr(executor, "n_process", 1))
-    with tqdm(total=len(todo), desc="documents", unit="doc", disable=not progress or len(todo) < 2) as bar:
-        for keys in executor.map(settings, cache_dir, shards):
-            bar.update(len(keys))
+    before = {e.name[: -len(".json.gz")] for e in cache_dir.rglob("*.json.gz")} if cache_dir.is_dir() else set()
+    try:
+        with tqdm(total=len(todo), desc="documents", unit="doc", disable=not progress or len(todo) < 2) as bar:
+            for keys in executor.map(settings, cache_dir, shards):
+                bar.update(len(keys))
+    except OSError as err:
+        if err.errno in (errno.ENOSPC, errno.EDQUOT):  # a full disk: give back what this run stored
+            prune_cache(cache_dir, before)
+        raise
     return len(todo)
+
+
+def kept_rows(folder: Path, replaced: set[str]) -> dict[str, tuple[str, int]]:
+    """The rows of the layers in ``folder`` whose document is not in ``replaced``, as layer text
+    (what ``annotate --merge`` keeps of a folder's earlier documents)."""
+    kept = {}
+    for layer in LAYERS:
+        path = layer_path(folder, layer)
+        rows = [r for r in read_jsonl(path) if r.get("doc_id") not in replaced] if path.is_file() else []
+        kept[layer] = ("".join(dumps(r) + "\n" for r in rows), len(rows))
+    return kept
 
 
 def annotate_to_dir(
@@ -70,11 +92,13 @@ def annotate_to_dir(
     settings: Settings | None = None,
     executor=None,
     n_process: int = 1,
+    merge: bool = False,
 ) -> dict[str, int]:
     """Annotate every input and write the four layers into ``out_dir`` in one atomic step: the
     rows wait in a temporary folder beside it (no cache is kept), then the layers are written
     into a staging copy of ``out_dir`` that replaces it at once (``io.staged_tree``), so a kill
-    leaves the old output or the new one."""
+    leaves the old output or the new one. With ``merge`` the folder's other documents are kept
+    (first, in their order); a document of the same id is replaced."""
     settings = settings or (annotator.settings if annotator is not None else Settings())
     if annotator is not None:
         annotator_for(settings, annotator)  # this process reuses the pipeline the caller loaded
@@ -88,7 +112,8 @@ def annotate_to_dir(
     with tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.rows-", dir=out_dir.parent) as tmp:
         annotate_jobs(jobs, settings, Path(tmp), executor, n_process, progress)
         with staged_tree(out_dir) as stage:
-            return write_layers([j.key for j in jobs], Path(tmp), stage, compress)
+            first = kept_rows(stage, {j.item.doc_id for j in jobs}) if merge else None
+            return write_layers([j.key for j in jobs], Path(tmp), stage, compress, first)
 
 
 def collection_dir(out_dir: str | Path, collection: str) -> Path:
@@ -165,6 +190,9 @@ def build_corpus(
 
     cache_dir = out / CACHE_DIR
     all_jobs = [j for jobs in by_collection.values() for j in jobs]
+    # Entries of an older pipeline or of removed documents would only fill the disk.
+    kept = {key for c in (previous.get("collections") or {}).values() for _doc, key in c["documents"]}
+    prune_cache(cache_dir, kept | {j.key for j in all_jobs})
     annotated = annotate_jobs(all_jobs, settings, cache_dir, executor, n_process, progress)
 
     collections = {k: v for k, v in (previous.get("collections") or {}).items() if k not in by_collection}

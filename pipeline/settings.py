@@ -33,6 +33,12 @@ class Settings:
     batch_size: int = 16
     # Documents per memory zone: their strings are freed together afterwards.
     docs_per_zone: int = 32
+    # Characters per Doc: a longer document goes through the pipeline in pieces of whole
+    # paragraphs, so time and memory grow with the document, not with its square.
+    chunk_chars: int = 40_000
+    # Characters per ``nlp.pipe`` batch (besides ``batch_size`` Docs): a batch's arrays grow with
+    # its text, so pieces of a long document go a few at a time.
+    batch_chars: int = 160_000
     # Engine for sentences and NER: a name in ``registry.engines`` ("spacy", "stanza").
     engine: str = "spacy"
     engine_options: dict[str, Any] = field(default_factory=dict)

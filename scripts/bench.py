@@ -19,6 +19,20 @@ Times are of the build alone; "wall" adds loading the pipeline (for 3 and 4 the 
 theirs inside the timed build, so their speed-up is over serial wall time). Every build starts
 from an empty output folder (no cache). Finally the spaCy path's torch import is checked:
 loading the pipeline with torch hidden from thinc (what the build does) and without.
+
+Two more modes (``make bench`` runs both after the table):
+
+- ``--long``: a generated text about states (dense: every sentence names three) of
+  ``--long-mb`` MB against five of 20 kB, paired rounds, ``annotate`` in fresh processes:
+  words/s (pipeline loaded beforehand, timed apart) and peak RSS. Goal: the long document within
+  20 % of the short ones' words/s and at most 2 GiB at 20 MB.
+- ``--parallel``: ``annotate`` of the first UN statements up to 30k and 100k words, serial against
+  ``--n-process 2``, paired rounds, wall time with the pipeline load (what a user waits for).
+  Goal: at least 1.5x from 30k words and 1.8x from 100k words.
+- ``--many N``: ``annotate`` of N small generated documents (one paragraph each, about 700
+  characters) against N/100 of them, paired rounds: peak RSS and words/s. What is held per
+  document (its rows stream into the cache, the StringStore is reset per memory zone) should
+  not make memory grow with the number of documents.
 """
 
 from __future__ import annotations
@@ -160,6 +174,164 @@ def run_load(hide_torch: bool) -> dict:
     return {"seconds": seconds, "peak_rss_mib": rss.mib, "torch": "torch" in sys.modules}
 
 
+STATES = ["Kazakhstan", "Russia", "Ukraine", "China", "France", "Poland", "Uzbekistan", "Germany", "the United States"]
+STATES += ["Turkey", "Iran", "India", "Georgia", "Armenia", "Azerbaijan"]
+VERBS = ["condemned", "supported", "criticised", "welcomed", "rejected", "backed", "praised", "opposed"]
+
+
+def states_text(chars: int, seed: int = 0) -> str:
+    """Dense text about states of about ``chars`` characters: paragraphs of six sentences."""
+    import random
+
+    rng = random.Random(seed)
+    paragraphs, size = [], 0
+    while size < chars:
+        sents = []
+        for _ in range(6):
+            a, b, c = rng.sample(STATES, 3)
+            sents.append(
+                f"{a} {rng.choice(VERBS)} {b} over its policy toward {c}, and it said that {b} must respect "
+                f"the sovereignty of {c}."
+            )
+        paragraphs.append(" ".join(sents))
+        size += len(paragraphs[-1]) + 2
+    return "Positions of states\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+def run_texts(chars: int, copies: int) -> dict:
+    """``annotate`` of ``copies`` generated documents of ``chars`` characters (pipeline loaded first)."""
+    from pipeline.executors import annotator_for, torch_hidden
+
+    with torch_hidden():
+        from pipeline.publish import annotate_to_dir
+    from pipeline.ingest.manifest import DocInput
+    from pipeline.settings import Settings
+
+    settings = Settings()
+    with tempfile.TemporaryDirectory(prefix="bench-long-") as tmp:
+        inputs, words = [], 0
+        for i in range(copies):
+            text = states_text(chars, seed=i)
+            words += len(text.split())
+            path = Path(tmp) / f"doc{i}.txt"
+            path.write_text(text, encoding="utf-8")
+            inputs.append(DocInput(path, f"doc{i}"))
+        annotator = annotator_for(settings)
+        with PeakRSS() as rss:
+            t0, c0 = time.perf_counter(), time.process_time()
+            annotate_to_dir(inputs, Path(tmp) / "out", annotator, progress=False)
+            seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"seconds": seconds, "cpu_s": cpu, "words": words, "peak_rss_mib": rss.mib}
+
+
+def run_annotate(corpus: str, words: int, workers: int) -> dict:
+    """``annotate`` of the first UN statements up to ``words`` words with ``workers`` processes,
+    timed with the pipeline load (a fresh process: nothing loaded before)."""
+    from pipeline.executors import LocalExecutor, torch_hidden
+
+    t0 = time.perf_counter()
+    with torch_hidden():
+        from pipeline.publish import annotate_to_dir
+    from pipeline.settings import Settings
+
+    inputs, total = [], 0
+    for item in _inputs(corpus, "ungd", None):
+        if total >= words:
+            break
+        inputs.append(item)
+        total += len(item.path.read_text(encoding="utf-8").split())
+    with PeakRSS() as rss, tempfile.TemporaryDirectory(prefix="bench-par-") as tmp:
+        annotate_to_dir(
+            inputs,
+            Path(tmp) / "out",
+            settings=Settings(),
+            executor=LocalExecutor(workers),
+            n_process=workers,
+            progress=False,
+        )
+        seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "documents": len(inputs), "words": total, "peak_rss_mib": rss.mib}
+
+
+def long_report(long_mb: float, rounds: int) -> str:
+    runs: dict[str, list[dict]] = {"short": [], "long": []}
+    for r in range(rounds):
+        runs["short"].append(fresh(run_texts, 20_000, 5))
+        runs["long"].append(fresh(run_texts, int(long_mb * 1_000_000), 1))
+        print(
+            f"long round {r + 1}: 5 x 20 kB {runs['short'][-1]['words'] / runs['short'][-1]['seconds']:,.0f} words/s, "
+            f"{long_mb:g} MB {runs['long'][-1]['words'] / runs['long'][-1]['seconds']:,.0f} words/s",
+            file=sys.stderr,
+            flush=True,
+        )
+    rate = {k: statistics.median(r["words"] / r["seconds"] for r in v) for k, v in runs.items()}
+    cpu_rate = {k: statistics.median(r["words"] / r["cpu_s"] for r in v) for k, v in runs.items()}
+    peak = {k: max(r["peak_rss_mib"] for r in v) for k, v in runs.items()}
+    lines = [
+        f"long documents: {rounds} paired rounds (medians); generated text about states",
+        "",
+        "| input | words | words/s (wall) | words/s (CPU) | peak RSS MiB |",
+        "|---|---:|---:|---:|---:|",
+        f"| 5 documents of 20 kB | {runs['short'][0]['words']:,} | {rate['short']:,.0f} | {cpu_rate['short']:,.0f} "
+        f"| {peak['short']:.0f} |",
+        f"| 1 document of {long_mb:g} MB | {runs['long'][0]['words']:,} | {rate['long']:,.0f} "
+        f"| {cpu_rate['long']:,.0f} | {peak['long']:.0f} |",
+        "",
+        f"long / short words/s: {rate['long'] / rate['short']:.2f} (wall), {cpu_rate['long'] / cpu_rate['short']:.2f} "
+        "(CPU)",
+    ]
+    return "\n".join(lines)
+
+
+def many_report(many: int, rounds: int) -> str:
+    few = max(1, many // 100)
+    runs: dict[str, list[dict]] = {"few": [], "many": []}
+    for r in range(rounds):
+        runs["few"].append(fresh(run_texts, 300, few))
+        runs["many"].append(fresh(run_texts, 300, many))
+        print(
+            f"many round {r + 1}: {few} documents {runs['few'][-1]['peak_rss_mib']:.0f} MiB, "
+            f"{many} documents {runs['many'][-1]['peak_rss_mib']:.0f} MiB",
+            file=sys.stderr,
+            flush=True,
+        )
+    rate = {k: statistics.median(r["words"] / r["seconds"] for r in v) for k, v in runs.items()}
+    peak = {k: statistics.median(r["peak_rss_mib"] for r in v) for k, v in runs.items()}
+    lines = [
+        f"many small documents: {rounds} paired rounds (medians); one generated paragraph each",
+        "",
+        "| input | words | words/s (wall) | peak RSS MiB |",
+        "|---|---:|---:|---:|",
+    ]
+    for k, n in (("few", few), ("many", many)):
+        lines.append(f"| {n:,} documents | {runs[k][0]['words']:,} | {rate[k]:,.0f} | {peak[k]:.0f} |")
+    return "\n".join(lines)
+
+
+def parallel_report(corpus: str, rounds: int, workers: int) -> str:
+    lines = [
+        f"annotate, serial against --n-process {workers}: {rounds} paired rounds (medians), wall time with the load",
+        "",
+        "| statements | words | serial s | parallel s | speed-up | per round |",
+        "|---:|---:|---:|---:|---:|---|",
+    ]
+    for words in (30_000, 100_000):
+        pairs = []
+        for _ in range(rounds):
+            serial = fresh(run_annotate, corpus, words, 1)
+            parallel = fresh(run_annotate, corpus, words, workers)
+            pairs.append((serial, parallel))
+        s = statistics.median(p[0]["seconds"] for p in pairs)
+        p = statistics.median(p[1]["seconds"] for p in pairs)
+        per_round = ", ".join(f"{a['seconds'] / b['seconds']:.2f}" for a, b in pairs)
+        lines.append(
+            f"| {pairs[0][0]['documents']} | {pairs[0][0]['words']:,} | {s:.1f} | {p:.1f} | {s / p:.2f}x "
+            f"| {per_round} |"
+        )
+        print(lines[-1], file=sys.stderr, flush=True)
+    return "\n".join(lines)
+
+
 def fresh(fn, *args) -> dict:
     with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as pool:
         return pool.submit(fn, *args).result()
@@ -172,8 +344,20 @@ def main(
     rounds: int = typer.Option(3, help="Paired rounds of bare spaCy vs the serial pipeline."),
     workers: int = typer.Option(2, help="Processes for --n-process and Dask workers."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write every figure as JSON here."),
+    long: bool = typer.Option(False, "--long", help="Only the long-document figures."),
+    long_mb: float = typer.Option(2.0, "--long-mb", help="Size of the long document (MB) for --long."),
+    parallel: bool = typer.Option(False, "--parallel", help="Only the serial / --n-process figures of annotate."),
+    many: int = typer.Option(0, "--many", help="Only the memory of N small documents (against N/100)."),
 ):
     """Bare spaCy vs the pipeline (serial, process pool, Dask) on one collection."""
+    if long or parallel or many:
+        if many:
+            print(many_report(many, rounds))
+        if long:
+            print(long_report(long_mb, rounds))
+        if parallel:
+            print(parallel_report(corpus, rounds, workers))
+        return
     args = (corpus, collection, limit)
     n_docs = len(_inputs(*args))
     runs: dict[str, list[dict]] = {"bare": [], "serial": []}

@@ -29,6 +29,7 @@ from pipeline.export.common import ExportError, counts, load_corpus
 from pipeline.export.review import Imported, Region, codes, resolve, write_baseline
 from pipeline.io import write_text
 from pipeline.nlp.parties import organisation_ids
+from pipeline.paths import out_path
 from pipeline.registry import exporters, importers
 from pipeline.schema import STANCES, TOPICS, Entity
 
@@ -133,13 +134,13 @@ ARC_DEFAULT\tcolor:black, arrowHead:triangle-5
 
 @exporters.register("brat")
 def export_brat(ann, out=None, *, layer: str = "auto", collection: Optional[str] = None, doc_ids=None) -> dict:
-    out = Path(out or "exports") / "brat"
+    out = out_path(out or "exports", "brat")
     bundles = load_corpus(ann, layer, collection, doc_ids)
     for b in bundles:
         if not _SAFE.match(b.doc_id):
             raise ExportError(f"document {b.doc_id!r}: not usable as a brat file name")
-        write_text(out / f"{b.doc_id}.txt", b.text)
-        write_text(out / f"{b.doc_id}.ann", ann_text(b))
+        write_text(out_path(out, f"{b.doc_id}.txt"), b.text)
+        write_text(out_path(out, f"{b.doc_id}.ann"), ann_text(b))
     write_text(out / "annotation.conf", annotation_conf())
     write_text(out / "visual.conf", VISUAL_CONF)
     write_baseline(out, "brat", layer, bundles)

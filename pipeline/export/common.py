@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
+from pipeline.errors import expected
 from pipeline.io import LayerReadError, read_jsonl, write_text
 from pipeline.layers import require_layers
+from pipeline.paths import doc_id_problem
 
 # Claim layers: the automatic layer, gold, and a machine-coded layer (none is built yet: empty).
 LAYERS = ("auto", "gold", "machine")
@@ -31,6 +33,7 @@ STANCE_LABELS = ("support", "oppose", "neutral")
 ROLE_LABELS = ("actor", "target")
 
 
+@expected
 class ExportError(ValueError):
     """Input an exporter or importer refuses; ``str()`` is one line naming the file."""
 
@@ -110,7 +113,10 @@ def load_corpus(
     named: set[str] = set()
     for folder in require_layers(ann):
         local: dict[str, DocBundle] = {}
-        for _, doc in read_records(folder.path("documents"), folder.documents()):
+        for n, doc in read_records(folder.path("documents"), folder.documents()):
+            problem = doc_id_problem(doc.get("doc_id"))
+            if problem:  # an id names files (brat, WebAnno): refused where it is read
+                raise ExportError(f"{folder.path('documents')}:{n}: {problem}")
             known.add(doc["doc_id"])
             named.add(collection_of(doc))
             if wanted is not None and doc["doc_id"] not in wanted:

@@ -22,11 +22,11 @@ stances), the first in layer order is kept and the others are counted as
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Optional
 
 from pipeline.export.common import blank_nlp, counts, load_corpus
 from pipeline.io import write_text
+from pipeline.paths import out_path
 from pipeline.registry import exporters
 
 
@@ -103,7 +103,7 @@ def conllu_text(tagged) -> str:
 
 @exporters.register("conll")
 def export_conll(ann, out=None, *, layer: str = "auto", collection: Optional[str] = None, doc_ids=None) -> dict:
-    out = Path(out or "exports") / "conll"
+    out = out_path(out or "exports", "conll")
     bundles = load_corpus(ann, layer, collection, doc_ids)
     tagged = _sentence_tags(bundles)
     text, n_sent, dropped = conll_text(bundles, tagged)

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 from typing import Optional
 
 from pipeline.export.common import collection_of, counts, csv_cell, load_corpus, row_id
 from pipeline.io import write_text
 from pipeline.nlp.parties import party_name
+from pipeline.paths import out_path
 from pipeline.registry import exporters
 
 AGREEMENT = {"support": 1, "oppose": 0, "neutral": 2}
@@ -102,7 +102,7 @@ def csv_text(bundles) -> tuple[str, int]:
 
 @exporters.register("dna")
 def export_dna(ann, out=None, *, layer: str = "auto", collection: Optional[str] = None, doc_ids=None) -> dict:
-    out = Path(out or "exports") / "dna"
+    out = out_path(out or "exports", "dna")
     bundles = load_corpus(ann, layer, collection, doc_ids)
     text, n = csv_text(bundles)
     write_text(out / "statements.csv", text)

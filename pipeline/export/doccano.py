@@ -44,6 +44,7 @@ from pipeline.export.common import (
     write_json,
 )
 from pipeline.export.review import Imported, Region, codes, export_tasks, resolve
+from pipeline.paths import out_path
 from pipeline.registry import exporters, importers
 
 
@@ -138,7 +139,7 @@ def project(tasks_: list[dict]) -> dict:
 
 @exporters.register("doccano")
 def export_doccano(ann, out=None, *, layer: str = "auto", collection: Optional[str] = None, doc_ids=None) -> dict:
-    folder = Path(out or "exports") / "doccano"
+    folder = out_path(out or "exports", "doccano")
     made: list[dict] = []
 
     def keep(bundles) -> list[dict]:

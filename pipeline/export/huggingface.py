@@ -49,6 +49,7 @@ from pydantic import BaseModel
 from pipeline.io import LayerReadError, dumps, layer_path, publish, read_jsonl, temp_beside, write_text
 from pipeline.layers import LayerFolder, layer_folders
 from pipeline.nlp.parties import default_kb
+from pipeline.paths import out_path
 from pipeline.registry import exporters
 from pipeline.schema import Claim, Document, Entity, PartyType, Sentence, Stance, Topic, party_type
 
@@ -618,7 +619,7 @@ def export(
     counts: dict[str, dict[str, int]] = {}
     for config in configs:
         writers: dict[str, _JsonlSplit | _ParquetSplit] = {
-            s: WRITERS[fmt](out / rel_path(config, s, fmt), FEATURES[config]) for s in SPLITS
+            s: WRITERS[fmt](out_path(out, rel_path(config, s, fmt)), FEATURES[config]) for s in SPLITS
         }
         try:
             for split, row in split_rows(ann, config, src):
@@ -632,7 +633,7 @@ def export(
         counts[config] = {s: w.rows for s, w in writers.items()}
         for s, w in writers.items():
             if w.rows == 0:
-                (out / rel_path(config, s, fmt)).unlink(missing_ok=True)
+                out_path(out, rel_path(config, s, fmt)).unlink(missing_ok=True)
     return counts
 
 
@@ -753,9 +754,9 @@ def _no_filters(fmt: str, filters: dict) -> None:
 def _export_card(ann: str | Path, out: str | Path | None, fmt: str) -> dict[str, dict[str, int]]:
     counts = export(ann, fmt, out)
     folder = Path(out or ann)
-    write_card_header(folder / "README.md", fmt, prose_from=Path(ann) / "README.md")
+    write_card_header(out_path(folder, "README.md"), fmt, prose_from=Path(ann) / "README.md")
     if out is not None and (Path(ann) / "LICENSE.md").is_file():
-        write_text(folder / "LICENSE.md", (Path(ann) / "LICENSE.md").read_text(encoding="utf-8"))
+        write_text(out_path(folder, "LICENSE.md"), (Path(ann) / "LICENSE.md").read_text(encoding="utf-8"))
     return counts
 
 
@@ -819,5 +820,5 @@ def export_hf_jsonl(ann: str | Path, out: str | Path | None = None, **filters) -
     _no_filters("jsonl", filters)
     counts = export(ann, "jsonl", out)
     if out is not None:
-        write_card_header(Path(out) / "README.md", "jsonl", prose_from=Path(ann) / "README.md")
+        write_card_header(out_path(out, "README.md"), "jsonl", prose_from=Path(ann) / "README.md")
     return counts

@@ -31,6 +31,7 @@ from xml.sax.saxutils import quoteattr
 from pipeline.export.common import STANCE_LABELS, ExportError, counts, load_corpus, paragraph_units, row_id, write_json
 from pipeline.export.review import Imported, Region, codes, resolve, write_baseline
 from pipeline.io import write_text
+from pipeline.paths import out_path
 from pipeline.registry import exporters, importers
 from pipeline.schema import TOPICS, Entity
 
@@ -161,7 +162,7 @@ def tasks(bundles) -> list[dict]:
 
 @exporters.register("labelstudio")
 def export_labelstudio(ann, out=None, *, layer: str = "auto", collection: Optional[str] = None, doc_ids=None) -> dict:
-    out = Path(out or "exports") / "labelstudio"
+    out = out_path(out or "exports", "labelstudio")
     bundles = load_corpus(ann, layer, collection, doc_ids)
     all_tasks = tasks(bundles)
     write_json(out / "tasks.json", all_tasks)

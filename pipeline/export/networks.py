@@ -32,6 +32,7 @@ import networkx as nx
 from pipeline.export.common import collection_of, counts, csv_cell, load_corpus, year_of
 from pipeline.io import atomic_path, write_text
 from pipeline.nlp.parties import party_name
+from pipeline.paths import out_path
 from pipeline.registry import exporters
 from pipeline.schema import STANCES, party_type
 
@@ -109,7 +110,7 @@ def _write_graphml(g: nx.Graph, path: Path) -> None:
 
 @exporters.register("networks")
 def export_networks(ann, out=None, *, layer: str = "auto", collection: Optional[str] = None, doc_ids=None) -> dict:
-    out = Path(out or "exports") / "networks"
+    out = out_path(out or "exports", "networks")
     bundles = load_corpus(ann, layer, collection, doc_ids)
     date = max((b.doc.get("date") or "" for b in bundles), default="") or "1970-01-01"
     figures = {}

@@ -29,6 +29,7 @@ from typing import Any, Optional
 from pipeline import registry
 from pipeline.export.common import ExportError, counts, load_corpus, row_id, sha256, write_json
 from pipeline.io import write_jsonl
+from pipeline.paths import doc_id_problem, out_path
 from pipeline.schema import STANCES, TOPICS, party_type
 
 BASELINE = "review_baseline.json"
@@ -60,7 +61,7 @@ def export_tasks(
 ) -> dict[str, dict[str, int]]:
     """The JSONL task exporters (Prodigy, doccano): ``out/<name>/tasks.jsonl`` and the review
     baseline that ``stance-corpus import`` compares the corrections against."""
-    folder = Path(out or "exports") / name
+    folder = out_path(out or "exports", name)
     bundles = load_corpus(ann, layer, collection, doc_ids)
     all_tasks = make_tasks(bundles)
     write_jsonl(folder / "tasks.jsonl", all_tasks)
@@ -116,6 +117,10 @@ class Baseline:
             raise ExportError(f"{path}: not valid JSON ({err})") from None
         if not isinstance(data, dict) or not {"documents", "rows"} <= set(data):
             raise ExportError(f"{path}: not a review baseline (no documents/rows)")
+        for doc_id in data["documents"]:  # an id the sheet carries on into gold and file names
+            problem = doc_id_problem(doc_id)
+            if problem:
+                raise ExportError(f"{path}: {problem}")
         return cls(data, path)
 
     def text(self, doc_id: str, where: str) -> str:
@@ -356,9 +361,11 @@ def import_review(fmt: str, path: str | Path, baseline_path: str | Path | None =
 
 
 def write_sheet(result: ReviewResult, out: str | Path, report: str | Path | None = None) -> None:
-    write_jsonl(out, result.items)
+    out = Path(out)
+    write_jsonl(out_path(out.parent, out.name), result.items)
     if report is not None:
-        write_json(report, {"summary": result.summary(), "conflicts": result.conflicts})
+        report = Path(report)
+        write_json(out_path(report.parent, report.name), {"summary": result.summary(), "conflicts": result.conflicts})
 
 
 def conflict_line(c: dict) -> str:

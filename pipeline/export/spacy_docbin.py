@@ -19,12 +19,12 @@ config.cfg --output model``) or pass ``--paths.train``/``--paths.dev``.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Optional
 
 from pipeline.export.common import ExportError, blank_nlp, counts, load_corpus, paragraph_units, row_id
 from pipeline.export.huggingface import section_split
 from pipeline.io import atomic_path, write_text
+from pipeline.paths import out_path
 from pipeline.registry import exporters
 
 SPANS_KEY = "claims"
@@ -86,7 +86,7 @@ def train_config(max_claim_tokens: int) -> str:
 def export_spacy(ann, out=None, *, layer: str = "auto", collection: Optional[str] = None, doc_ids=None) -> dict:
     from spacy.tokens import DocBin
 
-    out = Path(out or "exports") / "spacy"
+    out = out_path(out or "exports", "spacy")
     bundles = load_corpus(ann, layer, collection, doc_ids)
     bins = {"train": DocBin(store_user_data=True), "dev": DocBin(store_user_data=True)}
     longest = 1

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from pathlib import Path
 from typing import Optional
 from urllib.parse import quote
 
 from pipeline.export.common import counts, load_corpus, row_id, write_json
+from pipeline.paths import out_path
 from pipeline.registry import exporters
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -118,11 +118,11 @@ def annotation_collection(bundle) -> dict:
 
 @exporters.register("webanno")
 def export_webanno(ann, out=None, *, layer: str = "auto", collection: Optional[str] = None, doc_ids=None) -> dict:
-    out = Path(out or "exports") / "webanno"
+    out = out_path(out or "exports", "webanno")
     bundles = load_corpus(ann, layer, collection, doc_ids)
     total = 0
     for b in bundles:
         c = annotation_collection(b)
         total += c["total"]
-        write_json(out / f"{b.doc_id}.jsonld", c)
+        write_json(out_path(out, f"{b.doc_id}.jsonld"), c)
     return {"webanno": counts(bundles, annotations=total)}

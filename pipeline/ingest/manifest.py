@@ -9,6 +9,7 @@ UNGDC convention) is taken as a statement of that state.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ import jsonlines
 import pycountry
 
 from pipeline.errors import InputError
+from pipeline.paths import check_doc_id
 
 MANIFEST = "manifest.jsonl"
 DEFAULT_COLLECTION = "articles"
@@ -111,17 +113,31 @@ def _manifest_rows(manifest: Path) -> list[tuple[int, dict]]:
         raise InputError(f"{manifest}:{err.lineno}", "invalid JSON") from None
 
 
-def read_collection(folder: Path, collection: str, seen: set[str]) -> list[DocInput]:
+def source_path(folder: Path, file: object, where: str, allow_outside: bool = False) -> Path:
+    """The file a manifest row names, relative to the manifest's folder; one that lies outside
+    it (an absolute path, ``..``) is refused unless ``allow_outside``."""
+    if not isinstance(file, str) or "\x00" in file:
+        raise InputError(where, f"file must be a path relative to {folder}, not {file!r}")
+    path = folder / file
+    if not allow_outside and (
+        Path(file).is_absolute() or not os.path.normpath(path).startswith(os.path.normpath(folder) + os.sep)
+    ):
+        raise InputError(where, f"file {file!r} lies outside {folder}; pass --allow-outside to read it")
+    return path
+
+
+def read_collection(folder: Path, collection: str, seen: set[str], allow_outside: bool = False) -> list[DocInput]:
     manifest = folder / MANIFEST
     inputs = []
     for line_no, row in _manifest_rows(manifest):
         missing = [k for k in ("doc_id", "file") if not row.get(k)]
         if missing:
             raise InputError(f"{manifest}:{line_no}", f"missing field(s) {', '.join(missing)}")
+        check_doc_id(row["doc_id"], f"{manifest}:{line_no}")
         if row["doc_id"] in seen:
             raise InputError(f"{manifest}:{line_no}", f"duplicate doc_id {row['doc_id']!r}")
         seen.add(row["doc_id"])
-        path = folder / row["file"]
+        path = source_path(folder, row["file"], f"{manifest}:{line_no}", allow_outside)
         if path.is_dir():
             raise InputError(f"{manifest}:{line_no}", f"file {row['file']!r} in {folder} is a directory")
         if not path.is_file() and not path.is_symlink():
@@ -136,13 +152,17 @@ def read_collection(folder: Path, collection: str, seen: set[str]) -> list[DocIn
 def collections(corpus_dir: str | Path) -> dict[str, Path]:
     """Collection name -> folder holding its manifest."""
     corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise InputError(corpus_dir, "no corpus folder here (run from the repository root, or give --corpus)")
     found = {DEFAULT_COLLECTION: corpus_dir} if (corpus_dir / MANIFEST).is_file() else {}
     for sub in sorted(p for p in corpus_dir.iterdir() if p.is_dir() and (p / MANIFEST).is_file()):
         found[sub.name] = sub
     return found
 
 
-def read_manifest(corpus_dir: str | Path, only: Optional[list[str]] = None) -> list[DocInput]:
+def read_manifest(
+    corpus_dir: str | Path, only: Optional[list[str]] = None, allow_outside: bool = False
+) -> list[DocInput]:
     """Every document of the corpus (or of the collections named in ``only``), in manifest order."""
     corpus_dir = Path(corpus_dir)
     found = collections(corpus_dir)
@@ -155,7 +175,7 @@ def read_manifest(corpus_dir: str | Path, only: Optional[list[str]] = None) -> l
     seen: set[str] = set()
     for name, folder in found.items():
         if only is None or name in only:
-            inputs += read_collection(folder, name, seen)
+            inputs += read_collection(folder, name, seen, allow_outside)
     return inputs
 
 
@@ -185,7 +205,7 @@ def inputs_from_paths(paths: Sequence[str | Path], speaker: Optional[str] = None
     inputs, seen = [], set()
     for p in paths:
         path = Path(p)
-        doc_id = path.stem
+        doc_id = check_doc_id(path.stem, path)
         if doc_id in seen:
             raise InputError(path, f"two input files share the doc_id {doc_id!r}")
         seen.add(doc_id)
@@ -201,7 +221,7 @@ def inputs_from_paths(paths: Sequence[str | Path], speaker: Optional[str] = None
     return inputs
 
 
-def inputs_from_manifest(manifest: str | Path) -> list[DocInput]:
+def inputs_from_manifest(manifest: str | Path, allow_outside: bool = False) -> list[DocInput]:
     """``annotate --manifest FILE``: a JSONL manifest; ``file`` is relative to its folder."""
     manifest = Path(manifest)
     if not manifest.is_file():
@@ -211,10 +231,11 @@ def inputs_from_manifest(manifest: str | Path) -> list[DocInput]:
     for line_no, row in _manifest_rows(manifest):
         if not row.get("file"):
             raise InputError(f"{manifest}:{line_no}", "missing field file")
-        path = manifest.parent / row["file"]
+        path = source_path(manifest.parent, row["file"], f"{manifest}:{line_no}", allow_outside)
         if not path.is_file():
             raise InputError(f"{manifest}:{line_no}", f"file {row['file']!r} not found in {manifest.parent}")
-        doc_id = row.get("doc_id") or path.stem
+        given = row.get("doc_id")
+        doc_id = check_doc_id(path.stem if given is None or given == "" else given, f"{manifest}:{line_no}")
         if doc_id in seen:
             raise InputError(f"{manifest}:{line_no}", f"duplicate doc_id {doc_id!r}")
         seen.add(doc_id)

@@ -320,7 +320,34 @@ def _body_lines(body) -> list[Line]:
     return lines
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# C0 and C1 controls, surrogates and the noncharacters (U+FDD0..U+FDEF, U+FFFE and U+FFFF of
+# every plane): no text, and lxml refuses them in the tree it builds.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+
+
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+
+
+def _drop_control_ref(m: re.Match) -> str:
+    code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+    return "" if code > 0x10FFFF or _CONTROL.match(chr(code)) else m.group(0)
+
+
+# libxml2's limit on nested elements (without XML_PARSE_HUGE): deeper content is dropped.
+_MAX_DEPTH = 256
+
+
+def _depth(tree) -> int:
+    deepest, stack = 0, [(tree, 1)]
+    while stack:  # no recursion: the depth is what is in question
+        el, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in el)
+    return deepest
 
 
 def _html_source(path: Path, html: str) -> SourceText:
@@ -328,12 +355,17 @@ def _html_source(path: Path, html: str) -> SourceText:
     from lxml import etree
     from trafilatura import bare_extraction
 
-    # Control characters are not text, and lxml refuses them in the tree it builds.
-    html = _CONTROL.sub("", html)
+    # Control characters are not text, and lxml refuses them in the tree it builds: raw, or
+    # written as character references (``&#xFFFE;``).
+    html = _CONTROL.sub("", _CHAR_REF.sub(_drop_control_ref, html))
     try:
         tree = lxml.html.fromstring(html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError) as err:
         raise InputError(path, f"HTML could not be parsed ({err})") from None
+    if _depth(tree) >= _MAX_DEPTH:  # libxml2 stops there and drops everything deeper
+        raise InputError(
+            path, f"HTML nested too deeply ({_MAX_DEPTH} or more levels of elements, the most lxml reads); flatten it"
+        )
     # Site navigation is never article text; without it an empty page stays empty instead of
     # trafilatura's whole-page fallback returning the menu.
     for el in list(tree.iter("nav", "button", "script", "style", "noscript")):

@@ -67,17 +67,44 @@ def overrides(settings: Settings) -> dict[str, Any]:
     return out
 
 
+def _reason(err: Exception) -> str:
+    """The first lines of an error that say something, as one line."""
+    lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+    return "; ".join(lines[:2]).replace("\t", " ") or type(err).__name__
+
+
+def _given(settings: Settings) -> str:
+    """The ``--set`` values as the user gave them, on one printable line."""
+    text = " ".join(f"{k}={v}" for k, v in settings.config_overrides.items())
+    return f"--set {text if text.isprintable() else repr(text)}"
+
+
 def load_config(settings: Settings | None = None) -> Config:
     from pipeline.errors import InputError
 
     settings = settings or Settings()
     model = settings.spacy_model
-    if not (spacy.util.is_package(model) or Path(model).is_dir()):
+    if not (spacy.util.is_package(model) or (Path(model) / "meta.json").is_file()):
         raise InputError(model, "spaCy model not installed (pip install it, or give a pipeline folder)")
+    base = settings.config_overrides.get("paths.base_model")
+    if base is not None and not (spacy.util.is_package(base) or (Path(base) / "meta.json").is_file()):
+        raise InputError(_given(settings), "not an installed spaCy model or a pipeline folder")
     try:
         return Config().from_disk(CONFIG_PATH, overrides=overrides(settings))
     except Exception as err:  # an override naming no config section
-        raise InputError(CONFIG_PATH, f"bad config override: {err}".splitlines()[0]) from None
+        raise InputError(_given(settings), f"bad config override ({_reason(err)})") from None
+
+
+def assemble_checked(config: Config, settings: Settings) -> Language:
+    """``assemble``; where it fails on a value given with ``--set``, one ``InputError`` naming it."""
+    from pipeline.errors import InputError
+
+    if not settings.config_overrides:
+        return assemble(config)
+    try:
+        return assemble(config)
+    except (ValueError, KeyError, TypeError, OSError) as err:
+        raise InputError(_given(settings), f"the pipeline refuses this value ({_reason(err)})") from None
 
 
 def assemble(config: Config) -> Language:

@@ -76,9 +76,16 @@ def _sentences(doc: Doc, ctx: DocContext, base: int, first: int) -> list[Sentenc
         if sent is None:
             continue
         start, end = base + sent.start_char, base + sent.end_char
+        text = sent.text
         i = bisect_right(para_starts, start) - 1
         if i < 0 or end > ctx.paragraphs[i].end:
-            continue  # a list number before its item, outside every paragraph
+            # A list marker ("* ", "1. ") before its item, outside every paragraph: the sentence
+            # is the item without it, or nothing where no item follows in the same sentence.
+            i = bisect_right(para_starts, end - 1) - 1
+            if i < 0 or not (start < ctx.paragraphs[i].start < end <= ctx.paragraphs[i].end):
+                continue
+            start = ctx.paragraphs[i].start
+            text = doc.text[start - base : end - base]
         para = ctx.paragraphs[i]
         labels = [fn.label for fn in ctx.footnotes for m in fn.markers if start <= m.start and m.end <= end]
         out.append(
@@ -87,7 +94,7 @@ def _sentences(doc: Doc, ctx: DocContext, base: int, first: int) -> list[Sentenc
                 sent_id=sentence_id(ctx.doc_id, first + len(out)),
                 start=start,
                 end=end,
-                text=sent.text,
+                text=text,
                 section=para.section,
                 section_title=ctx.sections[para.section].title,
                 paragraph=i,
@@ -103,13 +110,16 @@ def _entities(doc: Doc, ctx: DocContext, sentence_at, base: int, first: int) -> 
     for ent in doc.ents:
         if ent.label_ not in ctx.labels:  # ctx.labels are the EntityLabel values
             continue
+        sent = sentence_at(ent.start_char)
+        if not sent.start <= base + ent.start_char < sent.end:
+            continue  # starts outside every sentence (a stray list marker): no row can point at it
         label: Any = ent.label_
         source = ent._.ner_source or ("entity_ruler" if ent.ent_id_ else "ner")
         out.append(
             Entity(
                 doc_id=ctx.doc_id,
                 ent_id=entity_id(ctx.doc_id, first + len(out)),
-                sent_id=sentence_at(ent.start_char).sent_id,
+                sent_id=sent.sent_id,
                 start=base + ent.start_char,
                 end=base + ent.end_char,
                 text=ent.text,

@@ -319,8 +319,10 @@ def _check_document(c: _Checker, n: int, d: Document) -> None:
     for label, count in labels.items():
         if count > 1:
             c.add(name, n, rid, f"footnote label {label!r} appears {count} times", "unique note labels")
+    # Orphans that --allow-orphans kept are recorded in ``problems``: flagged there, not invalid.
+    recorded = set(d.problems or [])
     for fn in d.footnotes:
-        if not fn.markers:
+        if not fn.markers and f"note [{fn.label}] is cited by no marker" not in recorded:
             c.add(name, n, rid, f"note [{fn.label}] has no marker", "every note cited by at least one marker")
         for m in fn.markers:
             c.span(name, n, rid, d.text, m.start, m.end, f"[{fn.label}]", what=f"marker of note {fn.label}")
@@ -329,7 +331,8 @@ def _check_document(c: _Checker, n: int, d: Document) -> None:
         if p.type == "heading":
             continue
         for hit in MARKER.finditer(d.text, p.start, p.end):
-            if (hit.start(), hit.end()) not in cited:
+            orphan = f"marker {hit.group(0)} at offset {hit.start()} has no note"
+            if (hit.start(), hit.end()) not in cited and orphan not in recorded:
                 c.add(name, n, rid, f"marker {hit.group(0)} at {hit.start()} has no note", "a note for every marker")
 
 

@@ -20,10 +20,12 @@ from pathlib import Path
 
 import pycountry
 
+from pipeline.errors import expected
 from pipeline.io import LayerReadError, read_jsonl, write_jsonl
 from pipeline.schema import STANCES, TOPICS, Claim
 
 
+@expected
 class CodingError(ValueError):
     pass
 

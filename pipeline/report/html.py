@@ -42,6 +42,7 @@ import jinja2
 from pipeline.export.huggingface import _by_document
 from pipeline.io import staged_tree, write_text
 from pipeline.layers import LayerFolder, gold_rows, layer_folders, machine_rows, require_layers
+from pipeline.paths import check_doc_id, out_path
 from pipeline.quality.compare import disagreements
 from pipeline.schema import STANCES
 
@@ -435,6 +436,7 @@ def load_collections(ann: Path) -> list[CollectionData]:
     for folder in require_layers(ann):
         collection_of: dict[str, str] = {}
         for doc in folder.documents():
+            check_doc_id(doc.get("doc_id"), folder.path("documents"))  # it names a page
             data = out.setdefault(doc["collection"], CollectionData(doc["collection"]))
             if folder not in data.folders:
                 data.folders.append(folder)
@@ -508,7 +510,6 @@ def claim_table(data: CollectionData, docs: dict[str, dict]) -> list[dict]:
 
 
 def write_collection(env: jinja2.Environment, ann: Path, data: CollectionData, out: Path) -> dict:
-    folder_out = out / data.name
     docs = {d["doc_id"]: d for d in data.documents}
     by_sent = {layer: _by_sent(rows) for layer, rows in data.layers().items()}
     sent_text: dict[str, tuple[str, str]] = {}
@@ -525,7 +526,7 @@ def write_collection(env: jinja2.Environment, ann: Path, data: CollectionData, o
             continue  # a document of another collection in the same folder
         layers = {layer: rows.get(did, {}) for layer, rows in by_sent.items()}
         view = document_view(doc, sentences, entities, layers, data.name)
-        write_text(folder_out / page_name(did), doc_template.render(doc=view, root="../"))
+        write_text(out_path(out, data.name, page_name(did)), doc_template.render(doc=view, root="../"))
         for s in sentences:
             if s["sent_id"] in diff_sents:
                 sent_text[s["sent_id"]] = (did, s["text"])
@@ -596,7 +597,7 @@ def write_collection(env: jinja2.Environment, ann: Path, data: CollectionData, o
         disagreements=disagreement_rows,
         root="../",
     )
-    write_text(folder_out / "index.html", page)
+    write_text(out_path(out, data.name, "index.html"), page)
     return summary
 
 
@@ -615,5 +616,7 @@ def write_report(annotations: str | Path, out_dir: str | Path, collection: Optio
         if not chosen:
             raise ValueError(f"{ann}: no collection {collection!r} (collections: {', '.join(d.name for d in found)})")
         summaries = [write_collection(env, ann, data, stage) for data in chosen]
-        write_text(stage / "index.html", env.get_template("index.html.j2").render(collections=summaries, root=""))
+        write_text(
+            out_path(stage, "index.html"), env.get_template("index.html.j2").render(collections=summaries, root="")
+        )
     return out / "index.html"

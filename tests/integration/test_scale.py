@@ -279,7 +279,8 @@ def test_killed_annotate_leaves_old_or_new(tmp_path):
     staging = tmp_path / ".out.staging"
     moments = {"while loading": lambda: False, "while publishing": lambda: staging.exists()}
     for moment, ready in moments.items():
-        assert CliRunner().invoke(app, ["annotate", str(sources[0]), "--out", str(out)]).exit_code == 0
+        # --force: the folder holds the other documents since the last moment's rerun
+        assert CliRunner().invoke(app, ["annotate", str(sources[0]), "--out", str(out), "--force"]).exit_code == 0
         assert published(out) == want_old
         proc = _start_annotate(sources, out)
         _kill_when(proc, ready, timeout=1.0 if moment == "while loading" else 120)
