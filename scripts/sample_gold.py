@@ -143,6 +143,26 @@ def systematic(items: list, share: float) -> set:
     return picked
 
 
+def pick(rng: random.Random, pool: dict[str, list[dict]], counts: dict[str, int], taken: set[str]) -> list[dict]:
+    """Draw ``counts[region]`` statements of each region's pool (regions and statements in sorted
+    order, so the seed decides), marking their states as taken."""
+    out = []
+    for region in sorted(counts):
+        for r in rng.sample(sorted(pool[region], key=lambda x: x["doc_id"]), counts[region]):
+            out.append(dict(r))
+            taken.add(r["iso3"])
+    return out
+
+
+def add_weights(chosen: list[dict], frame_size: Counter) -> None:
+    """Each statement's stratum sizes in the frame and the sample, and its design weight."""
+    sample_size = Counter((r["session"], r["vote"], r["region"]) for r in chosen)
+    for r in chosen:
+        key = (r["session"], r["vote"], r["region"])
+        r["stratum_frame"], r["stratum_sample"] = frame_size[key], sample_size[key]
+        r["weight"] = f"{frame_size[key] / sample_size[key]:.4f}"
+
+
 def draw(rows: list[dict], seed: int = SEED) -> list[dict]:
     rng = random.Random(seed)
     chosen: list[dict] = []
@@ -155,15 +175,8 @@ def draw(rows: list[dict], seed: int = SEED) -> list[dict]:
                 if r["session"] == session and r["vote"] == vote and r["iso3"] not in taken:
                     pool[r["region"]].append(r)
             counts = allocate(QUOTA[vote], {k: len(v) for k, v in pool.items()})
-            for region in sorted(counts):
-                for r in rng.sample(sorted(pool[region], key=lambda x: x["doc_id"]), counts[region]):
-                    chosen.append(dict(r))
-                    taken.add(r["iso3"])
-    sample_size = Counter((r["session"], r["vote"], r["region"]) for r in chosen)
-    for r in chosen:
-        key = (r["session"], r["vote"], r["region"])
-        r["stratum_frame"], r["stratum_sample"] = frame_size[key], sample_size[key]
-        r["weight"] = f"{frame_size[key] / sample_size[key]:.4f}"
+            chosen += pick(rng, pool, counts, taken)
+    add_weights(chosen, frame_size)
     chosen.sort(key=lambda r: r["doc_id"])
     keys = {r["doc_id"]: rng.random() for r in chosen}  # drawn in doc_id order: reproducible
     for vote in VOTES:
@@ -200,15 +213,8 @@ def draw_sealed(rows: list[dict], excluded: set[str], seed: int = SEALED_SEED) -
             want = SEALED_QUOTA[vote] + (short if vote == VOTES[-1] else 0)
             counts = allocate(want, {k: len(v) for k, v in pool.items()})
             short += want - sum(counts.values())
-            for region in sorted(counts):
-                for r in rng.sample(sorted(pool[region], key=lambda x: x["doc_id"]), counts[region]):
-                    chosen.append(dict(r, split="test", reliability="yes"))
-                    taken.add(r["iso3"])
-    sample_size = Counter((r["session"], r["vote"], r["region"]) for r in chosen)
-    for r in chosen:
-        key = (r["session"], r["vote"], r["region"])
-        r["stratum_frame"], r["stratum_sample"] = frame_size[key], sample_size[key]
-        r["weight"] = f"{frame_size[key] / sample_size[key]:.4f}"
+            chosen += [dict(r, split="test", reliability="yes") for r in pick(rng, pool, counts, taken)]
+    add_weights(chosen, frame_size)
     return sorted(chosen, key=lambda r: r["doc_id"])
 
 

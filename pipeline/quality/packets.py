@@ -166,16 +166,7 @@ class PacketBuilder:
         the input of a pass that codes from the plain text, blind to names and candidates."""
         numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
         return [
-            {
-                "sent_key": f"{doc_id}:{line_no}:{s_idx}",
-                "doc_id": doc_id,
-                "speaker": speaker,
-                "line": line_no,
-                "start": sent.start_char,
-                "end": sent.end_char,
-                "text": sent.text,
-                "candidates": [],
-            }
+            dict(sentence_fields(doc_id, speaker, line_no, s_idx, sent), candidates=[])
             for (line_no, _), doc in zip(numbered, self.nlp.pipe([line for _, line in numbered]))
             for s_idx, sent in enumerate(doc.sents, 1)
         ]
@@ -230,13 +221,7 @@ class PacketBuilder:
                 if actor != target and not listed_together:
                     candidates.append({"actor": actor, "target": target, "expanded_from": a_from or t_from})
         return {
-            "sent_key": f"{doc_id}:{line_no}:{s_idx}",
-            "doc_id": doc_id,
-            "speaker": speaker,
-            "line": line_no,
-            "start": sent.start_char,
-            "end": sent.end_char,
-            "text": sent.text,
+            **sentence_fields(doc_id, speaker, line_no, s_idx, sent),
             "mentions": [
                 {
                     "text": sp.text,
@@ -252,6 +237,19 @@ class PacketBuilder:
             "conflicts": list(conflicts),
             "candidates": candidates,
         }
+
+
+def sentence_fields(doc_id: str, speaker: str, line_no: int, s_idx: int, sent: Span) -> dict:
+    """A packet sentence's key and place: its line in the statement file and offsets in that line."""
+    return {
+        "sent_key": f"{doc_id}:{line_no}:{s_idx}",
+        "doc_id": doc_id,
+        "speaker": speaker,
+        "line": line_no,
+        "start": sent.start_char,
+        "end": sent.end_char,
+        "text": sent.text,
+    }
 
 
 def load_terms(path: str | Path) -> dict:
