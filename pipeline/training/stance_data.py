@@ -51,6 +51,19 @@ class EvalDoc:
     gold: list[dict] = field(default_factory=list)  # sent_id, actor, target, stance (support|oppose|neutral)
 
 
+def paragraph_sentences(doc: dict, sentences: list[dict]) -> list[tuple[str, list[GoldSentence]]]:
+    """A document's paragraphs, each with the sentences that start in it (offsets in the paragraph)."""
+    out = []
+    for p in doc["paragraphs"]:
+        inside = [
+            GoldSentence(s["sent_id"], s["start"] - p["start"], s["end"] - p["start"])
+            for s in sentences
+            if p["start"] <= s["start"] < p["end"]
+        ]
+        out.append((doc["text"][p["start"] : p["end"]], inside))
+    return out
+
+
 def _ungd_sheet(sheets: Path, doc_id: str) -> Optional[Path]:
     adjudicated = sheets / "adjudicated" / f"{doc_id}.jsonl"
     if adjudicated.is_file():
@@ -97,14 +110,7 @@ def load_articles(annotations: Path) -> list[EvalDoc]:
     for d in read_jsonl(annotations / "documents.jsonl"):
         if d["doc_id"] not in ARTICLE_SPLITS:
             continue
-        paragraphs = []
-        for p in d["paragraphs"]:
-            inside = [
-                GoldSentence(s["sent_id"], s["start"] - p["start"], s["end"] - p["start"])
-                for s in sentences[d["doc_id"]]
-                if p["start"] <= s["start"] < p["end"]
-            ]
-            paragraphs.append((d["text"][p["start"] : p["end"]], inside))
+        paragraphs = paragraph_sentences(d, sentences[d["doc_id"]])
         docs.append(EvalDoc(d["doc_id"], "articles", ARTICLE_SPLITS[d["doc_id"]], None, paragraphs, gold[d["doc_id"]]))
     return docs
 
@@ -211,14 +217,7 @@ def load_layer_docs(folder: Path, layer: Path, doc_ids: Iterable[str], collectio
     for d in _read_layer(folder / "documents.jsonl.gz"):
         if d["doc_id"] not in ids:
             continue
-        paragraphs = []
-        for p in d["paragraphs"]:
-            inside = [
-                GoldSentence(s["sent_id"], s["start"] - p["start"], s["end"] - p["start"])
-                for s in sentences[d["doc_id"]]
-                if p["start"] <= s["start"] < p["end"]
-            ]
-            paragraphs.append((d["text"][p["start"] : p["end"]], inside))
+        paragraphs = paragraph_sentences(d, sentences[d["doc_id"]])
         docs.append(EvalDoc(d["doc_id"], collection, "train", d.get("speaker"), paragraphs, gold[d["doc_id"]]))
     return sorted(docs, key=lambda d: d.doc_id)
 
