@@ -19,6 +19,7 @@ Executors are chosen by name through ``pipeline.registry.executors``:
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing as mp
 import os
 import sys
@@ -177,14 +178,20 @@ class LocalExecutor:
             # Load once, then fork: the workers start with the loaded pipeline (shared
             # copy-on-write) instead of each loading its own, which a small batch never earned back.
             annotator_for(settings)
+            # What is alive now (the loaded pipeline) leaves the collector's reach: a worker's
+            # collections would otherwise write to, and so copy, every page it shares.
+            gc.freeze()
             pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"))
         else:  # torch's thread pools do not survive a fork: clean workers that load their own
             pool = ProcessPoolExecutor(
                 workers, mp_context=mp.get_context("forkserver"), initializer=_warm, initargs=(settings,)
             )
-        with pool:
-            futures = [pool.submit(annotate_shard, settings, str(cache_dir), shard) for shard in shards]
-            yield from _results(futures)
+        try:
+            with pool:
+                futures = [pool.submit(annotate_shard, settings, str(cache_dir), shard) for shard in shards]
+                yield from _results(futures)
+        finally:
+            gc.unfreeze()
 
 
 class DaskExecutor:

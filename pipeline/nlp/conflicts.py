@@ -22,14 +22,17 @@ from __future__ import annotations
 
 import json
 import shutil
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
+import numpy as np
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.kb import read_conflicts
@@ -132,28 +135,28 @@ def load_book(
 # ---------------------------------------------------------------- detection
 
 
-def _has_pointer(sent: Span, book: ConflictBook) -> bool:
-    """Whether the sentence speaks of a conflict without naming it ("the war", "both parties")."""
-    # compared as string ids: a token's lemma and lower-case form are ids already
-    ids = _word_ids(book.words, sent.doc.vocab.strings)
-    if any(
-        t.lemma in ids or t.lower in ids or (t.lemma_[:1].isupper() and t.lemma_.lower() in book.words) for t in sent
-    ):
-        return True
-    lowers = [t.lower_ for t in sent]
-    firsts = {p[0] for p in book.phrases}  # a phrase is tried only where its first word stands
-    return any(
-        lowers[i : i + len(p)] == list(p)
-        for i, w in enumerate(lowers)
-        if w in firsts
-        for p in book.phrases
-        if p[0] == w
-    )
+def pointer_spans(doc: Doc, book: ConflictBook) -> list[tuple[int, int]]:
+    """The (start, end) token spans of the war words and phrases of a Doc ("the war", "both
+    parties"), in order: found in one pass over the Doc's arrays, then asked per sentence."""
+    strings = doc.vocab.strings
+    arr = doc.to_array([LEMMA, LOWER])
+    # a lemma or lower-case form is a war word; a capitalised lemma counts by its lower case
+    known = {h for h in set(arr.ravel().tolist()) if _pointer_word(strings[h], book.words)}
+    found = [(i, i + 1) for i in np.flatnonzero(np.isin(arr, list(known)).any(axis=1)).tolist()]
+    firsts = [get_string_id(p[0]) for p in book.phrases]  # a phrase is tried only where its first word stands
+    for i in np.flatnonzero(np.isin(arr[:, 1], firsts)).tolist():
+        found += [(i, i + len(p)) for p in book.phrases if [t.lower_ for t in doc[i : i + len(p)]] == list(p)]
+    return sorted(set(found))
 
 
-@lru_cache(maxsize=8)
-def _word_ids(words: frozenset, strings) -> frozenset:
-    return frozenset(strings[w] for w in words)
+def _pointer_word(form: str, words: frozenset) -> bool:
+    return form in words or (form[:1].isupper() and form.lower() in words)
+
+
+def has_pointer(sent: Span, spans: list[tuple[int, int]]) -> bool:
+    """Whether the sentence speaks of a conflict without naming it: a war word or phrase inside it."""
+    i = bisect_left(spans, (sent.start, -1))
+    return any(end <= sent.end for _, end in spans[i : bisect_left(spans, (sent.end, -1))])
 
 
 def named_parties(ents: Iterable[Span]) -> set[str]:
@@ -284,8 +287,9 @@ class ConflictDetector:
             if (i := bisect_right(starts, ent.start) - 1) >= 0:
                 ents_of[i].append(ent)
         evidence = []
+        pointers = pointer_spans(doc, book)
         for sent, ents in zip(sents, ents_of):
-            pointer = _memo(partial(_has_pointer, sent, book))
+            pointer = _memo(partial(has_pointer, sent, pointers))
             evidence.append((score(book, named_parties(ents), hits.get(sent.start, {}), pointer), pointer))
         found = resolve(book, evidence)
         doc.user_data[SENT_CONFLICTS] = {s.start: list(ids) for s, ids in zip(sents, found) if ids}

@@ -71,3 +71,17 @@ def test_the_book_knows_sides_and_named_parties():
     dam = book.get("nile_dam")
     assert dam.designated == () and dam.opponents("EGY") == ("ETH",)
     assert [c.id for c in book.with_party("SDN")] == ["nile_dam"]
+
+
+def test_war_words_and_phrases_are_found_once_per_doc_and_kept_inside_their_sentence(annotator):
+    from pipeline.nlp.conflicts import has_pointer, pointer_spans
+
+    book = load_book(FIXTURE)
+    # Both0 parties1 met2 .3 | The4 War5 ended6 .7 | Peace8 came9 to10 both11 | parties12 rejoiced13 .14
+    doc = annotator.nlp.make_doc("Both parties met. The War ended. Peace came to both parties rejoiced.")
+    for i in range(len(doc)):
+        doc[i].is_sent_start = i in (0, 4, 8, 12)
+    spans = pointer_spans(doc, book)
+    assert spans == [(0, 2), (5, 6), (11, 13)]  # "both parties", "War" (by its lower case), "both parties"
+    # the last phrase crosses a sentence boundary: neither sentence speaks of a conflict by it
+    assert [has_pointer(s, spans) for s in doc.sents] == [True, True, False, False]

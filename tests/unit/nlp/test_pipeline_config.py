@@ -132,3 +132,18 @@ def test_unknown_engine_and_model_fail_in_one_line(tmp_path):
     bad_model = runner.invoke(app, ["save-pipeline", str(tmp_path / "y"), "--model", "no_such_model"])
     assert bad_model.exit_code == 1
     assert "error: no_such_model: spaCy model not installed" in bad_model.output
+
+
+def test_base_model_lookups_are_read_from_its_folder_as_spacy_loads_them(tmp_path):
+    import spacy
+
+    from pipeline.nlp.language import model_dir, model_lookups
+    from pipeline.settings import Settings
+
+    model = Settings().spacy_model
+    loaded = spacy.load(model, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"])
+    assert model_lookups(model).to_bytes() == loaded.vocab.lookups.to_bytes()
+    assert model_lookups(model).tables == ["lexeme_norm"]
+    assert model_dir(str(tmp_path)) == tmp_path  # a pipeline folder is its own data folder
+    loaded.to_disk(tmp_path / "saved")
+    assert model_lookups(str(tmp_path / "saved")).to_bytes() == loaded.vocab.lookups.to_bytes()
