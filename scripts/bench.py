@@ -253,17 +253,24 @@ def run_annotate(corpus: str, words: int, workers: int) -> dict:
     return {"seconds": seconds, "documents": len(inputs), "words": total, "peak_rss_mib": rss.mib}
 
 
-def long_report(long_mb: float, rounds: int) -> str:
-    runs: dict[str, list[dict]] = {"short": [], "long": []}
+def paired(rounds: int, sides: dict[str, tuple], line) -> dict[str, list[dict]]:
+    """``rounds`` paired rounds: each side (name -> function and arguments) once per round, in
+    turn, each in a fresh process; ``line(runs)`` says how the round went (printed to stderr)."""
+    runs: dict[str, list[dict]] = {name: [] for name in sides}
     for r in range(rounds):
-        runs["short"].append(fresh(run_texts, 20_000, 5))
-        runs["long"].append(fresh(run_texts, int(long_mb * 1_000_000), 1))
-        print(
-            f"long round {r + 1}: 5 x 20 kB {runs['short'][-1]['words'] / runs['short'][-1]['seconds']:,.0f} words/s, "
-            f"{long_mb:g} MB {runs['long'][-1]['words'] / runs['long'][-1]['seconds']:,.0f} words/s",
-            file=sys.stderr,
-            flush=True,
-        )
+        for name, (fn, *args) in sides.items():
+            runs[name].append(fresh(fn, *args))
+        print(f"round {r + 1}: {line(runs)}", file=sys.stderr, flush=True)
+    return runs
+
+
+def long_report(long_mb: float, rounds: int) -> str:
+    rate_of = lambda r: f"{r['words'] / r['seconds']:,.0f} words/s"
+    runs = paired(
+        rounds,
+        {"short": (run_texts, 20_000, 5), "long": (run_texts, int(long_mb * 1_000_000), 1)},
+        lambda runs: f"5 x 20 kB {rate_of(runs['short'][-1])}, {long_mb:g} MB {rate_of(runs['long'][-1])}",
+    )
     rate = {k: statistics.median(r["words"] / r["seconds"] for r in v) for k, v in runs.items()}
     cpu_rate = {k: statistics.median(r["words"] / r["cpu_s"] for r in v) for k, v in runs.items()}
     peak = {k: max(r["peak_rss_mib"] for r in v) for k, v in runs.items()}
@@ -285,16 +292,14 @@ def long_report(long_mb: float, rounds: int) -> str:
 
 def many_report(many: int, rounds: int) -> str:
     few = max(1, many // 100)
-    runs: dict[str, list[dict]] = {"few": [], "many": []}
-    for r in range(rounds):
-        runs["few"].append(fresh(run_texts, 300, few))
-        runs["many"].append(fresh(run_texts, 300, many))
-        print(
-            f"many round {r + 1}: {few} documents {runs['few'][-1]['peak_rss_mib']:.0f} MiB, "
-            f"{many} documents {runs['many'][-1]['peak_rss_mib']:.0f} MiB",
-            file=sys.stderr,
-            flush=True,
-        )
+    runs = paired(
+        rounds,
+        {"few": (run_texts, 300, few), "many": (run_texts, 300, many)},
+        lambda runs: (
+            f"{few} documents {runs['few'][-1]['peak_rss_mib']:.0f} MiB, "
+            f"{many} documents {runs['many'][-1]['peak_rss_mib']:.0f} MiB"
+        ),
+    )
     rate = {k: statistics.median(r["words"] / r["seconds"] for r in v) for k, v in runs.items()}
     peak = {k: statistics.median(r["peak_rss_mib"] for r in v) for k, v in runs.items()}
     lines = [
@@ -316,11 +321,15 @@ def parallel_report(corpus: str, rounds: int, workers: int) -> str:
         "|---:|---:|---:|---:|---:|---|",
     ]
     for words in (30_000, 100_000):
-        pairs = []
-        for _ in range(rounds):
-            serial = fresh(run_annotate, corpus, words, 1)
-            parallel = fresh(run_annotate, corpus, words, workers)
-            pairs.append((serial, parallel))
+        runs = paired(
+            rounds,
+            {"serial": (run_annotate, corpus, words, 1), "parallel": (run_annotate, corpus, words, workers)},
+            lambda runs: (
+                f"{words:,} words, serial {runs['serial'][-1]['seconds']:.1f} s, "
+                f"parallel {runs['parallel'][-1]['seconds']:.1f} s"
+            ),
+        )
+        pairs = list(zip(runs["serial"], runs["parallel"]))
         s = statistics.median(p[0]["seconds"] for p in pairs)
         p = statistics.median(p[1]["seconds"] for p in pairs)
         per_round = ", ".join(f"{a['seconds'] / b['seconds']:.2f}" for a, b in pairs)
@@ -360,16 +369,12 @@ def main(
         return
     args = (corpus, collection, limit)
     n_docs = len(_inputs(*args))
-    runs: dict[str, list[dict]] = {"bare": [], "serial": []}
-    for r in range(rounds):
-        runs["bare"].append(fresh(run_bare, *args))
-        runs["serial"].append(fresh(run_build, *args, "local", 1))
-        print(
-            f"round {r + 1}: bare {runs['bare'][-1]['seconds']:.1f} s ({runs['bare'][-1]['cpu_s']:.1f} CPU s), "
-            f"serial {runs['serial'][-1]['seconds']:.1f} s ({runs['serial'][-1]['cpu_s']:.1f} CPU s)",
-            file=sys.stderr,
-            flush=True,
-        )
+    timed = lambda r: f"{r['seconds']:.1f} s ({r['cpu_s']:.1f} CPU s)"
+    runs = paired(
+        rounds,
+        {"bare": (run_bare, *args), "serial": (run_build, *args, "local", 1)},
+        lambda runs: f"bare {timed(runs['bare'][-1])}, serial {timed(runs['serial'][-1])}",
+    )
     runs["pool"] = [fresh(run_build, *args, "local", workers)]
     runs["dask"] = [fresh(run_build, *args, "dask", workers)]
     loads = {"torch hidden": fresh(run_load, True), "torch imported": fresh(run_load, False)}

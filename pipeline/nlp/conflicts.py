@@ -141,7 +141,7 @@ def pointer_spans(doc: Doc, book: ConflictBook) -> list[tuple[int, int]]:
     strings = doc.vocab.strings
     arr = doc.to_array([LEMMA, LOWER])
     # a lemma or lower-case form is a war word; a capitalised lemma counts by its lower case
-    known = {h for h in set(arr.ravel().tolist()) if _pointer_word(strings[h], book.words)}
+    known = {h for h in set(arr.ravel().tolist()) if _pointer_word(strings[int(h)], book.words)}
     found = [(i, i + 1) for i in np.flatnonzero(np.isin(arr, list(known)).any(axis=1)).tolist()]
     firsts = [get_string_id(p[0]) for p in book.phrases]  # a phrase is tried only where its first word stands
     for i in np.flatnonzero(np.isin(arr[:, 1], firsts)).tolist():
