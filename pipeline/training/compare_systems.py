@@ -287,6 +287,23 @@ def tune_classes(best: dict, table: Table, dev_docs: list[EvalDoc], idx, rules: 
     return {**best, "by_class": thresholds, "f1": current} if current > best["f1"] else best
 
 
+def int8_scores(table: Table, idx, models: dict, chosen: dict, rules: list[dict], docs: list[EvalDoc]) -> dict:
+    """Eval F1 of the encoder systems from float embeddings and from the int8-quantized encoder
+    the component runs (``Encoder(quantize=True)``), with the same heads and thresholds."""
+    from pipeline.nlp.encoder import Encoder, features
+
+    embedded = Encoder(quantize=True).encode([table.texts[i] for i in idx])
+    sources = ([table.cands[i]["actor_source"] for i in idx], [table.cands[i]["target_source"] for i in idx])
+    inputs = {"float": table.X_encoder()[idx], "int8": features(embedded, *sources)}
+    out: dict[str, dict[str, float]] = {}
+    for system in ("encoder", "combined"):
+        for name, X in inputs.items():
+            best = chosen[system]
+            rows = model_rows(table, idx, decisions(full_proba(models[system], X), best["threshold"], best["by_class"]))
+            out.setdefault(system, {})[name] = micro_f1(docs, combine(rules, rows) if system == "combined" else rows)
+    return out
+
+
 # ---------------------------------------------------------------- speed
 
 
@@ -461,6 +478,8 @@ def run_comparison(
         )
         ev_pred[system] = combine(ev_rules, rows) if system == "combined" else rows
 
+    int8 = int8_scores(table, ev_idx, enc_models, chosen, ev_rules, [d for d in docs if d.doc_id in eval_ids])
+
     collections = COLLECTION_NAMES
     by_coll = {c: [d for d in docs if d.collection == c] for c in collections}
     dev_scores = {
@@ -527,6 +546,7 @@ def run_comparison(
         speeds,
         time.perf_counter() - t_start,
         recall=candidate_recall(docs, processed),
+        int8=int8,
     )
     if results:
         write_text(results, text)
@@ -566,6 +586,7 @@ def results_markdown(
     speeds,
     seconds: float,
     recall: Optional[dict] = None,
+    int8: Optional[dict] = None,
 ) -> str:
     n_dev_c = int(np.isin(table.doc, dev_ids).sum())
     n_ev_c = int(np.isin(table.doc, eval_ids).sum())
@@ -628,6 +649,21 @@ def results_markdown(
     ]
     lines += [f"| {n} | {a:.3f} | {b:.3f} |" for n, (a, b) in curve.items()]
     lines.append("")
+    if int8:
+        lines += [
+            "## int8: the encoder as the component runs it",
+            "",
+            "The component quantizes the encoder's linear layers to int8 (`claim_encoder` `quantize = true`). "
+            "Development-test F1 of the same heads and thresholds from float and from int8 embeddings:",
+            "",
+            "| system | float | int8 | int8 - float |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {system} | {f['float']:.4f} | {f['int8']:.4f} | {f['int8'] - f['float']:+.4f} |"
+            for system, f in int8.items()
+        ]
+        lines.append("")
     if speeds:
         lines += [
             "## Speed and memory (whole pipeline, one core, 4 dev statements, after a warm-up pass)",

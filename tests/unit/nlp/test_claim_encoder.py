@@ -115,3 +115,21 @@ def test_per_class_thresholds_decide():
     assert decide_by_class(labels, probs, thresholds) == [("support", 0.30), ("none", 0.45), ("none", 0.50)]
     # both pass: the more probable wins
     assert decide_by_class(labels, probs[:1], {"support": 0.2, "oppose": 0.2}) == [("support", 0.30)]
+
+
+def test_the_component_runs_the_encoder_as_int8_and_its_rows_say_so(model_nlp):
+    import torch
+
+    from pipeline.nlp.encoder import Encoder
+
+    pipe = model_nlp.get_pipe("claim_encoder")
+    assert pipe.encoder.quantize
+    assert any(isinstance(m, torch.ao.nn.quantized.dynamic.Linear) for m in pipe.encoder._model.modules())
+    doc = annotate(model_nlp, STATEMENT)
+    rows = list(doc.spans["claims"])
+    assert rows and all("all-MiniLM-L6-v2+int8+head:" in s._.annotator for s in rows)
+    # float and int8 embeddings of one marked sentence differ, but point the same way
+    text = "[A] Kazakhstan [/A] condemned the attack on [T] Ukraine [/T]."
+    flt, int8 = Encoder().encode([text])[0], pipe.encoder.encode([text])[0]
+    assert not np.allclose(flt, int8)
+    assert float(np.dot(flt, int8) / np.linalg.norm(flt) / np.linalg.norm(int8)) > 0.8
