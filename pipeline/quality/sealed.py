@@ -64,7 +64,8 @@ def score_once(
     fig: dict[str, Any] = figures["test"]
     entry = {
         "scored_at": when or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "commit": _commit(annotations.resolve().parent),
+        # the checkout the log lives in (a layer built into a folder outside it has no commit of its own)
+        "commit": _commit(annotations.resolve().parent) or _commit(sealed.resolve()),
         **system,
         "documents": len(fig["documents"]),
         "stance": fig["stance"],
