@@ -174,7 +174,8 @@ class LocalExecutor:
                     raise InputError(*err.args) from None
             return
         workers = min(self.n_process, len(shards))
-        if _fork_is_safe():
+        forked = _fork_is_safe()
+        if forked:
             # Load once, then fork: the workers start with the loaded pipeline (shared
             # copy-on-write) instead of each loading its own, which a small batch never earned back.
             annotator_for(settings)
@@ -191,7 +192,8 @@ class LocalExecutor:
                 futures = [pool.submit(annotate_shard, settings, str(cache_dir), shard) for shard in shards]
                 yield from _results(futures)
         finally:
-            gc.unfreeze()
+            if forked:
+                gc.unfreeze()
 
 
 class DaskExecutor:

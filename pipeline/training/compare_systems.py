@@ -86,13 +86,17 @@ class Table:
         self.y = np.array([LABELS.index(r[2]) for r in rows])
         self.texts = [c["text"] for c in self.cands]
         self.embeddings = embed_all(self.texts, cache)
+        self._X: Optional[np.ndarray] = None
 
     def X_encoder(self) -> np.ndarray:
+        """The encoder head's input for every row (built once: every fold and system reads it)."""
         from pipeline.nlp.encoder import features
 
-        return features(
-            self.embeddings, [c["actor_source"] for c in self.cands], [c["target_source"] for c in self.cands]
-        )
+        if self._X is None:
+            self._X = features(
+                self.embeddings, [c["actor_source"] for c in self.cands], [c["target_source"] for c in self.cands]
+            )
+        return self._X
 
 
 def candidate_recall(docs: list[EvalDoc], processed: dict) -> dict[tuple[str, str], dict[str, int]]:

@@ -5,8 +5,11 @@ stays inside its folder; never a traceback."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
+from pathlib import Path
+from typing import Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -84,6 +87,18 @@ def tiny(tmp_path_factory):
     return build(tmp_path_factory.mktemp("tiny"))
 
 
+@contextlib.contextmanager
+def page_file(page: str, tmp_path_factory) -> Iterator[Path]:
+    """The page as ``page.html`` in a folder of its own, removed afterwards (an example each)."""
+    folder = tmp_path_factory.mktemp("html")
+    path = folder / "page.html"
+    path.write_text(page, encoding="utf-8")
+    try:
+        yield path
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="module")
 def debris():
     return load_debris_patterns(Settings().debris_path)
@@ -92,38 +107,30 @@ def debris():
 @settings(FUZZ, max_examples=1000)
 @given(page=html_pages())
 def test_html_with_controls_reads_or_is_refused_in_one_line(page, debris, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("html")
-    path = folder / "page.html"
-    path.write_text(page, encoding="utf-8")
-    try:
-        source = read_source(path)
-        cleaned = clean(source, debris)
-        link_footnotes(cleaned, strict=False)
-    except InputError as err:
-        _refused_in_one_line(err, path)
-    else:
-        bad = set(CONTROLS + NONCHARACTERS[:6]) - {"\t", "\n", "\r"}
-        assert not bad & set(cleaned.text), repr(cleaned.text[:200])
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    with page_file(page, tmp_path_factory) as path:
+        try:
+            source = read_source(path)
+            cleaned = clean(source, debris)
+            link_footnotes(cleaned, strict=False)
+        except InputError as err:
+            _refused_in_one_line(err, path)
+        else:
+            bad = set(CONTROLS + NONCHARACTERS[:6]) - {"\t", "\n", "\r"}
+            assert not bad & set(cleaned.text), repr(cleaned.text[:200])
 
 
 @settings(FUZZ, max_examples=100)
 @given(page=html_pages())
 def test_html_with_controls_annotates_to_output_that_passes_audit(page, annotator, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("html")
-    path = folder / "page.html"
-    path.write_text(page, encoding="utf-8")
-    out = folder / "out"
-    try:
-        annotate_to_dir([DocInput(path, "page")], out, annotator, progress=False)
-    except InputError as err:
-        _refused_in_one_line(err, path)
-        assert not any(out.glob("*.jsonl"))
-    else:
-        assert validate_dir(out) == []
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    with page_file(page, tmp_path_factory) as path:
+        out = path.parent / "out"
+        try:
+            annotate_to_dir([DocInput(path, "page")], out, annotator, progress=False)
+        except InputError as err:
+            _refused_in_one_line(err, path)
+            assert not any(out.glob("*.jsonl"))
+        else:
+            assert validate_dir(out) == []
 
 
 HOSTILE_IDS = st.one_of(
