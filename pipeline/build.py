@@ -117,7 +117,7 @@ class Annotator:
         while group := [self.prepare(item) for item in islice(items, self.settings.docs_per_zone)]:
             with self.nlp.memory_zone():
                 texts = (
-                    (self._make_doc(p.document.text[a:b], p.document.speaker), (k, a))
+                    (self._make_doc(p.document.text[a:b], p.document.speaker), (k, a), b - a)
                     for k, p in enumerate(group)
                     for a, b in p.chunks
                 )
@@ -130,18 +130,20 @@ class Annotator:
                     yield ChunkRecords(index + k, group[k].document, pieces == 0, last, sents, ents, claims)
             index += len(group)
 
-    def _pipe(self, texts: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
-        """``nlp.pipe`` over batches of at most ``batch_size`` Docs and ``batch_chars`` characters."""
+    def _pipe(self, texts: Iterable[tuple[Any, Any, int]]) -> Iterator[tuple[Any, Any]]:
+        """``nlp.pipe`` over batches of at most ``batch_size`` Docs and ``batch_chars`` characters
+        (each item: a Doc, its context and its length in characters, which ``doc.text`` would
+        rebuild token by token)."""
         s = self.settings
         batch: list[tuple[Any, Any]] = []
         size = 0
         for item in chain(texts, [None]):  # lazily: a piece is tokenized when its batch comes
-            if batch and (item is None or len(batch) == s.batch_size or size + len(item[0].text) > s.batch_chars):
+            if batch and (item is None or len(batch) == s.batch_size or size + item[2] > s.batch_chars):
                 yield from self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
                 batch, size = [], 0
             if item is not None:
-                batch.append(item)
-                size += len(item[0].text)
+                batch.append(item[:2])
+                size += item[2]
 
     def annotate_stream(self, inputs: Iterable[DocInput]) -> Iterator[Records]:
         """Each document's records, in input order."""

@@ -21,13 +21,16 @@ import shutil
 import tempfile
 import zlib
 from contextlib import ExitStack, contextmanager
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
 import jsonlines
 
 from pipeline.errors import InputError
 from pipeline.schema import to_dict
+
+T = TypeVar("T")
 
 LAYERS = ("documents", "sentences", "entities", "claims")
 # Written last by ``stance-corpus build``: the sha256 of every file the build generated.
@@ -35,6 +38,24 @@ BUILD_FILE = "build.json"
 FILE_MODE = 0o644
 # JSON allows these raw inside strings, but line-based readers split on them: write them escaped.
 _LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+
+
+def once_per_file(load: Callable[[Path], T]) -> Callable[[str | Path], T]:
+    """``load`` wrapped to read a file once per version of it (its resolved path, modification
+    time and size): components that share a data file share one loaded object, which they must
+    not change."""
+
+    @lru_cache(maxsize=None)
+    def cached(path: str, mtime_ns: int, size: int) -> T:
+        return load(Path(path))
+
+    def get(path: str | Path) -> T:
+        resolved = Path(path).resolve()
+        stat = resolved.stat()
+        return cached(str(resolved), stat.st_mtime_ns, stat.st_size)
+
+    get.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return get
 
 
 def dumps(obj) -> str:

@@ -143,9 +143,11 @@ def pointer_spans(doc: Doc, book: ConflictBook) -> list[tuple[int, int]]:
     # a lemma or lower-case form is a war word; a capitalised lemma counts by its lower case
     known = {h for h in set(arr.ravel().tolist()) if _pointer_word(strings[int(h)], book.words)}
     found = [(i, i + 1) for i in np.flatnonzero(np.isin(arr, list(known)).any(axis=1)).tolist()]
-    firsts = [get_string_id(p[0]) for p in book.phrases]  # a phrase is tried only where its first word stands
-    for i in np.flatnonzero(np.isin(arr[:, 1], firsts)).tolist():
-        found += [(i, i + len(p)) for p in book.phrases if [t.lower_ for t in doc[i : i + len(p)]] == list(p)]
+    # a phrase is tried only where its first word stands, compared by lower-case ids (no Tokens)
+    phrases = [tuple(get_string_id(w) for w in p) for p in book.phrases]
+    lowers = arr[:, 1].tolist()
+    for i in np.flatnonzero(np.isin(arr[:, 1], [p[0] for p in phrases])).tolist():
+        found += [(i, i + len(p)) for p in phrases if tuple(lowers[i : i + len(p)]) == p]
     return sorted(set(found))
 
 

@@ -28,7 +28,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from pipeline.nlp.kb import CountryKB, KBEntry
+from pipeline.nlp.kb import CountryKB, KBEntry, load_kb
 from pipeline.settings import DATA_DIR
 
 KB_FILE = "country_kb.jsonl"
@@ -126,7 +126,7 @@ class CountryLinker:
         self._load(self._kb_path)
 
     def _load(self, path: Path) -> None:
-        self.kb = CountryKB.from_path(path)
+        self.kb = load_kb(path)
         self._matchers, self._entries = {}, {}
 
     def _matcher(self, doc: Doc, speaker: str) -> Matcher:

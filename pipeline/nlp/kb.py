@@ -20,7 +20,7 @@ from typing import Optional
 import pycountry
 from pydantic import ValidationError
 
-from pipeline.io import checked_rows
+from pipeline.io import checked_rows, once_per_file
 from pipeline.schema import DATE_TEXT, Conflict, Membership, party_type
 from pipeline.settings import DATA_DIR
 
@@ -308,7 +308,7 @@ def read_conflicts(path: str | Path = CONFLICTS_FILE, kb: Optional[CountryKB] = 
     knowledge base: every party is an ISO 3166-1 alpha-3 code or an organisation entry ("org:…"),
     every territory's ``kb_id`` is an entry, and no two conflicts share an id. A bad line raises
     ``ValueError`` naming the file, the line and the problem."""
-    kb = kb or CountryKB.from_path(DATA_DIR / "country_kb.jsonl")
+    kb = kb or load_kb(DATA_DIR / "country_kb.jsonl")
     conflicts: list[Conflict] = []
     for line_no, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -379,3 +379,8 @@ def _words(alias: str) -> list[dict] | None:
     if not all(p.isalpha() for p in parts) or not parts[0][0].isupper():
         return None
     return [{"TEXT": p} for p in parts]
+
+
+# One CountryKB per file (and version of it): the entity ruler's patterns, the linker and the
+# readers outside the pipeline share it.
+load_kb = once_per_file(CountryKB.from_path)

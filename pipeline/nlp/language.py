@@ -69,9 +69,9 @@ def model_dir(model: str) -> Path:
 def ruler_patterns(kb_path: Optional[str] = None) -> list[dict]:
     """Entity-ruler patterns: every knowledge-base alias (countries, capitals, leaders, groups,
     organisations, contested territories) with the label and entry id it stamps on a span."""
-    from pipeline.nlp.kb import CountryKB
+    from pipeline.nlp.kb import load_kb
 
-    return CountryKB.from_path(kb_path or DATA_DIR / "country_kb.jsonl").ruler_patterns()
+    return load_kb(kb_path or DATA_DIR / "country_kb.jsonl").ruler_patterns()
 
 
 def overrides(settings: Settings) -> dict[str, Any]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
+from pipeline.io import once_per_file
 from pipeline.settings import DATA_DIR
 
 DEFAULT_LEXICON = DATA_DIR / "claim_lexicon.json"
@@ -91,13 +91,9 @@ class Lexicon:
         return cls(**{k: frozenset(v) for k, v in data.items() if not k.startswith("_")})
 
 
-@lru_cache(maxsize=None)
-def _load(path: str, mtime_ns: int, size: int) -> Lexicon:
-    return Lexicon.from_path(path)
+_load = once_per_file(Lexicon.from_path)
 
 
 def load_lexicon(path: str | Path = DEFAULT_LEXICON) -> Lexicon:
     """The lexicon of ``path``: one object per file (and version of it)."""
-    resolved = Path(path).resolve()
-    stat = resolved.stat()
-    return _load(str(resolved), stat.st_mtime_ns, stat.st_size)
+    return _load(path)

@@ -11,7 +11,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from typing import Optional
 
+import numpy as np
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -61,20 +65,18 @@ def _list_number_end(doc: Doc, i: int):
     return None
 
 
-def _marker_tokens(doc: Doc) -> list[int]:
-    """Indices of the tokens that are a whole footnote marker ("[12]"), found in the text (one
-    regex pass) rather than token by token."""
-    out = []
-    for m in MARKER.finditer(doc.text):
-        span = doc.char_span(m.start(), m.end())
-        if span is not None and len(span) == 1 and MARKER_TOKEN.match(span[0].text):
-            out.append(span.start)
-    return out
+def marker_tokens(doc: Doc) -> list[int]:
+    """Indices of the tokens that are a whole footnote marker ("[12]"), in order: the Doc's
+    distinct word forms are tested once each, from its array (no Token objects, no ``doc.text``)."""
+    orth = doc.to_array(ORTH)
+    strings = doc.vocab.strings
+    ids = [h for h in set(orth.tolist()) if MARKER_TOKEN.match(strings[h])]
+    return np.flatnonzero(np.isin(orth, ids)).tolist() if ids else []
 
 
 @Language.component("footnote_sentences", requires=["token.text"], assigns=["token.is_sent_start"])
 def footnote_sentences(doc: Doc) -> Doc:
-    for i in _marker_tokens(doc):
+    for i in marker_tokens(doc):
         token = doc[i]
         token.is_sent_start = False
         j = i + 1
@@ -90,12 +92,17 @@ def footnote_sentences(doc: Doc) -> Doc:
 
 @Language.component("footnote_markers_not_entities", requires=["token.text"], assigns=["doc.ents"])
 def footnote_markers_not_entities(doc: Doc) -> Doc:
-    markers = [doc[i : i + 1] for i in _marker_tokens(doc)]
+    markers = [doc[i : i + 1] for i in marker_tokens(doc)]
     if markers:
         doc.set_ents([], blocked=markers, default="unmodified")
     return doc
 
 
-def marker_labels(span) -> list[str]:
-    """The footnote labels of the markers inside a span, in order."""
-    return [m.group(1) for t in span if (m := MARKER.fullmatch(t.text))]
+def marker_labels(span, markers: Optional[list[int]] = None) -> list[str]:
+    """The footnote labels of the markers inside a span, in order; ``markers``: the Doc's
+    ``marker_tokens``, when a caller asks for many spans of one Doc."""
+    if markers is None:
+        return [m.group(1) for t in span if (m := MARKER.fullmatch(t.text))]
+    doc = span.doc
+    inside = markers[bisect_left(markers, span.start) : bisect_left(markers, span.end)]
+    return [MARKER.fullmatch(doc[i].text).group(1) for i in inside]  # type: ignore[union-attr]

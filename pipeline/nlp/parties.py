@@ -3,20 +3,18 @@ the default knowledge base (for readers outside the pipeline: the validator, the
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import pycountry
 
-from pipeline.nlp.kb import CountryKB
+from pipeline.nlp.kb import CountryKB, load_kb
 from pipeline.schema import party_type
 from pipeline.settings import DATA_DIR
 
 
-@lru_cache(maxsize=4)
 def default_kb(path: Path = DATA_DIR / "country_kb.jsonl") -> CountryKB:
     """The knowledge base of a file, read once (for readers outside the pipeline: the validator)."""
-    return CountryKB.from_path(path)
+    return load_kb(path)
 
 
 def names_party(countries, kb_entry, code: str) -> bool:

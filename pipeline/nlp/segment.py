@@ -55,20 +55,21 @@ def doc_records(
 ) -> tuple[list[Sentence], list[Entity], list[Claim]]:
     """Records of a Doc over ``text[base:]`` of the document (a whole document, or one chunk of a
     very long one); ids continue from ``first_sent`` and ``first_ent``."""
-    sentences = _sentences(doc, ctx, base, first_sent)
+    text = doc.text  # once: ``Span.text`` rebuilds its text token by token
+    sentences = _sentences(doc, text, ctx, base, first_sent)
     starts = [s.start for s in sentences]
 
     def sentence_at(char: int) -> Sentence:
         return sentences[max(0, bisect_right(starts, base + char) - 1)]
 
-    entities = [] if not sentences else _entities(doc, ctx, sentence_at, base, first_ent)
+    entities = [] if not sentences else _entities(doc, text, ctx, sentence_at, base, first_ent)
     ents = {(e.start - base, e.end - base): e for e in entities}
     parties = {(e.start_char, e.end_char): e._.kb_party for e in doc.ents if e._.kb_party}
     claims = [] if not sentences else _claims(doc, ctx, sentence_at, ents, parties, spans_key)
     return sentences, entities, claims
 
 
-def _sentences(doc: Doc, ctx: DocContext, base: int, first: int) -> list[Sentence]:
+def _sentences(doc: Doc, doc_text: str, ctx: DocContext, base: int, first: int) -> list[Sentence]:
     para_starts = [p.start for p in ctx.paragraphs]
     out: list[Sentence] = []
     for whole in doc.sents:
@@ -76,7 +77,7 @@ def _sentences(doc: Doc, ctx: DocContext, base: int, first: int) -> list[Sentenc
         if sent is None:
             continue
         start, end = base + sent.start_char, base + sent.end_char
-        text = sent.text
+        text = doc_text[sent.start_char : sent.end_char]
         i = bisect_right(para_starts, start) - 1
         if i < 0 or end > ctx.paragraphs[i].end:
             # A list marker ("* ", "1. ") before its item, outside every paragraph: the sentence
@@ -85,7 +86,7 @@ def _sentences(doc: Doc, ctx: DocContext, base: int, first: int) -> list[Sentenc
             if i < 0 or not (start < ctx.paragraphs[i].start < end <= ctx.paragraphs[i].end):
                 continue
             start = ctx.paragraphs[i].start
-            text = doc.text[start - base : end - base]
+            text = doc_text[start - base : end - base]
         para = ctx.paragraphs[i]
         labels = [fn.label for fn in ctx.footnotes for m in fn.markers if start <= m.start and m.end <= end]
         out.append(
@@ -105,7 +106,7 @@ def _sentences(doc: Doc, ctx: DocContext, base: int, first: int) -> list[Sentenc
     return out
 
 
-def _entities(doc: Doc, ctx: DocContext, sentence_at, base: int, first: int) -> list[Entity]:
+def _entities(doc: Doc, doc_text: str, ctx: DocContext, sentence_at, base: int, first: int) -> list[Entity]:
     out: list[Entity] = []
     for ent in doc.ents:
         if ent.label_ not in ctx.labels:  # ctx.labels are the EntityLabel values
@@ -122,7 +123,7 @@ def _entities(doc: Doc, ctx: DocContext, sentence_at, base: int, first: int) -> 
                 sent_id=sent.sent_id,
                 start=base + ent.start_char,
                 end=base + ent.end_char,
-                text=ent.text,
+                text=doc_text[ent.start_char : ent.end_char],
                 label=label,
                 country=ent._.country,
                 countries=list(ent._.countries or []),

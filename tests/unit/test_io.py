@@ -94,3 +94,28 @@ def test_build_file_check_names_missing_and_changed_files(tmp_path):
     (tmp_path / BUILD_FILE).write_text(json.dumps(state))
     (tmp_path / "b.jsonl").write_text("b changed\n")
     assert check_build_files(tmp_path) == [("b.jsonl", "sha256 differs from build.json"), ("c.jsonl", "missing")]
+
+
+def test_once_per_file_shares_one_object_per_version_of_a_file(tmp_path):
+    from pipeline.io import once_per_file
+
+    reads = []
+    load = once_per_file(lambda path: reads.append(path) or path.read_text(encoding="utf-8").split())
+    path = tmp_path / "words.txt"
+    path.write_text("a b", encoding="utf-8")
+    first = load(path)
+    assert load(str(path)) is first and load(tmp_path / "." / "words.txt") is first  # one resolved path
+    assert len(reads) == 1
+    path.write_text("a b c", encoding="utf-8")  # a new version (another size) is read again
+    assert load(path) == ["a", "b", "c"] and len(reads) == 2
+    with pytest.raises(FileNotFoundError):
+        load(tmp_path / "missing.txt")
+
+
+def test_the_pipeline_reads_the_knowledge_base_once(annotator):
+    from pipeline.nlp.kb import load_kb
+    from pipeline.nlp.parties import default_kb
+    from pipeline.settings import DATA_DIR
+
+    linker = annotator.nlp.get_pipe("country_linker")
+    assert linker.kb is load_kb(DATA_DIR / "country_kb.jsonl") is default_kb()

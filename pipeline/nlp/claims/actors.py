@@ -111,6 +111,8 @@ class Actors:
         """The last named actor, for pronoun subjects in later sentences."""
         # The main clause's subject, else the first subject that names a country (the root can
         # sit in a parenthesis: "X supplies Y (this is relevant for A)").
+        if not any(i in tok2ent for i in range(sent.start, sent.end)):
+            return last_actor  # no mention in the sentence: no new actor (and no Token built)
         subjects = self.labels.subjects
         candidates = [t for t in sent.root.children if t.dep_ in subjects] + [t for t in sent if t.dep_ in subjects]
         found = next((f for t in candidates if (f := countries_in(t.subtree, tok2ent))), None)

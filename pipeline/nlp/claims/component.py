@@ -28,7 +28,7 @@ from pipeline.nlp.claims.targets import Targets
 from pipeline.nlp.claims.toolkit import Toolkit
 from pipeline.nlp.claims.wrongs import Wrongs
 from pipeline.nlp.lexicon import load_lexicon
-from pipeline.nlp.markers import marker_labels
+from pipeline.nlp.markers import marker_labels, marker_tokens
 from pipeline.settings import DATA_DIR
 
 DATA_FILES = {
@@ -148,11 +148,12 @@ class ClaimRules:
         spans: list[Span] = []
         last_actor = None
         speaker = [(None, party(doc._.speaker_party or doc._.speaker))] if doc._.speaker else None
+        markers = marker_tokens(doc)
         for whole in doc.sents:
             sent = trim(whole)
             if sent is None:
                 continue
-            footnotes = marker_labels(sent)
+            footnotes = marker_labels(sent, markers)
             scope = Scope(sent, cue_tokens, negator_of, tok2ent, last_actor, speaker)
             for row in self.engine.claims(scope):
                 conflict = self.war.row_conflict(sent, row["actor"], row["target"])

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
-from spacy.matcher import DependencyMatcher, Matcher
+import numpy as np
+from spacy.attrs import LEMMA, LOWER
+from spacy.matcher import DependencyMatcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
@@ -75,9 +78,10 @@ def load_cue_patterns(path: str | Path) -> list[CuePattern]:
 
 
 class CueIndex:
-    """Finds the cue tokens of a Doc. Two set-membership patterns find every cue word in one pass;
-    ``cue_for`` then says which cue it is (one pattern per cue made matching the slowest part of
-    the pipeline)."""
+    """Finds the cue tokens of a Doc. Every cue word is found in one pass over the Doc's lemma and
+    lower-case arrays (a set lookup; spaCy's ``Matcher`` with one pattern per cue made matching
+    the slowest part of the pipeline, and with one set pattern it still built a Token per word);
+    ``cue_for`` then says which cue it is. A phrase is tried only where its first word stands."""
 
     def __init__(
         self, vocab: Vocab, cues: list[Cue], topic_keywords: dict[str, set], patterns: Sequence[CuePattern] = ()
@@ -92,14 +96,10 @@ class CueIndex:
                     phrases.setdefault(tuple(lemma.split()), cue)
                 else:
                     self._by_word.setdefault(lemma, cue)
-        words = sorted(self._by_word)
-        self.matcher = Matcher(vocab)
-        self.matcher.add("CUE", [[{"LEMMA": {"IN": words}}], [{"LOWER": {"IN": words}}]])
-        self._phrases: dict[int, Cue] = {}
-        for n, (phrase, cue) in enumerate(sorted(phrases.items(), key=lambda p: p[0])):
-            key = f"CUE_PHRASE_{n}"
-            self.matcher.add(key, [[{"LEMMA": w} for w in phrase], [{"LOWER": w} for w in phrase]])
-            self._phrases[vocab.strings[key]] = cue
+        self._word_ids = sorted(get_string_id(w) for w in self._by_word)
+        # (word ids, cue) in a fixed order: a later phrase with the same head token wins
+        self._phrases = [(tuple(get_string_id(w) for w in p), cue) for p, cue in sorted(phrases.items())]
+        self._firsts = sorted({ids[0] for ids, _ in self._phrases})
         self.dep_matcher = DependencyMatcher(vocab) if patterns else None
         self._patterns: dict[int, tuple[Cue, int]] = {}
         for pattern in patterns:
@@ -119,13 +119,21 @@ class CueIndex:
         """Token index -> its cue, for every cue token of the Doc."""
         found: dict[int, Cue] = {}
         longer: dict[int, Cue] = {}
-        for match_id, start, end in self.matcher(doc):
-            if match_id in self._phrases:
-                phrase, token = self._phrases[match_id], doc[start:end].root
-                if not phrase.pos or token.pos_ in phrase.pos:
-                    longer[token.i] = phrase
-            elif (word := self.cue_for(doc[start])) is not None:
-                found[start] = word
+        arr = doc.to_array([LEMMA, LOWER])
+        # a word is a cue by its lemma or by its lower-case form
+        for i in np.flatnonzero(np.isin(arr, self._word_ids).any(axis=1)).tolist():
+            if (word := self.cue_for(doc[i])) is not None:
+                found[i] = word
+        if self._phrases:
+            lemmas, lowers = arr[:, 0].tolist(), arr[:, 1].tolist()
+            for i in np.flatnonzero(np.isin(arr, self._firsts).any(axis=1)).tolist():
+                for ids, phrase in self._phrases:
+                    end = i + len(ids)
+                    # all lemmas or all word forms, as a phrase is written
+                    if end <= len(doc) and ids in (tuple(lemmas[i:end]), tuple(lowers[i:end])):
+                        token = doc[i:end].root
+                        if not phrase.pos or token.pos_ in phrase.pos:
+                            longer[token.i] = phrase
         if self.dep_matcher is not None:
             for match_id, token_ids in self.dep_matcher(doc):
                 cue, at = self._patterns[match_id]

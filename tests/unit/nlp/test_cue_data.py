@@ -68,3 +68,29 @@ def test_a_cue_pattern_names_its_cue_token(tmp_path):
         ValueError, match=r"p.jsonl: row 1: 'cue' must name one RIGHT_ID of its pattern \(verb, back, on\)"
     ):
         load_cue_patterns(tmp_path / "p.jsonl")
+
+
+def test_the_cue_index_finds_words_by_lemma_or_form_and_phrases_whole(annotator):
+    from pipeline.nlp.claims.cues import CueIndex, Cue
+
+    nlp = annotator.nlp
+    oppose = Cue(lemmas=("condemn",), stance="oppose", negated="support", topic="war")
+    phrase = Cue(lemmas=("turn away from",), stance="oppose", negated="support", topic="diplomacy")
+    index = CueIndex(nlp.vocab, [oppose, phrase], {})
+    doc = nlp("Kazakhstan condemned Russia. Then it turned away from Russia and turns away from")
+    found = {i: doc[i].text for i in index.find(doc)}
+    # "condemned" by its lemma; a phrase by its lemmas ("turned away from") or its forms, found at
+    # its head, also where it closes the Doc; "away" alone is no cue
+    assert found == {1: "condemned", 6: "turned", 11: "turns"}
+    assert index.find(doc)[6] is phrase and index.find(doc)[1] is oppose
+
+
+def test_footnote_labels_from_the_docs_marker_index_match_a_scan_of_the_span(annotator):
+    from pipeline.nlp.markers import marker_labels, marker_tokens
+
+    doc = annotator.nlp.make_doc("Russia[1] attacked.[2] Kazakhstan abstained[3]. No marker here.")
+    markers = marker_tokens(doc)
+    assert [doc[i].text for i in markers] == ["[1]", "[2]", "[3]"]
+    for span in (doc[0:5], doc[5:9], doc[9:], doc[:]):
+        assert marker_labels(span, markers) == marker_labels(span)
+    assert marker_labels(doc[:], markers) == ["1", "2", "3"]
