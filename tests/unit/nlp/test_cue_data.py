@@ -71,7 +71,7 @@ def test_a_cue_pattern_names_its_cue_token(tmp_path):
 
 
 def test_the_cue_index_finds_words_by_lemma_or_form_and_phrases_whole(annotator):
-    from pipeline.nlp.claims.cues import CueIndex, Cue
+    from pipeline.nlp.claims.cues import Cue, CueIndex
 
     nlp = annotator.nlp
     oppose = Cue(lemmas=("condemn",), stance="oppose", negated="support", topic="war")
