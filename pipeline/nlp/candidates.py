@@ -14,12 +14,14 @@ a position between (GUIDELINES §2, §3, §7):
   of the last sentence that named any); and the parties the UN named aggressor or occupying
   power in the sentence's conflict (``span._.conflicts``, the conflict detector) when the
   sentence has war wording ("the invasion of Ukraine" reports its act, GUIDELINES §7.4);
-- targets: every party named in the sentence; the parties a resolved pronoun or body stands for;
-  the UN-named parties of the sentence's conflict when the sentence has war wording ("the war",
-  "the aggression", "the occupation"); and every party of the sentence's conflict when the
-  sentence speaks of its sides ("all parties", "both sides", "the aggressor": source
-  ``conflict``);
-- every actor with every target, actor != target, except two members of one group mention.
+- targets: every party named in the sentence; the statement's speaker (source ``speaker``: what
+  others did to or for it, "Japan for their support"); the parties a resolved pronoun, "that
+  country" or a body stands for; the UN-named parties of the sentence's conflict and the sides
+  they face when the sentence has war wording ("the war", "the aggression", "the occupation");
+  and every party of the sentence's conflict when the sentence speaks of its sides ("all
+  parties", "both sides", "the aggressor": source ``conflict``);
+- every actor with every target, actor != target, except two members of one group mention that
+  are not also named apart, and two parties known only from the same war wording.
 
 Parties are ISO 3166-1 alpha-3 codes and the knowledge base's organisations (``org:<id>``), the
 claim layer's ``actor``/``target``. The function is pure: the same Doc gives the same list, in
@@ -34,11 +36,11 @@ from typing import Optional, TypeGuard
 
 from spacy.tokens import Doc, Span
 
-from pipeline.nlp.conflicts import sentence_conflicts
+from pipeline.nlp.conflicts import document_conflict, sentence_conflicts
 from pipeline.nlp.lexicon import Lexicon
 from pipeline.schema import ORG_PREFIX
 
-DEMONSTRATIVES = frozenset({"these", "those", "such"})
+DEMONSTRATIVES = frozenset({"these", "those", "such", "that"})
 STATE_NOUNS = frozenset({"state", "country", "republic", "government", "nation", "neighbour", "neighbor"})
 PRONOUN_DEPS = frozenset({"nsubj", "nsubjpass", "poss"})
 
@@ -59,7 +61,7 @@ class Candidate:
     actor: str
     target: str
     actor_source: str  # speaker (first-person sentence) | speaker_implicit | named | pronoun | war
-    target_source: str  # named | pronoun | war | conflict
+    target_source: str  # named | pronoun | war | conflict | speaker
     actor_spans: list[tuple[int, int]] = field(default_factory=list)
     target_spans: list[tuple[int, int]] = field(default_factory=list)
     expanded_from: Optional[str] = None
@@ -90,6 +92,7 @@ class Words:
             | lexicon.neutrality_words
             | lexicon.war_if_named
         )
+        self.war_by_itself = self.war - lexicon.war_if_named  # wording that speaks of a war in any sentence
 
 
 @lru_cache(maxsize=4)
@@ -121,10 +124,12 @@ def mentions(sent: Span) -> list[Mention]:
 
 
 def war_spans(sent: Span, words: Words) -> list[tuple[int, int]]:
-    """Character spans of war wording in a sentence that concerns a conflict."""
-    if not sent._.conflicts:
-        return []
+    """Character spans of the war wording of a sentence."""
     return [(t.idx, t.idx + len(t.text)) for t in sent if t.lemma_.lower() in words.war]
+
+
+def _by_itself(sent: Span, words: Words) -> bool:
+    return any(t.lemma_.lower() in words.war_by_itself for t in sent)
 
 
 def conflict_party_spans(sent: Span, words: Words) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -166,6 +171,29 @@ def is_first_person(sent: Span, words: Words) -> bool:
     return any(t.lower_ in words.first_person or t.lower_ in words.first_person_determiners for t in sent)
 
 
+def _add_conflict_parties(doc: Doc, sent: Span, words: Words, actors: dict, targets: dict) -> None:
+    """The parties a sentence's conflict implies: with war wording, the UN-named parties (actors
+    and targets) and the sides they face (targets); "all parties" / "both sides" and "the
+    aggressor" (targets). War wording with no conflict of the sentence's own ("neutrality", "the
+    war") speaks of the document's."""
+    wars = war_spans(sent, words)
+    conflict = sentence_conflicts(sent)[:1]
+    if not conflict and _by_itself(sent, words) and (main := document_conflict(doc)) is not None:
+        conflict = [main]
+    wars = wars if conflict else []
+    for party in (p for c in conflict for p in c.designated if is_party(p) and wars):
+        targets.setdefault(party, ("war", wars, None))
+        actors.setdefault(party, ("war", wars, None))
+    for party in (p for c in conflict for p in c.victims if is_party(p) and wars):
+        targets.setdefault(party, ("war", wars, None))  # whom "the aggression" is against
+    sides, named = conflict_party_spans(sent, words) if conflict else ([], [])
+    for c in conflict:
+        for party in (p for p in c.parties if is_party(p) and sides):
+            targets.setdefault(party, ("conflict", sides, None))
+        for party in (p for p in c.designated if is_party(p) and named):
+            targets.setdefault(party, ("conflict", named, None))
+
+
 def candidates(doc: Doc, lexicon: Lexicon) -> list[Candidate]:
     """Every candidate pair of every sentence of ``doc`` (see the module docstring). ``lexicon``:
     that of the pipeline's ``claim_rules`` (``rules_lexicon(nlp)``)."""
@@ -187,6 +215,9 @@ def candidates(doc: Doc, lexicon: Lexicon) -> list[Candidate]:
                     entry[1].append((m.start_char, m.end_char))
         if is_party(speaker) and speaker not in actors:
             actors[speaker] = ("speaker" if is_first_person(sent, words) else "speaker_implicit", [], None)
+        if is_party(speaker) and speaker not in targets:
+            # the statement's own state as what others did to or for it ("X for their support")
+            targets[speaker] = ("speaker", [], None)
         pronoun = _pronoun(sent, words)
         if pronoun is not None and not any(m.start_char < pronoun.idx for m in found):
             for m in last_subject or last_named:
@@ -195,22 +226,13 @@ def candidates(doc: Doc, lexicon: Lexicon) -> list[Candidate]:
                         table.setdefault(
                             party, ("pronoun", [(pronoun.idx, pronoun.idx + len(pronoun.text))], m.expanded_from)
                         )
-        wars = war_spans(sent, words)
-        conflict = sentence_conflicts(sent)[:1] if sent._.conflicts else []
-        for party in (p for c in conflict for p in c.designated if is_party(p) and wars):
-            targets.setdefault(party, ("war", wars, None))
-            actors.setdefault(party, ("war", wars, None))
-        sides, named = conflict_party_spans(sent, words) if conflict else ([], [])
-        for c in conflict:
-            for party in (p for p in c.parties if is_party(p) and sides):
-                targets.setdefault(party, ("conflict", sides, None))
-            for party in (p for p in c.designated if is_party(p) and named):
-                targets.setdefault(party, ("conflict", named, None))
+        _add_conflict_parties(doc, sent, words, actors, targets)
         for actor, (a_src, a_spans, a_from) in actors.items():
             for target, (t_src, t_spans, t_from) in targets.items():
                 # Members of one listed group are not paired with each other ("the countries of
-                # Latin America"), nor the war's party with its own war wording.
-                if actor != target and not (t_spans and set(t_spans) <= set(a_spans)):
+                # Latin America") unless one is also named apart ("Kazakhstan ... with the
+                # countries of Central Asia"), nor two parties known only from the same war wording.
+                if actor != target and not (t_spans and set(t_spans) == set(a_spans)):
                     out.append(
                         Candidate(sent, actor, target, a_src, t_src, list(a_spans), list(t_spans), a_from or t_from)
                     )
@@ -248,4 +270,6 @@ def marked_text(c: Candidate) -> str:
         pos = e
     out.append(text[pos:])
     prefix = {"speaker": "[A=speaker] ", "speaker_implicit": "[A=speaker?] "}.get(c.actor_source, "")
+    if c.target_source == "speaker":
+        prefix += "[T=speaker] "
     return prefix + "".join(out)

@@ -115,11 +115,14 @@ def test_one_lexicon_reaches_the_rules_and_the_candidate_pairs(other_pipeline, a
     )
     assert pairs(annotator.nlp) == [("KAZ", "KGZ", "named"), ("KGZ", "KAZ", "named")]
     # the overridden lexicon makes "dispute" war wording: the party the conflict names joins the pairs
+    # (with the side it faces: the conflict's victim)
     assert pairs(nlp) == [
         ("KAZ", "KGZ", "named"),
         ("KAZ", "RUS", "war"),
+        ("KAZ", "UKR", "war"),
         ("KGZ", "KAZ", "named"),
         ("KGZ", "RUS", "war"),
+        ("KGZ", "UKR", "war"),
         ("RUS", "KAZ", "named"),
         ("RUS", "KGZ", "named"),
     ]
