@@ -14,9 +14,8 @@ a position between (GUIDELINES §2, §3, §7):
   of the last sentence that named any); and the parties the UN named aggressor or occupying
   power in the sentence's conflict (``span._.conflicts``, the conflict detector) when the
   sentence has war wording ("the invasion of Ukraine" reports its act, GUIDELINES §7.4);
-- targets: every party named in the sentence; the statement's speaker (source ``speaker``: what
-  others did to or for it, "Japan for their support"); the parties a resolved pronoun, "that
-  country" or a body stands for; the UN-named parties of the sentence's conflict and the sides
+- targets: every party named in the sentence; the parties a resolved pronoun, "that country" or
+  a body stands for; the UN-named parties of the sentence's conflict and the sides
   they face when the sentence has war wording ("the war", "the aggression", "the occupation");
   and every party of the sentence's conflict when the sentence speaks of its sides ("all
   parties", "both sides", "the aggressor": source ``conflict``);
@@ -61,7 +60,7 @@ class Candidate:
     actor: str
     target: str
     actor_source: str  # speaker (first-person sentence) | speaker_implicit | named | pronoun | war
-    target_source: str  # named | pronoun | war | conflict | speaker
+    target_source: str  # named | pronoun | war | conflict
     actor_spans: list[tuple[int, int]] = field(default_factory=list)
     target_spans: list[tuple[int, int]] = field(default_factory=list)
     expanded_from: Optional[str] = None
@@ -215,9 +214,6 @@ def candidates(doc: Doc, lexicon: Lexicon) -> list[Candidate]:
                     entry[1].append((m.start_char, m.end_char))
         if is_party(speaker) and speaker not in actors:
             actors[speaker] = ("speaker" if is_first_person(sent, words) else "speaker_implicit", [], None)
-        if is_party(speaker) and speaker not in targets:
-            # the statement's own state as what others did to or for it ("X for their support")
-            targets[speaker] = ("speaker", [], None)
         pronoun = _pronoun(sent, words)
         if pronoun is not None and not any(m.start_char < pronoun.idx for m in found):
             for m in last_subject or last_named:
@@ -270,6 +266,4 @@ def marked_text(c: Candidate) -> str:
         pos = e
     out.append(text[pos:])
     prefix = {"speaker": "[A=speaker] ", "speaker_implicit": "[A=speaker?] "}.get(c.actor_source, "")
-    if c.target_source == "speaker":
-        prefix += "[T=speaker] "
     return prefix + "".join(out)

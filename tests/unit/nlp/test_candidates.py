@@ -23,25 +23,18 @@ def test_candidates_of_a_statement(annotator):
         "They also sent aid.",
     )
     assert got == [
-        # the speaker is a target too: what others did to or for it
-        (first, "UKR", "FJI", "named", "speaker"),
         (first, "UKR", "RUS", "named", "war"),
         (first, "FJI", "UKR", "speaker", "named"),
         (first, "FJI", "RUS", "speaker", "war"),
         (first, "RUS", "UKR", "war", "named"),
-        (first, "RUS", "FJI", "war", "speaker"),
         (second, "NOR", "CHL", "named", "named"),
-        (second, "NOR", "FJI", "named", "speaker"),
         (second, "CHL", "NOR", "named", "named"),
-        (second, "CHL", "FJI", "named", "speaker"),
         (second, "FJI", "NOR", "speaker_implicit", "named"),
         (second, "FJI", "CHL", "speaker_implicit", "named"),
         # "They" stands for the subject of the last sentence that named a party; its two states
         # are one mention, so they are not paired with each other
         (third, "FJI", "NOR", "speaker_implicit", "pronoun"),
         (third, "FJI", "CHL", "speaker_implicit", "pronoun"),
-        (third, "NOR", "FJI", "pronoun", "speaker"),
-        (third, "CHL", "FJI", "pronoun", "speaker"),
     ]
     # a sentence without a party gives nothing
     assert not [c for c in candidates(doc, rules_lexicon(annotator.nlp)) if c.sent.text == "The weather was fine."]
@@ -79,8 +72,6 @@ def test_marked_text(annotator):
     by_pair = {(c.actor, c.target): c for c in candidates(doc, rules_lexicon(annotator.nlp))}
     assert marked_text(by_pair[("FJI", "RUS")]) == "[A=speaker] We condemn the [T] invasion [/T] of Ukraine."
     assert marked_text(by_pair[("UKR", "RUS")]) == "We condemn the [T] invasion [/T] of [A] Ukraine [/A]."
-    # (the last sentence with the pair: "They" is marked as the actor)
-    assert marked_text(by_pair[("NOR", "FJI")]) == "[T=speaker] [A] They [/A] also sent aid."
 
 
 def test_victims_that_country_and_a_member_named_apart_from_its_group(annotator):
@@ -101,5 +92,5 @@ def test_victims_that_country_and_a_member_named_apart_from_its_group(annotator)
     assert ("Kazakhstan", "KAZ", "KGZ", "named") in got
     # but two members known only from the group mention are not
     assert ("Kazakhstan", "KGZ", "UZB", "named") not in got
-    # "that country" stands for the subject of the sentence before
-    assert ("That", "MLI", "FJI", "speaker") in got
+    # "that country" stands for the subject of the sentence before (as "it" does)
+    assert ("That", "FJI", "MLI", "pronoun") in got
