@@ -54,7 +54,6 @@ def once_per_file(load: Callable[[Path], T]) -> Callable[[str | Path], T]:
         stat = resolved.stat()
         return cached(str(resolved), stat.st_mtime_ns, stat.st_size)
 
-    get.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
     return get
 
 

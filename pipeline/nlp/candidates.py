@@ -175,17 +175,19 @@ def _add_conflict_parties(doc: Doc, sent: Span, words: Words, actors: dict, targ
     and targets) and the sides they face (targets); "all parties" / "both sides" and "the
     aggressor" (targets). War wording with no conflict of the sentence's own ("neutrality", "the
     war") speaks of the document's."""
-    wars = war_spans(sent, words)
     conflict = sentence_conflicts(sent)[:1]
-    if not conflict and _by_itself(sent, words) and (main := document_conflict(doc)) is not None:
+    if not conflict:
+        main = document_conflict(doc)
+        if main is None or not _by_itself(sent, words):
+            return  # no conflict: nothing implied, and no war wording to look for
         conflict = [main]
-    wars = wars if conflict else []
+    wars = war_spans(sent, words)
     for party in (p for c in conflict for p in c.designated if is_party(p) and wars):
         targets.setdefault(party, ("war", wars, None))
         actors.setdefault(party, ("war", wars, None))
     for party in (p for c in conflict for p in c.victims if is_party(p) and wars):
         targets.setdefault(party, ("war", wars, None))  # whom "the aggression" is against
-    sides, named = conflict_party_spans(sent, words) if conflict else ([], [])
+    sides, named = conflict_party_spans(sent, words)
     for c in conflict:
         for party in (p for p in c.parties if is_party(p) and sides):
             targets.setdefault(party, ("conflict", sides, None))

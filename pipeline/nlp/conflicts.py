@@ -28,7 +28,6 @@ from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-import numpy as np
 from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -36,6 +35,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.kb import read_conflicts
+from pipeline.nlp.word_index import phrase_matches, rows_with
 from pipeline.schema import Conflict
 from pipeline.settings import DATA_DIR
 
@@ -110,6 +110,11 @@ class ConflictBook:
         return self.by_party.get(party, ())
 
     @cached_property
+    def phrase_ids(self) -> tuple[tuple[int, ...], ...]:
+        """The phrases as lower-case string ids, computed once per book rather than per Doc."""
+        return tuple(tuple(get_string_id(w) for w in p) for p in self.phrases)
+
+    @cached_property
     def by_party(self) -> dict[str, tuple[ConflictRoles, ...]]:
         """party -> the conflicts it is a member of a side in, in file order."""
         out: dict[str, list[ConflictRoles]] = {}
@@ -141,13 +146,10 @@ def pointer_spans(doc: Doc, book: ConflictBook) -> list[tuple[int, int]]:
     strings = doc.vocab.strings
     arr = doc.to_array([LEMMA, LOWER])
     # a lemma or lower-case form is a war word; a capitalised lemma counts by its lower case
-    known = {h for h in set(arr.ravel().tolist()) if _pointer_word(strings[int(h)], book.words)}
-    found = [(i, i + 1) for i in np.flatnonzero(np.isin(arr, list(known)).any(axis=1)).tolist()]
-    # a phrase is tried only where its first word stands, compared by lower-case ids (no Tokens)
-    phrases = [tuple(get_string_id(w) for w in p) for p in book.phrases]
-    lowers = arr[:, 1].tolist()
-    for i in np.flatnonzero(np.isin(arr[:, 1], [p[0] for p in phrases])).tolist():
-        found += [(i, i + len(p)) for p in phrases if tuple(lowers[i : i + len(p)]) == p]
+    known = {int(h) for h in set(arr.ravel().tolist()) if _pointer_word(strings[int(h)], book.words)}
+    found = [(i, i + 1) for i in rows_with(arr, sorted(known))]
+    # phrases by their lower-case forms
+    found += [(start, end) for start, end, _ in phrase_matches(arr[:, 1:], book.phrase_ids)]
     return sorted(set(found))
 
 

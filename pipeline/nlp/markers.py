@@ -14,10 +14,11 @@ import re
 from bisect import bisect_left
 from typing import Optional
 
-import numpy as np
 from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from pipeline.nlp.word_index import rows_with
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 MARKER_TOKEN = re.compile(r"^\[\d{1,3}\]$")
@@ -68,10 +69,10 @@ def _list_number_end(doc: Doc, i: int):
 def marker_tokens(doc: Doc) -> list[int]:
     """Indices of the tokens that are a whole footnote marker ("[12]"), in order: the Doc's
     distinct word forms are tested once each, from its array (no Token objects, no ``doc.text``)."""
-    orth = doc.to_array(ORTH)
+    orth = doc.to_array(ORTH).reshape(-1, 1)  # one column: tokens × (ORTH)
     strings = doc.vocab.strings
-    ids = [h for h in set(orth.tolist()) if MARKER_TOKEN.match(strings[h])]
-    return np.flatnonzero(np.isin(orth, ids)).tolist() if ids else []
+    forms = {int(h) for h in orth.ravel().tolist()}
+    return rows_with(orth, [h for h in forms if MARKER_TOKEN.match(strings[h])])
 
 
 @Language.component("footnote_sentences", requires=["token.text"], assigns=["token.is_sent_start"])
@@ -100,9 +101,8 @@ def footnote_markers_not_entities(doc: Doc) -> Doc:
 
 def marker_labels(span, markers: Optional[list[int]] = None) -> list[str]:
     """The footnote labels of the markers inside a span, in order; ``markers``: the Doc's
-    ``marker_tokens``, when a caller asks for many spans of one Doc."""
-    if markers is None:
-        return [m.group(1) for t in span if (m := MARKER.fullmatch(t.text))]
+    ``marker_tokens``, given by a caller that asks for many spans of one Doc."""
     doc = span.doc
+    markers = marker_tokens(doc) if markers is None else markers
     inside = markers[bisect_left(markers, span.start) : bisect_left(markers, span.end)]
     return [MARKER.fullmatch(doc[i].text).group(1) for i in inside]  # type: ignore[union-attr]

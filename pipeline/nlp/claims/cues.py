@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
-import numpy as np
 from spacy.attrs import LEMMA, LOWER
 from spacy.matcher import DependencyMatcher
 from spacy.strings import get_string_id
@@ -22,6 +21,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from pipeline.io import read_jsonl
+from pipeline.nlp.word_index import phrase_matches, rows_with
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,9 @@ class CueIndex:
                     self._by_word.setdefault(lemma, cue)
         self._word_ids = sorted(get_string_id(w) for w in self._by_word)
         # (word ids, cue) in a fixed order: a later phrase with the same head token wins
-        self._phrases = [(tuple(get_string_id(w) for w in p), cue) for p, cue in sorted(phrases.items())]
-        self._firsts = sorted({ids[0] for ids, _ in self._phrases})
+        ordered = sorted(phrases.items())
+        self._phrase_ids = [tuple(get_string_id(w) for w in p) for p, _ in ordered]
+        self._phrase_cues = [cue for _, cue in ordered]
         self.dep_matcher = DependencyMatcher(vocab) if patterns else None
         self._patterns: dict[int, tuple[Cue, int]] = {}
         for pattern in patterns:
@@ -121,19 +122,13 @@ class CueIndex:
         longer: dict[int, Cue] = {}
         arr = doc.to_array([LEMMA, LOWER])
         # a word is a cue by its lemma or by its lower-case form
-        for i in np.flatnonzero(np.isin(arr, self._word_ids).any(axis=1)).tolist():
+        for i in rows_with(arr, self._word_ids):
             if (word := self.cue_for(doc[i])) is not None:
                 found[i] = word
-        if self._phrases:
-            lemmas, lowers = arr[:, 0].tolist(), arr[:, 1].tolist()
-            for i in np.flatnonzero(np.isin(arr, self._firsts).any(axis=1)).tolist():
-                for ids, phrase in self._phrases:
-                    end = i + len(ids)
-                    # all lemmas or all word forms, as a phrase is written
-                    if end <= len(doc) and ids in (tuple(lemmas[i:end]), tuple(lowers[i:end])):
-                        token = doc[i:end].root
-                        if not phrase.pos or token.pos_ in phrase.pos:
-                            longer[token.i] = phrase
+        for start, end, k in phrase_matches(arr, self._phrase_ids):
+            phrase, token = self._phrase_cues[k], doc[start:end].root
+            if not phrase.pos or token.pos_ in phrase.pos:
+                longer[token.i] = phrase  # a later phrase with the same head token wins
         if self.dep_matcher is not None:
             for match_id, token_ids in self.dep_matcher(doc):
                 cue, at = self._patterns[match_id]

@@ -85,12 +85,14 @@ def test_the_cue_index_finds_words_by_lemma_or_form_and_phrases_whole(annotator)
     assert index.find(doc)[6] is phrase and index.find(doc)[1] is oppose
 
 
-def test_footnote_labels_from_the_docs_marker_index_match_a_scan_of_the_span(annotator):
+def test_footnote_labels_of_a_span_from_the_docs_marker_index(annotator):
     from pipeline.nlp.markers import marker_labels, marker_tokens
 
     doc = annotator.nlp.make_doc("Russia[1] attacked.[2] Kazakhstan abstained[3]. No marker here.")
     markers = marker_tokens(doc)
     assert [doc[i].text for i in markers] == ["[1]", "[2]", "[3]"]
-    for span in (doc[0:5], doc[5:9], doc[9:], doc[:]):
-        assert marker_labels(span, markers) == marker_labels(span)
-    assert marker_labels(doc[:], markers) == ["1", "2", "3"]
+    # a marker at a span's first token is inside it, one at its end token is not
+    expected = {(0, 5): ["1", "2"], (4, 5): ["2"], (2, 4): [], (5, 9): ["3"], (9, 13): [], (0, 13): ["1", "2", "3"]}
+    for (start, end), labels in expected.items():
+        assert marker_labels(doc[start:end], markers) == labels
+        assert marker_labels(doc[start:end]) == labels  # the index built for the span's Doc
