@@ -99,6 +99,22 @@ class Table:
         return self._X
 
 
+def comparison_docs(annotations: str | Path, corpus: str | Path, machine_every: int = MACHINE_EVERY) -> list[EvalDoc]:
+    """The documents every learned system is compared on: the scored ones (dev and eval), then
+    the passages and every ``machine_every``-th machine-coded statement of the train split."""
+    scored = load_eval_docs(annotations, corpus)
+    return scored + training_layer_docs(annotations, [d.doc_id for d in scored], machine_every)
+
+
+def split_ids(docs: list[EvalDoc]) -> tuple[list[str], tuple[str, ...], list[str]]:
+    """(dev, machine-coded, eval) document ids. The passages' gold is scored in cross-validation
+    with the other dev documents; the machine-coded statements only ever train."""
+    dev_ids = sorted(d.doc_id for d in docs if d.split == "dev" or d.collection == "passages")
+    machine_ids = tuple(sorted(d.doc_id for d in docs if d.collection == "ungd_machine"))
+    eval_ids = sorted(d.doc_id for d in docs if d.split == "eval")
+    return dev_ids, machine_ids, eval_ids
+
+
 def candidate_recall(docs: list[EvalDoc], processed: dict) -> dict[tuple[str, str], dict[str, int]]:
     """How many gold (sentence, actor, target) pairs the candidate generator proposes, per
     (collection, split): every learned system's recall is bounded by it. ``states`` counts the
@@ -416,16 +432,10 @@ def run_comparison(
 
     t_start = time.perf_counter()
     cache = Path(cache)
-    scored = load_eval_docs(annotations, corpus)
-    extra = training_layer_docs(annotations, [d.doc_id for d in scored], machine_every)
-    docs = scored + extra
+    docs = comparison_docs(annotations, corpus, machine_every)
     processed = cached_process(Annotator().nlp, docs, cache, _code_version())
     table = Table(docs, processed, cache)
-    # The passages' gold is scored in cross-validation with the other dev documents; the
-    # machine-coded statements only ever train.
-    dev_ids = sorted(d.doc_id for d in docs if d.split == "dev" or d.collection == "passages")
-    machine_ids = tuple(sorted(d.doc_id for d in docs if d.collection == "ungd_machine"))
-    eval_ids = sorted(d.doc_id for d in docs if d.split == "eval")
+    dev_ids, machine_ids, eval_ids = split_ids(docs)
     rules = rule_rows(docs, processed)
     dev_rules = [r for r in rules if r["doc_id"] in dev_ids]
 

@@ -27,19 +27,20 @@ from pipeline.io import write_text
 from pipeline.training.compare_systems import (
     COLLECTION_NAMES,
     LABELS,
-    MACHINE_EVERY,
     SEED,
     Table,
     _code_version,
     _prf_cell,
     combine,
+    comparison_docs,
     decisions,
     micro_f1,
     model_rows,
     rule_rows,
     score,
+    split_ids,
 )
-from pipeline.training.stance_data import cached_process, load_eval_docs, training_layer_docs
+from pipeline.training.stance_data import cached_process
 
 # One epoch: the run on dev documents alone chose epoch 1 of 3 on its validation documents, and
 # the training set with the machine-coded statements is four times as large (CPU time).
@@ -109,17 +110,12 @@ def run(
     from pipeline.build import Annotator
 
     t0 = time.perf_counter()
-    scored = load_eval_docs(annotations, corpus)
-    # the same documents as ``compare_systems``: the passages and every MACHINE_EVERY-th
-    # machine-coded statement of the train split join the training part
-    docs = scored + training_layer_docs(annotations, [d.doc_id for d in scored], MACHINE_EVERY)
+    docs = comparison_docs(annotations, corpus)  # the same documents as ``compare_systems``
     processed = cached_process(Annotator().nlp, docs, Path(cache), _code_version())
     table = Table(docs, processed, Path(cache))
-    dev_ids = sorted(d.doc_id for d in docs if d.split == "dev" or d.collection == "passages")
-    machine_ids = sorted(d.doc_id for d in docs if d.collection == "ungd_machine")
-    eval_ids = sorted(d.doc_id for d in docs if d.split == "eval")
+    dev_ids, machine_ids, eval_ids = split_ids(docs)
     valid_ids = sorted(np.random.default_rng(SEED).permutation(dev_ids)[: CONFIG["validation_docs"]].tolist())
-    train_ids = [d for d in dev_ids if d not in valid_ids] + machine_ids
+    train_ids = [d for d in dev_ids if d not in valid_ids] + list(machine_ids)
     idx = {
         name: np.flatnonzero(np.isin(table.doc, ids))
         for name, ids in (("train", train_ids), ("valid", valid_ids), ("eval", eval_ids))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.training.compare_systems import candidate_recall, recall_table
+from pipeline.training.compare_systems import candidate_recall, recall_table, split_ids
 from pipeline.training.stance_data import EvalDoc
 
 
@@ -57,3 +57,14 @@ def test_table_rows():
         "| UN statements | eval | 1 | 1.000 (1) | 1 | 1.000 (1) |",
         "",
     ]
+
+
+def test_split_ids_put_passages_in_dev_and_machine_coded_statements_apart():
+    docs = [
+        EvalDoc("u1", "ungd", "eval", "FJI", []),
+        EvalDoc("p1", "passages", "train", None, []),
+        EvalDoc("m2", "ungd_machine", "train", "NOR", []),
+        EvalDoc("u0", "ungd", "dev", "CHL", []),
+        EvalDoc("m1", "ungd_machine", "train", "KAZ", []),
+    ]
+    assert split_ids(docs) == (["p1", "u0"], ("m1", "m2"), ["u1"])
