@@ -39,8 +39,6 @@ from pipeline.nlp.conflicts import document_conflict, sentence_conflicts
 from pipeline.nlp.lexicon import Lexicon
 from pipeline.schema import ORG_PREFIX
 
-DEMONSTRATIVES = frozenset({"these", "those", "such", "that"})
-STATE_NOUNS = frozenset({"state", "country", "republic", "government", "nation", "neighbour", "neighbor"})
 PRONOUN_DEPS = frozenset({"nsubj", "nsubjpass", "poss"})
 
 
@@ -82,6 +80,8 @@ class Words:
         self.pronouns = lexicon.singular_pronouns | lexicon.plural_pronouns | lexicon.person_pronouns
         self.pronouns -= self.first_person | self.first_person_determiners | {"country", "government"}
         self.bodies = lexicon.state_nouns  # "the foreign ministry", "the Government", "the regime"
+        self.demonstratives = lexicon.demonstratives  # "these states", "that country"
+        self.state_references = lexicon.state_reference_nouns
         self.party_words = lexicon.party_words  # "all parties", "both sides"
         self.all_determiners = lexicon.all_determiners
         self.war_parties = lexicon.war_party_nouns  # "the aggressor"
@@ -159,7 +159,11 @@ def _pronoun(sent: Span, words: Words):
     for t in sent:
         if t.lower_ in words.pronouns and t.dep_ in PRONOUN_DEPS:
             return t
-        if t.lower_ in DEMONSTRATIVES and t.head.lemma_.lower() in STATE_NOUNS and t.head.dep_ in PRONOUN_DEPS:
+        if (
+            t.lower_ in words.demonstratives
+            and t.head.lemma_.lower() in words.state_references
+            and t.head.dep_ in PRONOUN_DEPS
+        ):
             return t.head
         if t.dep_ in ("nsubj", "nsubjpass") and _is_body(t, words):
             return t

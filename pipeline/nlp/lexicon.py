@@ -82,6 +82,8 @@ class Lexicon:
     )
     neutrality_words: frozenset  # neutrality is a position on the war (GUIDELINES §3.1) even when it is not named
     war_wording_exclusions: frozenset  # aggression nouns that do not by themselves mean the war ("attack")
+    demonstratives: frozenset  # "these states", "that country" point back to states named before
+    state_reference_nouns: frozenset  # ... with one of these nouns
     # Parties that are the forum of a statement, never its speaker's target ("the United Nations")
     forum_parties: frozenset
 

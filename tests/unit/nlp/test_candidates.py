@@ -94,3 +94,16 @@ def test_victims_that_country_and_a_member_named_apart_from_its_group(annotator)
     assert ("Kazakhstan", "KGZ", "UZB", "named") not in got
     # "that country" stands for the subject of the sentence before (as "it" does)
     assert ("That", "FJI", "MLI", "pronoun") in got
+
+
+def test_the_words_that_point_back_to_states_are_lexicon_data(annotator):
+    import dataclasses
+
+    doc = annotator.nlp.make_doc("Mali spoke of France. That country supported the plan.")
+    doc._.speaker = "FJI"
+    doc = annotator.nlp(doc)
+    lexicon = rules_lexicon(annotator.nlp)
+    second = lambda lex: {(c.actor, c.target) for c in candidates(doc, lex) if c.sent.text.startswith("That")}
+    assert second(lexicon) == {("FJI", "MLI")}
+    # without "that" among the lexicon's demonstratives, "that country" stands for no one
+    assert second(dataclasses.replace(lexicon, demonstratives=lexicon.demonstratives - {"that"})) == set()
