@@ -238,9 +238,34 @@ def get_executor(name: str, n_process: int = 1, scheduler: Optional[str] = None)
 
 
 def shard(jobs: Sequence[Job], n_workers: int, size: Optional[int] = None) -> list[list[Job]]:
-    """Consecutive shards: several per worker (so a slow shard does not leave others idle), at
-    most 16 documents each (one ``nlp.pipe`` stream and one memory zone per shard)."""
+    """Shards of consecutive documents, at most 16 each (one ``nlp.pipe`` stream and one memory
+    zone per shard). ``size`` fixes the number of documents per shard; otherwise one worker gets
+    about a quarter of the run in four shards, and a pool gets shards of about an eighth of its
+    share in bytes, taken longest first, so that the run ends on short shards and no worker
+    idles while another finishes a long one. Each shard's contents, and so its rows, depend only
+    on the documents and the worker count; the layers keep the input order."""
     if not jobs:
         return []
-    size = size or max(1, min(16, len(jobs) // (4 * max(1, n_workers)) or 1))
-    return [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
+    if size or n_workers <= 1:
+        size = size or max(1, min(16, len(jobs) // (4 * max(1, n_workers)) or 1))
+        return [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
+    sizes = [_job_bytes(job) for job in jobs]
+    budget = sum(sizes) / (8 * n_workers)
+    shards: list[list[Job]] = []
+    weights: list[int] = []
+    for job, nbytes in zip(jobs, sizes):
+        if shards and len(shards[-1]) < 16 and weights[-1] + nbytes <= budget:
+            shards[-1].append(job)
+            weights[-1] += nbytes
+        else:
+            shards.append([job])
+            weights.append(nbytes)
+    order = sorted(range(len(shards)), key=lambda i: weights[i], reverse=True)
+    return [shards[i] for i in order]
+
+
+def _job_bytes(job: Job) -> int:
+    try:
+        return job.item.path.stat().st_size
+    except OSError:  # reported when the document is read
+        return 0

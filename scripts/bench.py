@@ -6,7 +6,9 @@ and Dask, with peak memory; prints a Markdown table.
     .venv/bin/python scripts/bench.py --json bench.json
 
 Every run is a fresh process (``spawn``), so its memory is its own; peak RSS is sampled with
-psutil over the process and its children (pool and Dask workers included). Runs:
+psutil from the benchmark's process over that process and its children (pool and Dask workers
+included), never by a thread inside it (the pipeline forks its workers only when no other thread
+runs, so a sampler there would send it down the slower path). Runs:
 
 1. ``bare spaCy``: the base model (``spacy.load``) and ``nlp.pipe`` over the cleaned texts of
    the same documents, same batch size; what the pipeline's NLP costs at the least;
@@ -44,7 +46,6 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Optional
 
@@ -55,12 +56,14 @@ sys.path.insert(0, str(ROOT))
 
 
 class PeakRSS:
-    """Sample the summed RSS of this process and its descendants."""
+    """Sample the summed RSS of a process (``pid``) and its descendants from a thread of this
+    one. The measured process runs no sampling thread of its own: the pipeline forks its
+    workers only where no other thread runs, so a sampler inside it would change what is timed."""
 
-    def __init__(self, every: float = 0.1):
+    def __init__(self, pid: int, every: float = 0.1):
         import psutil
 
-        self.proc, self.every, self.peak, self._stop = psutil.Process(), every, 0, threading.Event()
+        self.proc, self.every, self.peak, self._stop = psutil.Process(pid), every, 0, threading.Event()
 
     def _sample(self) -> None:
         import psutil
@@ -109,18 +112,16 @@ def run_bare(corpus: str, collection: str, limit: Optional[int]) -> dict:
     settings = Settings()
     debris = load_debris_patterns(settings.debris_path)
     texts = [clean(read_source(i.path), debris).text for i in _inputs(corpus, collection, limit)]
-    with PeakRSS() as rss:
-        t0 = time.perf_counter()
-        nlp = spacy.load(settings.spacy_model)
-        load = time.perf_counter() - t0
-        t0, c0 = time.perf_counter(), time.process_time()
-        tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=settings.batch_size))
-        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    t0 = time.perf_counter()
+    nlp = spacy.load(settings.spacy_model)
+    load = time.perf_counter() - t0
+    t0, c0 = time.perf_counter(), time.process_time()
+    tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=settings.batch_size))
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     return {
         "seconds": seconds,
         "cpu_s": cpu,
         "load_s": load,
-        "peak_rss_mib": rss.mib,
         "tokens": tokens,
         "words": sum(len(t.split()) for t in texts),
         "torch": "torch" in sys.modules,
@@ -136,7 +137,7 @@ def run_build(corpus: str, collection: str, limit: Optional[int], executor: str,
 
     settings = Settings()
     inputs = _inputs(corpus, collection, limit)
-    with PeakRSS() as rss, tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         t0 = time.perf_counter()
         if executor == "local" and workers == 1:
             annotator_for(settings)  # load here, timed apart
@@ -151,7 +152,6 @@ def run_build(corpus: str, collection: str, limit: Optional[int], executor: str,
         "seconds": seconds,
         "cpu_s": cpu,  # this process only: the serial run's whole work, not a pool's or Dask's
         "load_s": load,
-        "peak_rss_mib": rss.mib,
         "annotated": result.annotated,
         "layer_bytes": size,
         "torch": "torch" in sys.modules,
@@ -162,16 +162,15 @@ def run_load(hide_torch: bool) -> dict:
     """Import the build module and load the pipeline, with or without torch hidden from thinc."""
     from pipeline.executors import torch_hidden
 
-    with PeakRSS() as rss:
-        t0 = time.perf_counter()
-        if hide_torch:
-            with torch_hidden():
-                from pipeline.build import Annotator
-        else:
+    t0 = time.perf_counter()
+    if hide_torch:
+        with torch_hidden():
             from pipeline.build import Annotator
-        Annotator()
-        seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "peak_rss_mib": rss.mib, "torch": "torch" in sys.modules}
+    else:
+        from pipeline.build import Annotator
+    Annotator()
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "torch": "torch" in sys.modules}
 
 
 STATES = ["Kazakhstan", "Russia", "Ukraine", "China", "France", "Poland", "Uzbekistan", "Germany", "the United States"]
@@ -217,11 +216,10 @@ def run_texts(chars: int, copies: int) -> dict:
             path.write_text(text, encoding="utf-8")
             inputs.append(DocInput(path, f"doc{i}"))
         annotator = annotator_for(settings)
-        with PeakRSS() as rss:
-            t0, c0 = time.perf_counter(), time.process_time()
-            annotate_to_dir(inputs, Path(tmp) / "out", annotator, progress=False)
-            seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-    return {"seconds": seconds, "cpu_s": cpu, "words": words, "peak_rss_mib": rss.mib}
+        t0, c0 = time.perf_counter(), time.process_time()
+        annotate_to_dir(inputs, Path(tmp) / "out", annotator, progress=False)
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"seconds": seconds, "cpu_s": cpu, "words": words}
 
 
 def run_annotate(corpus: str, words: int, workers: int) -> dict:
@@ -240,7 +238,7 @@ def run_annotate(corpus: str, words: int, workers: int) -> dict:
             break
         inputs.append(item)
         total += len(item.path.read_text(encoding="utf-8").split())
-    with PeakRSS() as rss, tempfile.TemporaryDirectory(prefix="bench-par-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-par-") as tmp:
         annotate_to_dir(
             inputs,
             Path(tmp) / "out",
@@ -250,15 +248,17 @@ def run_annotate(corpus: str, words: int, workers: int) -> dict:
             progress=False,
         )
         seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "documents": len(inputs), "words": total, "peak_rss_mib": rss.mib}
+    return {"seconds": seconds, "documents": len(inputs), "words": total}
 
 
 def paired(rounds: int, sides: dict[str, tuple], line) -> dict[str, list[dict]]:
-    """``rounds`` paired rounds: each side (name -> function and arguments) once per round, in
-    turn, each in a fresh process; ``line(runs)`` says how the round went (printed to stderr)."""
+    """``rounds`` paired rounds: each side (name -> function and arguments) once per round, each
+    in a fresh process, the sides' order reversed every other round (so neither side always runs
+    first after a pause); ``line(runs)`` says how the round went (printed to stderr)."""
     runs: dict[str, list[dict]] = {name: [] for name in sides}
     for r in range(rounds):
-        for name, (fn, *args) in sides.items():
+        order = list(sides.items())
+        for name, (fn, *args) in order if r % 2 == 0 else reversed(order):
             runs[name].append(fresh(fn, *args))
         print(f"round {r + 1}: {line(runs)}", file=sys.stderr, flush=True)
     return runs
@@ -341,9 +341,35 @@ def parallel_report(corpus: str, rounds: int, workers: int) -> str:
     return "\n".join(lines)
 
 
+def _child(conn, fn, args) -> None:
+    try:
+        conn.send(("ok", fn(*args)))
+    except BaseException:  # the parent raises it with the child's traceback
+        import traceback
+
+        conn.send(("error", traceback.format_exc()))
+    finally:
+        conn.close()
+
+
 def fresh(fn, *args) -> dict:
-    with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as pool:
-        return pool.submit(fn, *args).result()
+    """``fn(*args)`` in a fresh process (``spawn``); its figures plus ``peak_rss_mib``, the peak
+    summed RSS of that process and its workers, sampled from here."""
+    ctx = mp.get_context("spawn")
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(send, fn, args))
+    proc.start()
+    send.close()
+    assert proc.pid is not None  # started
+    with PeakRSS(proc.pid) as rss:
+        try:
+            status, result = receive.recv()
+        except EOFError:
+            status, result = "error", "the benchmark process died"
+    proc.join()
+    if status != "ok":
+        raise RuntimeError(f"{getattr(fn, '__name__', fn)} (exit code {proc.exitcode}): {result}")
+    return {**result, "peak_rss_mib": rss.mib}
 
 
 def main(
