@@ -117,14 +117,15 @@ class Annotator:
         while group := [self.prepare(item) for item in islice(items, self.settings.docs_per_zone)]:
             with self.nlp.memory_zone():
                 texts = (
-                    (self._make_doc(p.document.text[a:b], p.document.speaker), (k, a), b - a)
+                    (self._make_doc(p.document.text[a:b], p.document.speaker), (k, a, b), b - a)
                     for k, p in enumerate(group)
                     for a, b in p.chunks
                 )
                 seen = [[0, 0, 0] for _ in group]  # pieces, sentences, entities so far
-                for doc, (k, base) in self._pipe(texts):
+                for doc, (k, base, end) in self._pipe(texts):
                     pieces, n_sents, n_ents = seen[k]
-                    sents, ents, claims = doc_records(doc, group[k].ctx, base, n_sents, n_ents)
+                    piece = group[k].document.text[base:end]
+                    sents, ents, claims = doc_records(doc, group[k].ctx, base, n_sents, n_ents, text=piece)
                     seen[k] = [pieces + 1, n_sents + len(sents), n_ents + len(ents)]
                     last = pieces + 1 == len(group[k].chunks)
                     yield ChunkRecords(index + k, group[k].document, pieces == 0, last, sents, ents, claims)

@@ -166,12 +166,12 @@ def has_pointer(sent: Span, spans: list[tuple[int, int]]) -> bool:
 def named_parties(ents: Iterable[Span]) -> set[str]:
     """The states and organisations linked entities name (groups left out)."""
     out: set[str] = set()
-    for ent in ents:
-        if ent._.kb_type == "group":
+    for ext in (ent._ for ent in ents):
+        if ext.kb_type == "group":
             continue
-        out.update(ent._.countries or ())
-        if ent._.kb_type == "organisation" and ent._.kb_entry:
-            out.add(ent._.kb_entry)
+        out.update(ext.countries or ())
+        if ext.kb_type == "organisation" and ext.kb_entry:
+            out.add(ext.kb_entry)
     return out
 
 

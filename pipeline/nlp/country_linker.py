@@ -188,24 +188,26 @@ class CountryLinker:
             spans = self.speaker_mentions(doc, doc._.speaker, spans, links)
         # The QID also goes into spaCy's own ``kb_id`` (``ent.kb_id_``), which a span's
         # extension values are keyed by: they are read first and set again on the new spans.
-        kept = [{name: getattr(e._, name) for name in _EXTENSIONS} for e in spans]
+        kept = [{name: getattr(u, name) for name in _EXTENSIONS} for u in (e._ for e in spans)]
         qids = [self.kb.qid(entry) if (entry := links[e.start, e.end]) is not None else None for e in spans]
-        doc.ents = [Span(doc, e.start, e.end, label=e.label, kb_id=q or "", span_id=e.id) for e, q in zip(spans, qids)]
-        for ent, values, qid in zip(doc.ents, kept, qids):
+        new = [Span(doc, e.start, e.end, label=e.label, kb_id=q or "", span_id=e.id) for e, q in zip(spans, qids)]
+        doc.ents = new  # the same spans as ``doc.ents`` gives back (in order, with their ids)
+        for ent, values, qid in zip(new, kept, qids):
+            u = ent._
             for name, value in values.items():
                 if value is not None:
-                    setattr(ent._, name, value)
+                    setattr(u, name, value)
             if (ent.start, ent.end) not in merged:
-                ent._.ner_source = SPEAKER_SOURCE
+                u.ner_source = SPEAKER_SOURCE
             entry = links[ent.start, ent.end]
             if entry is None:
                 continue
-            ent._.country = entry.country
-            ent._.countries = entry.countries
-            ent._.kb_id = qid
-            ent._.kb_entry = entry.id
-            ent._.kb_type = entry.type
-            ent._.kb_party = self.kb.party_of(entry.id)  # the organisation it is a party for, if any
+            u.country = entry.country
+            u.countries = entry.countries
+            u.kb_id = qid
+            u.kb_entry = entry.id
+            u.kb_type = entry.type
+            u.kb_party = self.kb.party_of(entry.id)  # the organisation it is a party for, if any
         return doc
 
     def to_disk(self, path, *, exclude=()):

@@ -14,7 +14,8 @@ import re
 from bisect import bisect_left
 from typing import Optional
 
-from spacy.attrs import ORTH
+import numpy as np
+from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -29,26 +30,33 @@ _FINAL = {".", "!", "?"}
 
 @Language.component("paragraph_sentences", requires=["token.text"], assigns=["token.is_sent_start"])
 def paragraph_sentences(doc: Doc) -> Doc:
-    line_start = True
-    for token in doc:
-        if token.is_space:
-            if "\n" in token.text:
-                line_start = True
-            continue
-        if line_start:
-            token.is_sent_start = True
-            line_start = False
-            # "3. The text": the list number is not part of the item's first sentence.
-            end = _list_number_end(doc, token.i)
-            if end is not None and end < len(doc) and not doc[end].is_space:
-                doc[end].is_sent_start = True
-                for t in doc[token.i + 1 : end]:
-                    t.is_sent_start = False
-        elif token.whitespace_ == "" and token.i > 0 and "\n" in doc[token.i - 1].whitespace_:
-            token.is_sent_start = True
-        if "\n" in token.whitespace_:
-            line_start = True
+    for i in line_starts(doc):
+        doc[i].is_sent_start = True
+        # "3. The text": the list number is not part of the item's first sentence.
+        end = _list_number_end(doc, i)
+        if end is not None and end < len(doc) and not doc[end].is_space:
+            doc[end].is_sent_start = True
+            for t in doc[i + 1 : end]:
+                t.is_sent_start = False
     return doc
+
+
+def line_starts(doc: Doc) -> list[int]:
+    """The first word of the Doc and every first word after a line break (spaCy keeps a line
+    break as a space token; a token's own trailing whitespace is at most one space), from the
+    Doc's arrays: a ``Token`` only for the words that start a line."""
+    if not len(doc):
+        return []
+    arr = doc.to_array([IS_SPACE, ORTH])
+    space = arr[:, 0].astype(bool)
+    words = np.flatnonzero(~space)
+    if not len(words):
+        return []
+    strings = doc.vocab.strings
+    breaks = [h for h in {int(h) for h in arr[space, 1].tolist()} if "\n" in strings[h]]
+    after = np.flatnonzero(space & np.isin(arr[:, 1], breaks)) if breaks else np.empty(0, dtype=int)
+    nxt = np.searchsorted(words, after, side="right")
+    return sorted({int(words[0]), *(int(words[k]) for k in nxt.tolist() if k < len(words))})
 
 
 def _list_number_end(doc: Doc, i: int):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional
 
 from spacy.tokens import Doc
 
@@ -51,11 +51,19 @@ class DocContext:
 
 
 def doc_records(
-    doc: Doc, ctx: DocContext, base: int = 0, first_sent: int = 0, first_ent: int = 0, spans_key: str = "claims"
+    doc: Doc,
+    ctx: DocContext,
+    base: int = 0,
+    first_sent: int = 0,
+    first_ent: int = 0,
+    spans_key: str = "claims",
+    text: Optional[str] = None,
 ) -> tuple[list[Sentence], list[Entity], list[Claim]]:
     """Records of a Doc over ``text[base:]`` of the document (a whole document, or one chunk of a
     very long one); ids continue from ``first_sent`` and ``first_ent``."""
-    text = doc.text  # once: ``Span.text`` rebuilds its text token by token
+    # the Doc's text, once (``doc.text`` and ``Span.text`` rebuild it token by token): the
+    # caller's copy where it has one
+    text = doc.text if text is None else text
     sentences = _sentences(doc, text, ctx, base, first_sent)
     starts = [s.start for s in sentences]
 
@@ -115,7 +123,8 @@ def _entities(doc: Doc, doc_text: str, ctx: DocContext, sentence_at, base: int, 
         if not sent.start <= base + ent.start_char < sent.end:
             continue  # starts outside every sentence (a stray list marker): no row can point at it
         label: Any = ent.label_
-        source = ent._.ner_source or ("entity_ruler" if ent.ent_id_ else "ner")
+        ext = ent._  # one accessor for the span's values
+        source = ext.ner_source or ("entity_ruler" if ent.ent_id_ else "ner")
         out.append(
             Entity(
                 doc_id=ctx.doc_id,
@@ -125,11 +134,11 @@ def _entities(doc: Doc, doc_text: str, ctx: DocContext, sentence_at, base: int, 
                 end=base + ent.end_char,
                 text=doc_text[ent.start_char : ent.end_char],
                 label=label,
-                country=ent._.country,
-                countries=list(ent._.countries or []),
-                kb_id=ent._.kb_id,
-                kb_entry=ent._.kb_entry,
-                kb_type=ent._.kb_type,
+                country=ext.country,
+                countries=list(ext.countries or []),
+                kb_id=ext.kb_id,
+                kb_entry=ext.kb_entry,
+                kb_type=ext.kb_type,
                 source=source,
                 component=f"{source}+country_linker",
             )

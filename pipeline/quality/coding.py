@@ -90,11 +90,16 @@ class CodingFolder:
         paths = {c: self.root / "sheets" / c / f"{doc_id}.jsonl" for c in self.coders}
         return {c: p for c, p in paths.items() if p.is_file()}
 
+    def adjudicated_sheet(self, doc_id: str) -> Optional[Path]:
+        """The document's adjudicated sheet, if it has one."""
+        path = self.root / "sheets" / ADJUDICATED / f"{doc_id}.jsonl"
+        return path if path.is_file() else None
+
     def final_sheet(self, doc_id: str) -> tuple[Path, str]:
         """The sheet that is final for a document and its annotator id."""
         adjudicated = self.root / "sheets" / ADJUDICATED / f"{doc_id}.jsonl"
         info = self.sample[doc_id]
-        if adjudicated.is_file():
+        if self.adjudicated_sheet(doc_id) is not None:
             return adjudicated, ADJUDICATED
         if info["reliability"] and not info["primary"]:
             raise InputError(adjudicated, "missing: a reliability document needs an adjudicated sheet")

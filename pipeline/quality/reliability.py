@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 
@@ -58,12 +59,19 @@ class DocUnits:
     coders: tuple[str, ...]
     keys: list[tuple]
     values: list[dict[tuple, dict[str, str]]]  # per coder: unit -> field values (positions only)
+    adjudicated: Optional[dict[tuple, dict[str, str]]] = None  # the adjudicated sheet's, where there is one
 
     def column(self, fld: str, unit: tuple) -> list[str]:
         return [v[unit][fld] if unit in v else NONE for v in self.values]
 
 
-def document_units(doc_id: str, split: str, packet: list[dict], sheets: dict[str, list[dict]]) -> DocUnits:
+def document_units(
+    doc_id: str,
+    split: str,
+    packet: list[dict],
+    sheets: dict[str, list[dict]],
+    adjudicated: Optional[list[dict]] = None,
+) -> DocUnits:
     """Units of a document: packet candidates plus every pair any coder added, in packet order."""
     order = {r["sent_key"]: i for i, r in enumerate(packet)}
     keys = {(r["sent_key"], c["actor"], c["target"]) for r in packet for c in r["candidates"]}
@@ -76,6 +84,7 @@ def document_units(doc_id: str, split: str, packet: list[dict], sheets: dict[str
         coders=names,
         keys=sorted(keys, key=lambda k: (order.get(k[0], len(order)), k)),
         values=[unit_values(sheets[c]) for c in names],
+        adjudicated=None if adjudicated is None else unit_values(adjudicated),
     )
 
 
@@ -93,8 +102,15 @@ def collect(gold_dir: Path) -> list[DocUnits]:
             problems = check_sheet(path, packet, complete=False)
             if problems:
                 raise InputError(path, f"invalid sheet ({len(problems)} problem(s)), first: {problems[0]}")
+        adjudicated = folder.adjudicated_sheet(doc_id)
         docs.append(
-            document_units(doc_id, folder.sample[doc_id]["split"], packet, {c: read_rows(p) for c, p in sheets.items()})
+            document_units(
+                doc_id,
+                folder.sample[doc_id]["split"],
+                packet,
+                {c: read_rows(p) for c, p in sheets.items()},
+                None if adjudicated is None else read_rows(adjudicated),
+            )
         )
     return docs
 
@@ -203,6 +219,7 @@ MEASURES = (
 class Report:
     scopes: dict[str, list[Figure]] = field(default_factory=dict)
     documents: list[dict] = field(default_factory=list)
+    against_adjudication: dict[str, dict] = field(default_factory=dict)
     resamples: int = 1000
     seed: int = 0
 
@@ -214,7 +231,7 @@ def reliability(docs: list[DocUnits], resamples: int = 1000, seed: int = 0) -> R
         scopes[split] = [d for d in docs if d.split == split]
     for names in sorted({d.coders for d in docs}):
         scopes[" × ".join(names)] = [d for d in docs if d.coders == names]
-    report = Report(resamples=resamples, seed=seed)
+    report = Report(resamples=resamples, seed=seed, against_adjudication=against_adjudication(docs))
     for name, subset in scopes.items():
         report.scopes[name] = [figure(subset, m, resamples, seed) for m, _ in MEASURES]
     for d in docs:
@@ -232,6 +249,38 @@ def reliability(docs: list[DocUnits], resamples: int = 1000, seed: int = 0) -> R
             }
         )
     return report
+
+
+def against_adjudication(docs: list[DocUnits]) -> dict[str, dict]:
+    """Each coder's positions against the adjudicated sheet, over the documents that have one:
+    a position is ``(unit, stance)``; P, R and F1 pooled over the documents. The adjudication
+    starts from what the coders agreed on, so these are upper estimates of a coder's accuracy."""
+    counts: dict[str, list[int]] = {}
+    for d in docs:
+        if d.adjudicated is None:
+            continue
+        final = {(k, v["stance"]) for k, v in d.adjudicated.items()}
+        for coder, values in zip(d.coders, d.values):
+            mine = {(k, v["stance"]) for k, v in values.items()}
+            c = counts.setdefault(coder, [0, 0, 0, 0])  # agreed, coder's, adjudicated, documents
+            c[0] += len(mine & final)
+            c[1] += len(mine)
+            c[2] += len(final)
+            c[3] += 1
+    out = {}
+    for coder, (tp, n_coder, n_final, n_docs) in sorted(counts.items()):
+        p = tp / n_coder if n_coder else None
+        r = tp / n_final if n_final else None
+        f1 = 2 * p * r / (p + r) if p and r else None
+        out[coder] = {
+            "precision": p,
+            "recall": r,
+            "f1": f1,
+            "positions": n_coder,
+            "adjudicated": n_final,
+            "documents": n_docs,
+        }
+    return out
 
 
 # -- report -----------------------------------------------------------------------------------
@@ -271,6 +320,23 @@ def render(report: Report) -> str:
                 ci += f" ({f.valid_resamples} valid)"
             pct = "—" if f.agreement is None else f"{100 * f.agreement:.1f}"
             out.append(f"| {label[f.measure]} | {_num(f.alpha)} | {ci} | {pct} | {f.units} | {f.documents} |")
+        out.append("")
+    if report.against_adjudication:
+        out += [
+            "## Each coder against the adjudication",
+            "",
+            "Positions (unit and stance) of each coder's sheet against the adjudicated sheet of the "
+            "same documents, pooled. The adjudication starts from the rows the coders agreed on, so "
+            "these are upper estimates of one coder's accuracy.",
+            "",
+            "| coder | P | R | F1 | positions | adjudicated positions | docs |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for coder, row in report.against_adjudication.items():
+            out.append(
+                f"| {coder} | {_num(row['precision'])} | {_num(row['recall'])} | {_num(row['f1'])} | "
+                f"{row['positions']} | {row['adjudicated']} | {row['documents']} |"
+            )
         out.append("")
     out += [
         "## Per document (stance, all units)",

@@ -204,6 +204,37 @@ def test_report_scopes_bootstrap_and_determinism(gold, tmp_path):
     assert "| stance, all units (support/oppose/neutral/none) | " in text and "| D1_77_2022 | dev |" in text
 
 
+def test_each_coder_against_the_adjudicated_sheet(gold):
+    s1, s2 = "D1_77_2022:1:1", "D1_77_2022:1:2"
+    # D1 adjudicated: u1 oppose, u2 support, u3 support, ESP>GBR dropped; D2 has no adjudication
+    _write(
+        gold / "sheets" / "adjudicated" / "D1_77_2022.jsonl",
+        [
+            _row(s1, "FRA", "DEU", "oppose", "statement", "We condemn Xland"),
+            _row(s1, "FRA", "ITA", "support", "statement", "Xland"),
+            _row(s2, "FRA", "GBR", "support", "act", "We thank Yland"),
+        ],
+    )
+    docs = rel.collect(gold)
+    assert [d.adjudicated is not None for d in docs] == [True, False]
+    report = rel.reliability(docs, resamples=0)
+    a, b = report.against_adjudication["coder_a"], report.against_adjudication["coder_b"]
+    # coder A: u1 and u3 agree, u4 (ESP>GBR) is not in the adjudication, u2 missed
+    assert (a["positions"], a["adjudicated"], a["documents"]) == (3, 3, 1)
+    assert a["precision"] == pytest.approx(2 / 3) and a["recall"] == pytest.approx(2 / 3)
+    assert a["f1"] == pytest.approx(2 / 3)
+    assert (b["precision"], b["recall"], b["f1"]) == (1.0, 1.0, 1.0)
+    text = rel.render(report)
+    assert "| coder_a | 0.667 | 0.667 | 0.667 | 3 | 3 | 1 |" in text
+    assert "| coder_b | 1.000 | 1.000 | 1.000 | 3 | 3 | 1 |" in text
+
+
+def test_no_adjudicated_sheet_no_comparison(gold):
+    report = rel.reliability(rel.collect(gold), resamples=0)
+    assert report.against_adjudication == {}
+    assert "against the adjudication" not in rel.render(report)
+
+
 def test_invalid_sheet_is_one_line_naming_the_file(gold):
     path = gold / "sheets" / "coder_b" / "D1_77_2022.jsonl"
     path.write_text(path.read_text(encoding="utf-8").replace('"support"', '"backs"', 1), encoding="utf-8")

@@ -7,6 +7,7 @@ from typing import Optional
 
 from spacy.tokens import Span, Token
 
+from pipeline.nlp.claims.doc_words import DocWords
 from pipeline.nlp.claims.parse import Parse, countries_in
 from pipeline.nlp.lexicon import Lexicon
 
@@ -107,14 +108,16 @@ class Actors:
                 return found
         return last_actor if last_actor and fits(last_actor) else []
 
-    def next_actor(self, sent: Span, tok2ent: dict, last_actor: Optional[list]):
+    def next_actor(self, sent: Span, tok2ent: dict, last_actor: Optional[list], words: DocWords):
         """The last named actor, for pronoun subjects in later sentences."""
         # The main clause's subject, else the first subject that names a country (the root can
         # sit in a parenthesis: "X supplies Y (this is relevant for A)").
         if not any(i in tok2ent for i in range(sent.start, sent.end)):
             return last_actor  # no mention in the sentence: no new actor (and no Token built)
         subjects = self.labels.subjects
-        candidates = [t for t in sent.root.children if t.dep_ in subjects] + [t for t in sent if t.dep_ in subjects]
+        doc = sent.doc
+        candidates = [t for t in sent.root.children if t.dep_ in subjects]
+        candidates += [doc[i] for i in range(sent.start, sent.end) if words.deps[i] in subjects]
         found = next((f for t in candidates if (f := countries_in(t.subtree, tok2ent))), None)
         if found:
             return found

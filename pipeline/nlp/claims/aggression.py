@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Optional
 
+from spacy.parts_of_speech import NOUN
 from spacy.tokens import Span, Token
 
 from pipeline.nlp.claims.conflict import WarContext
+from pipeline.nlp.claims.doc_words import DocWords
 from pipeline.nlp.claims.parse import Parse, countries_in
 from pipeline.nlp.lexicon import Lexicon
 
@@ -49,13 +51,14 @@ class Aggression:
                 doers += list(subject.subtree)
         return countries_in(doers, tok2ent)
 
-    def nouns(self, sent: Span, tok2ent: dict) -> list[tuple[Token, list]]:
+    def nouns(self, sent: Span, tok2ent: dict, words: DocWords) -> list[tuple[Token, list]]:
         """The sentence's aggression nouns, each with its doers, found once for both ``acts`` and
         ``wrongs``."""
+        doc = sent.doc
         return [
-            (noun, self.doers(noun, tok2ent))
-            for noun in sent
-            if noun.lemma_.lower() in self.lex.aggression_nouns and noun.pos_ == "NOUN"
+            (doc[i], self.doers(doc[i], tok2ent))
+            for i in range(sent.start, sent.end)
+            if words.lemmas[i] in self.lex.aggression_nouns and words.pos[i] == NOUN
         ]
 
     def wrongs(self, nouns: list[tuple[Token, list]]) -> list[tuple[Token, dict]]:

@@ -19,6 +19,7 @@ from pipeline.nlp.claims.actors import Actors
 from pipeline.nlp.claims.aggression import Aggression
 from pipeline.nlp.claims.conflict import WarContext
 from pipeline.nlp.claims.cues import CueIndex, load_cue_patterns, load_cues
+from pipeline.nlp.claims.doc_words import DocWords
 from pipeline.nlp.claims.labels import DEFAULT_SCHEME, LabelScheme
 from pipeline.nlp.claims.parse import Parse
 from pipeline.nlp.claims.polarity import Polarity
@@ -149,17 +150,18 @@ class ClaimRules:
         last_actor = None
         speaker = [(None, party(doc._.speaker_party or doc._.speaker))] if doc._.speaker else None
         markers = marker_tokens(doc)
+        words = DocWords.of(doc)
         for whole in doc.sents:
             sent = trim(whole)
             if sent is None:
                 continue
             footnotes = marker_labels(sent, markers)
-            scope = Scope(sent, cue_tokens, negator_of, tok2ent, last_actor, speaker)
+            scope = Scope(sent, cue_tokens, negator_of, tok2ent, last_actor, speaker, words)
             for row in self.engine.claims(scope):
                 conflict = self.war.row_conflict(sent, row["actor"], row["target"])
                 given = {**row, "conflict": conflict, "footnotes": footnotes, "annotator": self.annotator}
                 spans.append(claim_span(doc, sent.start, sent.end, given))
-            last_actor = self.actors.next_actor(sent, tok2ent, last_actor)
+            last_actor = self.actors.next_actor(sent, tok2ent, last_actor, words)
         doc.spans[self.spans_key] = spans
         return doc
 
@@ -169,16 +171,17 @@ def mentions(doc: Doc, forum: frozenset = frozenset()) -> dict[int, dict]:
     ``forum`` parties (a statement's venue) are no mention of a party."""
     tok2ent = {}
     for span in doc.ents:
+        ext = span._
         # its states (a group's members), else the organisation it names or acts for (GUIDELINES §2.1)
-        named = span._.countries or ([span._.kb_party] if span._.kb_party else [])
+        named = ext.countries or ([ext.kb_party] if ext.kb_party else [])
         parties = [p for p in named if p not in forum]
         if parties:
             ent = {
                 "key": (span.start_char, span.end_char),
                 "countries": parties,
-                "kb_type": span._.kb_type,
+                "kb_type": ext.kb_type,
                 "label": span.label_,
-                "entry": span._.kb_entry,
+                "entry": ext.kb_entry,
             }
             for t in span:
                 tok2ent[t.i] = ent

@@ -17,7 +17,7 @@ from typing import Optional, Sequence
 from spacy.attrs import LEMMA, LOWER
 from spacy.matcher import DependencyMatcher
 from spacy.strings import get_string_id
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from pipeline.io import read_jsonl
@@ -140,10 +140,11 @@ class CueIndex:
     def is_negator(self, token: Token) -> bool:
         return token.lemma_ in self.negators
 
-    def topic(self, entry: Cue, sent: Span) -> str:
+    def topic(self, entry: Cue, lemmas: frozenset[str]) -> str:
+        """The row's topic: the cue's own, or the first topic one of whose keywords is among the
+        sentence's lower-case ``lemmas``."""
         if entry.topic in ("recognition", "symbolic"):
             return entry.topic
-        lemmas = {t.lemma_.lower() for t in sent}
         for topic, words in self.topic_keywords.items():
             if lemmas & words:
                 return topic

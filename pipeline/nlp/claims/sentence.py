@@ -11,11 +11,12 @@ from spacy.tokens import Span, Token
 
 from pipeline.nlp.claims.aggression import Aggression
 from pipeline.nlp.claims.cues import Cue
+from pipeline.nlp.claims.doc_words import DocWords
 from pipeline.nlp.claims.parse import VERBAL, countries_in
 from pipeline.nlp.claims.polarity import FLIP
 from pipeline.nlp.claims.rows import party
 from pipeline.nlp.claims.targets import Targets
-from pipeline.nlp.claims.toolkit import StatementInput, Toolkit, sentence_lemmas
+from pipeline.nlp.claims.toolkit import StatementInput, Toolkit
 from pipeline.nlp.claims.wrongs import Wrongs
 
 
@@ -50,6 +51,7 @@ class Scope:
     tok2ent: dict
     last_actor: Optional[list]
     speaker: Optional[list]
+    words: DocWords
     claims: list = field(default_factory=list)
     acts: list = field(default_factory=list)  # oppose rows and their cues, for the speaker's accusations
 
@@ -296,7 +298,7 @@ class SentenceRules:
             self._targetless(scope, r)
             return
         claim_index = len({c["claim_index"] for c in claims}) + 1
-        topic = self.cues.topic(entry, sent)
+        topic = self.cues.topic(entry, scope.words.lemma_set(sent))
         for actor in sorted(r.actor_codes):
             for target in target_codes:
                 toward = r.turned.get(target, r.stance)
@@ -347,11 +349,11 @@ class SentenceRules:
         assert scope.speaker is not None
         sent, tok2ent, claims = scope.sent, scope.tok2ent, scope.claims
         code = scope.speaker[0][1]["countries"][0]
-        aggression = self.aggression.nouns(sent, tok2ent)
+        aggression = self.aggression.nouns(sent, tok2ent, scope.words)
         nouns = self.aggression.acts(sent, aggression, tok2ent, code)
         acts = scope.acts + nouns + self.aggression.wrongs(aggression)
         extra = [row for _, row in nouns]
-        lemmas = sentence_lemmas(sent)
+        lemmas = scope.words.lemma_set(sent)
         for rule in self.statement_rules:
             extra += rule(StatementInput(sent, tok2ent, code, acts, [*claims, *extra], lemmas))
         for row in extra:

@@ -32,13 +32,9 @@ class StatementInput:
     speaker: str  # the speaking state's code
     acts: list  # (cue token, row) of the acts the sentence reports, for accusations
     rows: list  # the sentence's rows so far
-    # The sentence's lower-case lemmas (``sentence_lemmas``), found once for every rule: a rule
+    # The sentence's lower-case lemmas (``DocWords.lemma_set``), found once for every rule: a rule
     # none of whose cue words is among them has nothing to do in the sentence.
     lemmas: frozenset
-
-
-def sentence_lemmas(sent: Span) -> frozenset[str]:
-    return frozenset(t.lemma_.lower() for t in sent)
 
 
 class StatementRule:
