@@ -35,7 +35,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.kb import read_conflicts
-from pipeline.nlp.word_index import phrase_matches, rows_with
+from pipeline.nlp.word_index import phrase_matches, rows_where
 from pipeline.schema import Conflict
 from pipeline.settings import DATA_DIR
 
@@ -143,11 +143,10 @@ def load_book(
 def pointer_spans(doc: Doc, book: ConflictBook) -> list[tuple[int, int]]:
     """The (start, end) token spans of the war words and phrases of a Doc ("the war", "both
     parties"), in order: found in one pass over the Doc's arrays, then asked per sentence."""
-    strings = doc.vocab.strings
     arr = doc.to_array([LEMMA, LOWER])
     # a lemma or lower-case form is a war word; a capitalised lemma counts by its lower case
-    known = {int(h) for h in set(arr.ravel().tolist()) if _pointer_word(strings[int(h)], book.words)}
-    found = [(i, i + 1) for i in rows_with(arr, sorted(known))]
+    war_word = partial(_pointer_word, words=book.words)
+    found = [(i, i + 1) for i in rows_where(arr, doc.vocab.strings, war_word)]
     # phrases by their lower-case forms
     found += [(start, end) for start, end, _ in phrase_matches(arr[:, 1:], book.phrase_ids)]
     return sorted(set(found))

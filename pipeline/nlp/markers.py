@@ -19,7 +19,7 @@ from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp.word_index import rows_with
+from pipeline.nlp.word_index import rows_where
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 MARKER_TOKEN = re.compile(r"^\[\d{1,3}\]$")
@@ -48,14 +48,12 @@ def line_starts(doc: Doc) -> list[int]:
     if not len(doc):
         return []
     arr = doc.to_array([IS_SPACE, ORTH])
-    space = arr[:, 0].astype(bool)
-    words = np.flatnonzero(~space)
+    words = np.flatnonzero(arr[:, 0] == 0)
     if not len(words):
         return []
-    strings = doc.vocab.strings
-    breaks = [h for h in {int(h) for h in arr[space, 1].tolist()} if "\n" in strings[h]]
-    after = np.flatnonzero(space & np.isin(arr[:, 1], breaks)) if breaks else np.empty(0, dtype=int)
-    nxt = np.searchsorted(words, after, side="right")
+    # a space token (``IS_SPACE`` is ``str.isspace``) that holds a line break
+    breaks = rows_where(arr[:, 1:], doc.vocab.strings, lambda s: s.isspace() and "\n" in s)
+    nxt = np.searchsorted(words, np.array(breaks, dtype=np.int64), side="right")
     return sorted({int(words[0]), *(int(words[k]) for k in nxt.tolist() if k < len(words))})
 
 
@@ -78,9 +76,7 @@ def marker_tokens(doc: Doc) -> list[int]:
     """Indices of the tokens that are a whole footnote marker ("[12]"), in order: the Doc's
     distinct word forms are tested once each, from its array (no Token objects, no ``doc.text``)."""
     orth = doc.to_array(ORTH).reshape(-1, 1)  # one column: tokens × (ORTH)
-    strings = doc.vocab.strings
-    forms = {int(h) for h in orth.ravel().tolist()}
-    return rows_with(orth, [h for h in forms if MARKER_TOKEN.match(strings[h])])
+    return rows_where(orth, doc.vocab.strings, MARKER_TOKEN.match)
 
 
 @Language.component("footnote_sentences", requires=["token.text"], assigns=["token.is_sent_start"])

@@ -6,7 +6,7 @@ Words and phrases are given as string ids (``spacy.strings.get_string_id``)."""
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -16,6 +16,12 @@ def rows_with(arr: np.ndarray, ids: Sequence[int]) -> list[int]:
     if not len(ids):
         return []
     return np.flatnonzero(np.isin(arr, list(ids)).any(axis=1)).tolist()
+
+
+def rows_where(arr: np.ndarray, strings, test: Callable[[str], object]) -> list[int]:
+    """The token indices where any column of ``arr`` holds a string id whose string (in
+    ``strings``, the vocab's ``StringStore``) passes ``test``: each distinct string is tested once."""
+    return rows_with(arr, sorted(h for h in set(arr.ravel().tolist()) if test(strings[h])))
 
 
 def phrase_matches(arr: np.ndarray, phrases: Sequence[tuple[int, ...]]) -> Iterator[tuple[int, int, int]]:

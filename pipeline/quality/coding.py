@@ -90,16 +90,19 @@ class CodingFolder:
         paths = {c: self.root / "sheets" / c / f"{doc_id}.jsonl" for c in self.coders}
         return {c: p for c, p in paths.items() if p.is_file()}
 
+    def _adjudicated_path(self, doc_id: str) -> Path:
+        return self.root / "sheets" / ADJUDICATED / f"{doc_id}.jsonl"
+
     def adjudicated_sheet(self, doc_id: str) -> Optional[Path]:
         """The document's adjudicated sheet, if it has one."""
-        path = self.root / "sheets" / ADJUDICATED / f"{doc_id}.jsonl"
+        path = self._adjudicated_path(doc_id)
         return path if path.is_file() else None
 
     def final_sheet(self, doc_id: str) -> tuple[Path, str]:
         """The sheet that is final for a document and its annotator id."""
-        adjudicated = self.root / "sheets" / ADJUDICATED / f"{doc_id}.jsonl"
+        adjudicated = self._adjudicated_path(doc_id)
         info = self.sample[doc_id]
-        if self.adjudicated_sheet(doc_id) is not None:
+        if adjudicated.is_file():
             return adjudicated, ADJUDICATED
         if info["reliability"] and not info["primary"]:
             raise InputError(adjudicated, "missing: a reliability document needs an adjudicated sheet")
