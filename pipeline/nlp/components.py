@@ -4,6 +4,7 @@
 ``pyproject.toml``; code that builds a pipeline imports this module instead.
 """
 
+import pipeline.nlp.attribute_ruler  # noqa: F401
 import pipeline.nlp.claims  # noqa: F401
 import pipeline.nlp.conflicts  # noqa: F401
 import pipeline.nlp.country_linker  # noqa: F401

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import spacy
+import srsly
 from spacy.language import Language
 from spacy.lookups import Lookups
 from spacy.util import compile_infix_regex, compile_suffix_regex, load_model_from_config
@@ -24,7 +25,7 @@ from pipeline.settings import DATA_DIR, Settings
 CONFIG_PATH = Path(__file__).with_name("config.cfg")
 _MARKER_PATTERN = r"\[\d{1,3}\]"
 # Components sourced from the base model: trained elsewhere, never re-initialized here.
-SOURCED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner", "senter")
+SOURCED = ("tok2vec", "tagger", "parser", "lemmatizer", "ner", "senter")
 
 
 @spacy.registry.tokenizers("stance_corpus.marker_tokenizer.v1")
@@ -53,6 +54,16 @@ def model_lookups(model: str):
     if not vocab.is_dir():
         return spacy.load(model, exclude=list(SOURCED)).vocab.lookups
     return Lookups().from_disk(vocab)
+
+
+@spacy.registry.misc("stance_corpus.model_attribute_patterns.v1")
+def model_attribute_patterns(model: str) -> list[dict]:
+    """The base model's attribute-ruler patterns, read from its ``attribute_ruler/patterns``
+    (the pipeline's ``indexed_attribute_ruler`` applies them)."""
+    path = model_dir(model) / "attribute_ruler" / "patterns"
+    if path.is_file():
+        return srsly.read_msgpack(path)
+    return spacy.load(model, exclude=list(SOURCED)).get_pipe("attribute_ruler").patterns  # type: ignore[attr-defined]
 
 
 def model_dir(model: str) -> Path:
