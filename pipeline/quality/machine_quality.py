@@ -16,43 +16,15 @@ one coder marked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from pipeline.quality import reliability
 from pipeline.quality.coding import CodingFolder, read_rows
-from pipeline.quality.reliability import FIELDS, unit_values
+from pipeline.quality.reliability import FIELDS, FieldScore, field_pairs, unit_values
 
 QUALITY_FIELDS = ("position",) + FIELDS
-
-
-@dataclass
-class FieldScore:
-    field: str
-    tp: int
-    n_machine: int
-    n_gold: int
-
-    @property
-    def precision(self) -> float:
-        return self.tp / self.n_machine if self.n_machine else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / self.n_gold if self.n_gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def _pairs(values: dict[tuple, dict[str, str]], fld: str) -> set[tuple]:
-    if fld == "position":
-        return set(values)
-    return {(unit, v[fld]) for unit, v in values.items()}
 
 
 def overlap(machine_dir: Path, gold_dir: Path) -> dict[str, tuple[dict, dict]]:
@@ -72,7 +44,7 @@ def scores(docs: dict[str, tuple[dict, dict]], ids: list[str] | None = None) -> 
     for fld in QUALITY_FIELDS:
         tp = nm = ng = 0
         for doc_id in ids:
-            m, g = (_pairs(v, fld) for v in docs[doc_id])
+            m, g = (field_pairs(v, fld) for v in docs[doc_id])
             tp, nm, ng = tp + len(m & g), nm + len(m), ng + len(g)
         out[fld] = FieldScore(fld, tp, nm, ng)
     return out

@@ -65,6 +65,37 @@ class DocUnits:
         return [v[unit][fld] if unit in v else NONE for v in self.values]
 
 
+@dataclass
+class FieldScore:
+    """Pooled counts of one field's ``(unit, value)`` pairs: a coding (``n_machine``) against a
+    reference (``n_gold``), ``tp`` in both."""
+
+    field: str
+    tp: int
+    n_machine: int
+    n_gold: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.n_machine if self.n_machine else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.n_gold if self.n_gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def field_pairs(values: dict[tuple, dict[str, str]], fld: str) -> set[tuple]:
+    """A sheet's ``(unit, value)`` pairs for a field; ``position``: its units."""
+    if fld == "position":
+        return set(values)
+    return {(unit, v[fld]) for unit, v in values.items()}
+
+
 def document_units(
     doc_id: str,
     split: str,
@@ -259,9 +290,9 @@ def against_adjudication(docs: list[DocUnits]) -> dict[str, dict]:
     for d in docs:
         if d.adjudicated is None:
             continue
-        final = {(k, v["stance"]) for k, v in d.adjudicated.items()}
+        final = field_pairs(d.adjudicated, "stance")
         for coder, values in zip(d.coders, d.values):
-            mine = {(k, v["stance"]) for k, v in values.items()}
+            mine = field_pairs(values, "stance")
             c = counts.setdefault(coder, [0, 0, 0, 0])  # agreed, coder's, adjudicated, documents
             c[0] += len(mine & final)
             c[1] += len(mine)
@@ -269,13 +300,11 @@ def against_adjudication(docs: list[DocUnits]) -> dict[str, dict]:
             c[3] += 1
     out = {}
     for coder, (tp, n_coder, n_final, n_docs) in sorted(counts.items()):
-        p = tp / n_coder if n_coder else None
-        r = tp / n_final if n_final else None
-        f1 = 2 * p * r / (p + r) if p and r else None
-        out[coder] = {
-            "precision": p,
-            "recall": r,
-            "f1": f1,
+        score = FieldScore("stance", tp, n_coder, n_final)
+        out[coder] = {  # None where a figure has nothing to count
+            "precision": score.precision if n_coder else None,
+            "recall": score.recall if n_final else None,
+            "f1": score.f1 if tp else None,
             "positions": n_coder,
             "adjudicated": n_final,
             "documents": n_docs,
