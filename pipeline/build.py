@@ -116,20 +116,22 @@ class Annotator:
         index = 0
         while group := [self.prepare(item) for item in islice(items, self.settings.docs_per_zone)]:
             with self.nlp.memory_zone():
-                texts = (
-                    (self._make_doc(p.document.text[a:b], p.document.speaker), (k, a, b), b - a)
-                    for k, p in enumerate(group)
-                    for a, b in p.chunks
-                )
                 seen = [[0, 0, 0] for _ in group]  # pieces, sentences, entities so far
-                for doc, (k, base, end) in self._pipe(texts):
+                for doc, (k, base, piece) in self._pipe(self._pieces(group)):
                     pieces, n_sents, n_ents = seen[k]
-                    piece = group[k].document.text[base:end]
                     sents, ents, claims = doc_records(doc, group[k].ctx, base, n_sents, n_ents, text=piece)
                     seen[k] = [pieces + 1, n_sents + len(sents), n_ents + len(ents)]
                     last = pieces + 1 == len(group[k].chunks)
                     yield ChunkRecords(index + k, group[k].document, pieces == 0, last, sents, ents, claims)
             index += len(group)
+
+    def _pieces(self, group: list[Prepared]) -> Iterator[tuple[Any, tuple[int, int, str], int]]:
+        """Each piece of each document as (a Doc to run, (the document's place in the group, the
+        piece's start, its text), its length): the piece's text is cut once, for both."""
+        for k, p in enumerate(group):
+            for a, b in p.chunks:
+                piece = p.document.text[a:b]
+                yield self._make_doc(piece, p.document.speaker), (k, a, piece), len(piece)
 
     def _pipe(self, texts: Iterable[tuple[Any, Any, int]]) -> Iterator[tuple[Any, Any]]:
         """``nlp.pipe`` over batches of at most ``batch_size`` Docs and ``batch_chars`` characters
